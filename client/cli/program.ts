@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+
+/**
+ * The kybao command tree. Each command lives in its own file under `commands/` and exports a
+ * `register(program)` function; add new commands to the list below.
+ */
+export function buildProgram(): Command {
+  const program = new Command('kybao')
+    .description('kybao: reporting-period workflows and deadlines on Temporal')
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  const registrations: Array<(p: Command) => void> = [
+    // register functions go here
+  ];
+  for (const register of registrations) register(program);
+  return program;
+}
