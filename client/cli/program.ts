@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { register as registerCalendar } from './commands/calendar';
+import { register as registerProgram } from './commands/program';
 
 /**
  * The kybao command tree. Each command lives in its own file under `commands/` and exports a
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   const registrations: Array<(p: Command) => void> = [
     // register functions go here
+    registerCalendar,
+    registerProgram,
   ];
   for (const register of registrations) register(program);
   return program;

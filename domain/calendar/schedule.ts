@@ -40,6 +40,8 @@ export function computeDeadline(
   return lastDay === ruleLastDay ? { lastDay, deadlineMs } : { lastDay, shiftedFrom: ruleLastDay, deadlineMs };
 }
 
+const ROMAN = ['I', 'II', 'III', 'IV'];
+
 interface RoundSpec {
   roundKey: string;
   kind: RoundKind;
@@ -72,7 +74,7 @@ function roundSpecs(program: Program, year: number): RoundSpec[] {
         roundKey: `${year}-Q${quarter}`,
         kind: 'quarterly-report',
         quarter,
-        title: { vi: `${q.title.vi} quý ${quarter}/${year}`, en: `${q.title.en} Q${quarter} ${year}` },
+        title: { vi: `${q.title.vi} quý ${ROMAN[quarter - 1]}/${year}`, en: `${q.title.en}, Q${quarter} ${year}` },
         responsible: 'reporting-units',
         rule: { month: (quarter - 1) * 3 + q.monthOfQuarter, day: q.day, yearOffset: 0, cutoff: q.cutoff },
         ...(q.reminderOffsets ? { reminderOffsets: q.reminderOffsets } : {}),

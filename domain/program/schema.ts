@@ -107,7 +107,8 @@ function roundRule(title: { vi: string; en: string }, due: z.input<typeof dueDat
 export const quarterlyRuleSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
-    title: localizedTextSchema.default({ vi: 'Báo cáo quý', en: 'Quarterly report' }),
+    /** The quarter is appended: "… quý I/2015", "…, Q1 2015". */
+    title: localizedTextSchema.default({ vi: 'Báo cáo đánh giá tình hình thực hiện', en: 'Implementation report' }),
     /** 1..3: which month of the quarter holds the deadline. */
     monthOfQuarter: z.int().min(1).max(3).default(3),
     day: z.int().min(1).max(28, { error: 'day must exist in every month; use 1–28' }).default(25),
