@@ -1,0 +1,535 @@
+/**
+ * Reporting rounds, what each unit owes in them (obligations) and what the units sent (submissions).
+ * The round workflow is the source of truth while a round runs; these rows are its durable projection,
+ * written by activities. Every function is safe to retry (an activity may run twice): upserts create
+ * once, status changes that change nothing write nothing, and submissions with an idempotency key are
+ * recorded once. Each change appends an audit row in the same transaction.
+ */
+import { appendAudit } from './audit-repository';
+import type { DbTransaction } from './client';
+import type { DbClient } from './shared';
+import {
+  InvalidInputError,
+  InvalidStateError,
+  NotFoundError,
+  type Instant,
+  fromJsonText,
+  inTransaction,
+  iso,
+  isoOrNull,
+  msToNumber,
+  nonEmpty,
+  oneOf,
+  optionalDate,
+  retryOnUniqueViolation,
+  toDate,
+  toJsonText,
+} from './shared';
+
+export const ROUND_STATUSES = ['open', 'closed', 'cancelled'] as const;
+export type RoundStatusValue = (typeof ROUND_STATUSES)[number];
+
+export const OBLIGATION_STATUSES = ['pending', 'submitted', 'late', 'overdue', 'missing', 'extended', 'not-tracked'] as const;
+export type ObligationStatusValue = (typeof OBLIGATION_STATUSES)[number];
+
+export interface RoundRecord {
+  id: string;
+  programId: string;
+  year: number;
+  kind: string;
+  title: { vi: string; en: string };
+  subject: string | null;
+  deadline: string;
+  status: RoundStatusValue;
+  openedAt: string;
+  closedAt: string | null;
+  result: unknown;
+  updatedAt: string;
+}
+
+export interface ObligationRecord {
+  id: number;
+  roundId: string;
+  programId: string;
+  unitId: string;
+  dueAt: string;
+  originalDueAt: string;
+  status: ObligationStatusValue;
+  submittedAt: string | null;
+  lateByMs: number | null;
+  updatedAt: string;
+}
+
+export interface SubmissionRecord {
+  id: number;
+  obligationId: number;
+  roundId: string;
+  unitId: string;
+  version: number;
+  submittedBy: string;
+  submittedAt: string;
+  fileRef: string | null;
+  contentSha256: string | null;
+  note: string | null;
+  idempotencyKey: string | null;
+}
+
+type RoundRow = {
+  id: string;
+  programId: string;
+  year: number;
+  kind: string;
+  titleVi: string;
+  titleEn: string;
+  subject: string | null;
+  deadline: Date;
+  status: string;
+  openedAt: Date;
+  closedAt: Date | null;
+  result: string | null;
+  updatedAt: Date;
+};
+
+type ObligationRow = {
+  id: number;
+  roundId: string;
+  programId: string;
+  unitId: string;
+  dueAt: Date;
+  originalDueAt: Date;
+  status: string;
+  submittedAt: Date | null;
+  lateByMs: bigint | null;
+  updatedAt: Date;
+};
+
+type SubmissionRow = {
+  id: number;
+  obligationId: number;
+  version: number;
+  submittedBy: string;
+  submittedAt: Date;
+  fileRef: string | null;
+  contentSha256: string | null;
+  note: string | null;
+  idempotencyKey: string | null;
+};
+
+function toRound(row: RoundRow): RoundRecord {
+  return {
+    id: row.id,
+    programId: row.programId,
+    year: row.year,
+    kind: row.kind,
+    title: { vi: row.titleVi, en: row.titleEn },
+    subject: row.subject,
+    deadline: iso(row.deadline),
+    status: row.status as RoundStatusValue,
+    openedAt: iso(row.openedAt),
+    closedAt: isoOrNull(row.closedAt),
+    result: fromJsonText(row.result),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+function toObligation(row: ObligationRow): ObligationRecord {
+  return {
+    id: row.id,
+    roundId: row.roundId,
+    programId: row.programId,
+    unitId: row.unitId,
+    dueAt: iso(row.dueAt),
+    originalDueAt: iso(row.originalDueAt),
+    status: row.status as ObligationStatusValue,
+    submittedAt: isoOrNull(row.submittedAt),
+    lateByMs: msToNumber(row.lateByMs),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+function toSubmission(row: SubmissionRow, roundId: string, unitId: string): SubmissionRecord {
+  return {
+    id: row.id,
+    obligationId: row.obligationId,
+    roundId,
+    unitId,
+    version: row.version,
+    submittedBy: row.submittedBy,
+    submittedAt: iso(row.submittedAt),
+    fileRef: row.fileRef,
+    contentSha256: row.contentSha256,
+    note: row.note,
+    idempotencyKey: row.idempotencyKey,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- rounds
+
+export interface UpsertRoundInput {
+  /** e.g. "925-2015-Q1", or an ad hoc round's id. */
+  id: string;
+  programId: string;
+  year: number;
+  /** annual-plan | budget | quarterly | adhoc | preliminary-review | final-review | compilation | … */
+  kind: string;
+  title: { vi: string; en: string };
+  subject?: string | null;
+  deadline: Instant;
+  /** When the round opened; default now. Only used when the round is created. */
+  openedAt?: Instant;
+  actor?: string;
+}
+
+/**
+ * Creates the round (status open) or updates its title, subject and deadline. Status, result and
+ * closedAt are never touched here (see closeRound). Audits round.opened on creation and round.updated
+ * when something changed.
+ */
+export async function upsertRound(db: DbClient, input: UpsertRoundInput): Promise<RoundRecord> {
+  nonEmpty(input.id, 'id');
+  nonEmpty(input.programId, 'programId');
+  nonEmpty(input.kind, 'kind');
+  if (!Number.isInteger(input.year)) throw new InvalidInputError(`year: ${input.year} is not a whole year`);
+  const deadline = toDate(input.deadline, 'deadline');
+  const actor = input.actor ?? 'system';
+  const now = new Date();
+  return inTransaction(db, async (tx) => {
+    const existing = await tx.round.findUnique({ where: { id: input.id } });
+    if (!existing) {
+      const openedAt = input.openedAt === undefined ? now : toDate(input.openedAt, 'openedAt');
+      const row = await tx.round.create({
+        data: {
+          id: input.id,
+          programId: input.programId,
+          year: input.year,
+          kind: input.kind,
+          titleVi: input.title.vi,
+          titleEn: input.title.en,
+          subject: input.subject ?? null,
+          deadline,
+          status: 'open',
+          openedAt,
+          updatedAt: now,
+        },
+      });
+      await appendAudit(tx, {
+        at: openedAt,
+        actor,
+        action: 'round.opened',
+        roundId: row.id,
+        details: { programId: row.programId, year: row.year, kind: row.kind, deadline: iso(deadline), title: input.title },
+      });
+      return toRound(row);
+    }
+    if (existing.programId !== input.programId || existing.year !== input.year || existing.kind !== input.kind) {
+      throw new InvalidStateError(
+        `round ${input.id} exists for ${existing.programId}/${existing.year}/${existing.kind}; ` +
+          `its program, year and kind cannot change (got ${input.programId}/${input.year}/${input.kind})`,
+      );
+    }
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    if (existing.titleVi !== input.title.vi) changes.titleVi = { from: existing.titleVi, to: input.title.vi };
+    if (existing.titleEn !== input.title.en) changes.titleEn = { from: existing.titleEn, to: input.title.en };
+    if (existing.subject !== (input.subject ?? null)) changes.subject = { from: existing.subject, to: input.subject ?? null };
+    if (existing.deadline.getTime() !== deadline.getTime()) changes.deadline = { from: iso(existing.deadline), to: iso(deadline) };
+    if (Object.keys(changes).length === 0) return toRound(existing);
+    const row = await tx.round.update({
+      where: { id: input.id },
+      data: { titleVi: input.title.vi, titleEn: input.title.en, subject: input.subject ?? null, deadline, updatedAt: now },
+    });
+    await appendAudit(tx, { at: now, actor, action: 'round.updated', roundId: row.id, details: { changes } });
+    return toRound(row);
+  });
+}
+
+export async function getRound(db: DbClient, roundId: string): Promise<RoundRecord | null> {
+  const row = await db.round.findUnique({ where: { id: roundId } });
+  return row ? toRound(row) : null;
+}
+
+export async function listRounds(
+  db: DbClient,
+  filter: { programId?: string; year?: number; kind?: string; status?: RoundStatusValue } = {},
+): Promise<RoundRecord[]> {
+  const rows = await db.round.findMany({
+    where: {
+      ...(filter.programId !== undefined ? { programId: filter.programId } : {}),
+      ...(filter.year !== undefined ? { year: filter.year } : {}),
+      ...(filter.kind !== undefined ? { kind: filter.kind } : {}),
+      ...(filter.status !== undefined ? { status: filter.status } : {}),
+    },
+    orderBy: [{ deadline: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map(toRound);
+}
+
+export interface CloseRoundInput {
+  roundId: string;
+  /** The round's final report (JSON-serialisable), e.g. the workflow's RoundStatus. */
+  result: unknown;
+  /** Default now. */
+  closedAt?: Instant;
+  /** Default closed. */
+  status?: Exclude<RoundStatusValue, 'open'>;
+  actor?: string;
+}
+
+/** Closes an open round with its result. Closing a closed round returns it unchanged (first result wins). */
+export async function closeRound(db: DbClient, input: CloseRoundInput): Promise<RoundRecord> {
+  const status = oneOf(input.status ?? 'closed', ['closed', 'cancelled'] as const, 'status');
+  const closedAt = input.closedAt === undefined ? new Date() : toDate(input.closedAt, 'closedAt');
+  const result = toJsonText(input.result, 'result');
+  return inTransaction(db, async (tx) => {
+    const existing = await tx.round.findUnique({ where: { id: input.roundId } });
+    if (!existing) throw new NotFoundError(`round ${input.roundId} does not exist`);
+    if (existing.status !== 'open') return toRound(existing);
+    const row = await tx.round.update({
+      where: { id: input.roundId },
+      data: { status, closedAt, result, updatedAt: new Date() },
+    });
+    await appendAudit(tx, {
+      at: closedAt,
+      actor: input.actor ?? 'system',
+      action: status === 'closed' ? 'round.closed' : 'round.cancelled',
+      roundId: row.id,
+      details: { result: input.result },
+    });
+    return toRound(row);
+  });
+}
+
+// ----------------------------------------------------------------------------------------- obligations
+
+export interface UpsertObligationsInput {
+  roundId: string;
+  obligations: Array<{ unitId: string; dueAt: Instant; status?: ObligationStatusValue }>;
+  actor?: string;
+  at?: Instant;
+}
+
+/**
+ * Creates the obligations the round does not have yet (status pending unless given); existing ones are
+ * left as they are. Returns every obligation of the round, by unit id.
+ */
+export async function upsertObligations(db: DbClient, input: UpsertObligationsInput): Promise<ObligationRecord[]> {
+  const at = input.at === undefined ? new Date() : toDate(input.at, 'at');
+  const wanted = input.obligations.map((o, i) => ({
+    unitId: nonEmpty(o.unitId, `obligations[${i}].unitId`),
+    dueAt: toDate(o.dueAt, `obligations[${i}].dueAt`),
+    status: oneOf(o.status ?? 'pending', OBLIGATION_STATUSES, `obligations[${i}].status`),
+  }));
+  return inTransaction(db, async (tx) => {
+    const round = await tx.round.findUnique({ where: { id: input.roundId } });
+    if (!round) throw new NotFoundError(`round ${input.roundId} does not exist; upsertRound first`);
+    const existing = new Set(
+      (await tx.obligation.findMany({ where: { roundId: input.roundId }, select: { unitId: true } })).map((o) => o.unitId),
+    );
+    for (const o of wanted) {
+      if (existing.has(o.unitId)) continue;
+      existing.add(o.unitId);
+      await tx.obligation.create({
+        data: {
+          roundId: input.roundId,
+          programId: round.programId,
+          unitId: o.unitId,
+          dueAt: o.dueAt,
+          originalDueAt: o.dueAt,
+          status: o.status,
+          createdAt: at,
+          updatedAt: at,
+        },
+      });
+      await appendAudit(tx, {
+        at,
+        actor: input.actor ?? 'system',
+        action: 'obligation.created',
+        roundId: input.roundId,
+        unitId: o.unitId,
+        details: { dueAt: iso(o.dueAt), status: o.status },
+      });
+    }
+    return listObligationsTx(tx, input.roundId);
+  });
+}
+
+async function listObligationsTx(db: DbClient, roundId: string): Promise<ObligationRecord[]> {
+  const rows = await db.obligation.findMany({ where: { roundId }, orderBy: { unitId: 'asc' } });
+  return rows.map(toObligation);
+}
+
+export function listObligations(db: DbClient, roundId: string): Promise<ObligationRecord[]> {
+  return listObligationsTx(db, roundId);
+}
+
+export async function getObligation(db: DbClient, roundId: string, unitId: string): Promise<ObligationRecord | null> {
+  const row = await db.obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } } });
+  return row ? toObligation(row) : null;
+}
+
+async function requireObligation(tx: DbTransaction, roundId: string, unitId: string): Promise<ObligationRow> {
+  const row = await tx.obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } } });
+  if (!row) throw new NotFoundError(`unit ${unitId} has no obligation in round ${roundId}`);
+  return row;
+}
+
+export interface SetObligationStatusInput {
+  roundId: string;
+  unitId: string;
+  status: ObligationStatusValue;
+  /** A new deadline (an extension). */
+  dueAt?: Instant;
+  lateByMs?: number | null;
+  actor?: string;
+  /** Why (an extension's reason, an escalation step); goes to the audit row. */
+  reason?: string;
+  at?: Instant;
+}
+
+/** Sets an obligation's status (and deadline, for an extension). No change, no write, no audit row. */
+export async function setObligationStatus(db: DbClient, input: SetObligationStatusInput): Promise<ObligationRecord> {
+  const status = oneOf(input.status, OBLIGATION_STATUSES, 'status');
+  const dueAt = optionalDate(input.dueAt, 'dueAt');
+  const at = input.at === undefined ? new Date() : toDate(input.at, 'at');
+  if (input.lateByMs !== undefined && input.lateByMs !== null && (!Number.isSafeInteger(input.lateByMs) || input.lateByMs < 0)) {
+    throw new InvalidInputError(`lateByMs: ${input.lateByMs} is not a non-negative whole number of milliseconds`);
+  }
+  return inTransaction(db, async (tx) => {
+    const row = await requireObligation(tx, input.roundId, input.unitId);
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    if (row.status !== status) changes.status = { from: row.status, to: status };
+    if (dueAt && row.dueAt.getTime() !== dueAt.getTime()) changes.dueAt = { from: iso(row.dueAt), to: iso(dueAt) };
+    if (input.lateByMs !== undefined && msToNumber(row.lateByMs) !== input.lateByMs) {
+      changes.lateByMs = { from: msToNumber(row.lateByMs), to: input.lateByMs };
+    }
+    if (Object.keys(changes).length === 0) return toObligation(row);
+    const updated = await tx.obligation.update({
+      where: { id: row.id },
+      data: {
+        status,
+        ...(dueAt ? { dueAt } : {}),
+        ...(input.lateByMs !== undefined ? { lateByMs: input.lateByMs === null ? null : BigInt(input.lateByMs) } : {}),
+        updatedAt: at,
+      },
+    });
+    await appendAudit(tx, {
+      at,
+      actor: input.actor ?? 'system',
+      action: 'obligation.status',
+      roundId: input.roundId,
+      unitId: input.unitId,
+      details: { changes, ...(input.reason !== undefined ? { reason: input.reason } : {}) },
+    });
+    return toObligation(updated);
+  });
+}
+
+// ----------------------------------------------------------------------------------------- submissions
+
+export interface RecordSubmissionInput {
+  roundId: string;
+  unitId: string;
+  submittedBy: string;
+  /** Default now. */
+  submittedAt?: Instant;
+  /** Where the report is kept (file reference or URL). */
+  fileRef?: string | null;
+  contentSha256?: string | null;
+  note?: string | null;
+  /** A retry with the same key returns the version already recorded (e-mail Message-ID, update id). */
+  idempotencyKey?: string | null;
+  /**
+   * The obligation's status after a FIRST submission. Default: "submitted" when submittedAt is before
+   * the deadline in force (dueAt; the deadline instant itself is late), else "late". Later versions
+   * are revisions and leave the obligation as it is.
+   */
+  status?: 'submitted' | 'late';
+  /** With `status`: how late. Default: max(0, submittedAt − dueAt). */
+  lateByMs?: number;
+  actor?: string;
+}
+
+export interface RecordSubmissionResult {
+  submission: SubmissionRecord;
+  obligation: ObligationRecord;
+  /** True when the idempotency key was already recorded: nothing was written. */
+  duplicate: boolean;
+}
+
+/** Records the next version (1, 2, …) of a unit's report for a round. */
+export async function recordSubmission(db: DbClient, input: RecordSubmissionInput): Promise<RecordSubmissionResult> {
+  const submittedBy = nonEmpty(input.submittedBy, 'submittedBy');
+  const submittedAt = input.submittedAt === undefined ? new Date() : toDate(input.submittedAt, 'submittedAt');
+  const key = input.idempotencyKey ?? null;
+  if (input.lateByMs !== undefined && (!Number.isSafeInteger(input.lateByMs) || input.lateByMs < 0)) {
+    throw new InvalidInputError(`lateByMs: ${input.lateByMs} is not a non-negative whole number of milliseconds`);
+  }
+  // A lost race on (obligation, version) or on the key rolls the transaction back; the retry reads again.
+  return retryOnUniqueViolation(() =>
+    inTransaction(db, async (tx) => {
+      const obligation = await requireObligation(tx, input.roundId, input.unitId);
+      if (key !== null) {
+        const previous = await tx.submission.findUnique({ where: { idempotencyKey: key } });
+        if (previous) {
+          if (previous.obligationId !== obligation.id) {
+            throw new InvalidStateError(`idempotency key ${key} was used for another obligation (id ${previous.obligationId})`);
+          }
+          return { submission: toSubmission(previous, input.roundId, input.unitId), obligation: toObligation(obligation), duplicate: true };
+        }
+      }
+      const last = await tx.submission.findFirst({
+        where: { obligationId: obligation.id },
+        orderBy: { version: 'desc' },
+        select: { version: true },
+      });
+      const version = (last?.version ?? 0) + 1;
+      const submission = await tx.submission.create({
+        data: {
+          obligationId: obligation.id,
+          version,
+          submittedBy,
+          submittedAt,
+          fileRef: input.fileRef ?? null,
+          contentSha256: input.contentSha256 ?? null,
+          note: input.note ?? null,
+          idempotencyKey: key,
+          createdAt: new Date(),
+        },
+      });
+      let updated = obligation;
+      if (obligation.submittedAt === null) {
+        const computedLate = Math.max(0, submittedAt.getTime() - obligation.dueAt.getTime());
+        const onTime = submittedAt.getTime() < obligation.dueAt.getTime();
+        const status = input.status ?? (onTime ? 'submitted' : 'late');
+        const lateByMs = input.lateByMs ?? (status === 'submitted' ? 0 : computedLate);
+        updated = await tx.obligation.update({
+          where: { id: obligation.id },
+          data: { status, submittedAt, lateByMs: BigInt(lateByMs), updatedAt: new Date() },
+        });
+      }
+      await appendAudit(tx, {
+        at: submittedAt,
+        actor: input.actor ?? submittedBy,
+        action: 'submission.recorded',
+        roundId: input.roundId,
+        unitId: input.unitId,
+        details: {
+          version,
+          submittedBy,
+          fileRef: input.fileRef ?? null,
+          ...(input.note ? { note: input.note } : {}),
+          obligationStatus: updated.status,
+          lateByMs: msToNumber(updated.lateByMs),
+        },
+      });
+      return { submission: toSubmission(submission, input.roundId, input.unitId), obligation: toObligation(updated), duplicate: false };
+    }),
+  );
+}
+
+/** A unit's submissions for a round, oldest version first. */
+export async function listSubmissions(db: DbClient, roundId: string, unitId: string): Promise<SubmissionRecord[]> {
+  const obligation = await db.obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } }, select: { id: true } });
+  if (!obligation) return [];
+  const rows = await db.submission.findMany({ where: { obligationId: obligation.id }, orderBy: { version: 'asc' } });
+  return rows.map((r) => toSubmission(r, roundId, unitId));
+}
