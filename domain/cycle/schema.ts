@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/** The contract of a yearly cycle's human actions (budget estimates, appraisal, approval) and its status. */
+const amount = z.string().regex(/^\d{1,15}$/, 'amounts are whole VND, digits only (e.g. "1250000000")');
+
+export const SubmitEstimate = z.object({
+  unitId: z.string().min(1, 'unitId is required'),
+  amountVnd: amount,
+  submittedBy: z.string().min(1, 'submittedBy is required'),
+  note: z.string().max(2000).optional(),
+});
+export type SubmitEstimate = z.infer<typeof SubmitEstimate>;
+
+export const DecideEstimate = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve'), unitId: z.string().min(1), decidedBy: z.string().min(1) }),
+  z.object({ decision: z.literal('adjust'), unitId: z.string().min(1), decidedBy: z.string().min(1), amountVnd: amount }),
+  z.object({
+    decision: z.literal('return'),
+    unitId: z.string().min(1),
+    decidedBy: z.string().min(1),
+    reason: z.string().min(3, 'say why the estimate is returned (at least 3 characters)'),
+  }),
+]);
+export type DecideEstimate = z.infer<typeof DecideEstimate>;
+
+export const ApprovePlan = z.object({ approvedBy: z.string().min(1, 'approvedBy is required'), note: z.string().optional() });
+export type ApprovePlan = z.infer<typeof ApprovePlan>;
+
+export type EstimateStatus = 'submitted' | 'approved' | 'adjusted' | 'returned' | 'missing';
+
+export interface EstimateState {
+  unitId: string;
+  version: number;
+  amountVnd: string;
+  status: EstimateStatus;
+  approvedAmountVnd: string | null;
+  returns: number;
+  history: Array<{ action: 'submitted' | 'approve' | 'adjust' | 'return'; amountVnd?: string; reason?: string; by: string; at: string }>;
+}
+
+export type CycleRoundState = 'scheduled' | 'open' | 'closed' | 'not-tracked';
+
+export interface CycleRoundSummary {
+  roundId: string;
+  kind: string;
+  title: { vi: string; en: string };
+  deadline: string;
+  state: CycleRoundState;
+  counts?: Record<string, number>;
+  completionRate?: number;
+  timelinessRate?: number;
+}
+
+export interface CycleStatus {
+  programId: string;
+  year: number;
+  phase: 'planning' | 'appraisal' | 'approval' | 'reporting' | 'compilation' | 'done';
+  rounds: CycleRoundSummary[];
+  estimates: EstimateState[];
+  approval: { approvedBy: string; at: string } | null;
+  compilation: { reference: string } | null;
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, resolves the Temporal servers once (cached outside the
+# clone), then runs every jest suite serially. Extra arguments go to jest (e.g. a path or -t NAME).
+# PostgreSQL suites run when KYBAO_TEST_POSTGRES_URL is set (.ci/run starts a server and sets it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[kybao] installing npm packages (npm ci)" >&2
+  npm ci --no-audit --no-fund
+fi
+KYBAO_TEMPORAL_CLI="$(bash scripts/toolchain.sh cli)"
+KYBAO_TEST_SERVER="$(bash scripts/toolchain.sh test-server)"
+export KYBAO_TEMPORAL_CLI KYBAO_TEST_SERVER
+exec node_modules/.bin/jest --runInBand "$@"

@@ -1,0 +1,5 @@
+import { writeWorkflowBundle } from './helpers/bundle';
+
+export default async function globalSetup(): Promise<void> {
+  await writeWorkflowBundle();
+}

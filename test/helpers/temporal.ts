@@ -1,0 +1,60 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, Runtime, DefaultLogger } from '@temporalio/worker';
+import { TASK_QUEUE } from '../../workflows/task-queue';
+import { workflowBundle } from './bundle';
+import { temporalExecutable } from './toolchain';
+
+let runtimeInstalled = false;
+
+/** Worker logs would drown jest's output; warnings and errors still show. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** The Java test server with time skipping: timers fire as soon as the workflow waits on them. */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalExecutable('test-server') } },
+  });
+}
+
+/** A real `temporal server start-dev` (in-memory SQLite) on free ports, started for one test file. */
+export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: temporalExecutable('cli') } },
+  });
+}
+
+/** A worker on the shared bundle with the given activities, on its own task queue per test. */
+export async function createTestWorker(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  taskQueue = `${TASK_QUEUE}-test-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<{ worker: Worker; taskQueue: string }> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  return { worker, taskQueue };
+}
+
+/**
+ * Asserts that an Update was rejected (by its validator or handler) with a message matching `pattern`.
+ * The client wraps the workflow's ApplicationFailure as the cause of a WorkflowUpdateFailedError.
+ */
+export async function expectUpdateRejected(update: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const err = await update.then(
+    () => {
+      throw new Error(`expected the update to be rejected with ${pattern}, but it was accepted`);
+    },
+    (e: unknown) => e as Error & { cause?: Error },
+  );
+  expect(err.cause?.message ?? err.message).toMatch(pattern);
+}

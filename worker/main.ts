@@ -1,0 +1,19 @@
+import { readEnv, describeEnv } from './config';
+import { createKybaoWorker } from './run';
+
+// The worker entrypoint for deployments: `tsx worker/main.ts`. SIGINT/SIGTERM drain it and exit.
+async function main(): Promise<void> {
+  const env = readEnv();
+  console.log('kybao worker starting with', describeEnv(env));
+  const { worker, close } = await createKybaoWorker(env);
+  try {
+    await worker.run();
+  } finally {
+    await close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`kybao worker: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,424 @@
+import {
+  ApplicationFailure,
+  ChildWorkflowHandle,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+} from '@temporalio/workflow';
+import type { CycleActivities } from '../activities/cycle';
+import type { RoundActivities } from '../activities/round';
+import { computeYearSchedule } from '../domain/calendar/schedule';
+import { addWorkingDays } from '../domain/calendar/working-days';
+import { instantAt, localDateOf, plusDays } from '../domain/calendar/local-date';
+import type { ScheduledRound } from '../domain/calendar/round-schedule';
+import type { Program } from '../domain/program/schema';
+import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../domain/round/adhoc';
+import { responsibleUnitIds, roundInput, roundInputFromSchedule } from '../domain/round/from-schedule';
+import { describeZodError, RoundInput, RoundStatus } from '../domain/round/schema';
+import {
+  ApprovePlan,
+  CycleRoundSummary,
+  CycleStatus,
+  DecideEstimate,
+  EstimateState,
+  SubmitEstimate,
+} from '../domain/cycle/schema';
+import { roundIdOf, roundWorkflowId } from './ids';
+import { fulfilledByParentSignal, roundWorkflow } from './round';
+
+/**
+ * One year of the program, in the order the decision sets: units send their annual plans with budget
+ * estimates; the appraiser decides on every estimate (returned ones go back to their unit with a new
+ * deadline until they are settled); the approving authority approves; the four quarterly rounds and any
+ * review run as child rounds, next to any ad hoc rounds the coordinator starts; and the year ends with
+ * the coordinator's consolidated report. Deadlines that had already passed when the cycle started are
+ * "not tracked": nobody is reminded or escalated for them.
+ */
+const acts = proxyActivities<CycleActivities & Pick<RoundActivities, 'notify'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** Working days a unit gets to resubmit a returned estimate. */
+const REVISION_WORKING_DAYS = 5;
+/** A review round opens this long before its deadline; a quarterly round opens with its quarter. */
+const REVIEW_OPENS_DAYS_BEFORE = 30;
+
+export interface CycleInput {
+  program: Program;
+  year: number;
+  /** Deadlines before this instant are not tracked (default: when the cycle starts). */
+  trackFrom?: string;
+}
+
+export const submitEstimateUpdate = defineUpdate<EstimateState, [SubmitEstimate]>('cycle.submitEstimate');
+export const decideEstimateUpdate = defineUpdate<EstimateState, [DecideEstimate]>('cycle.decideEstimate');
+export const approvePlanUpdate = defineUpdate<CycleStatus, [ApprovePlan]>('cycle.approvePlan');
+export const startAdhocRoundUpdate = defineUpdate<{ roundId: string; workflowId: string; unitIds: string[] }, [StartAdhocRound]>(
+  'cycle.startAdhocRound',
+);
+export const cycleStatusQuery = defineQuery<CycleStatus>('cycle.status');
+
+export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatus> {
+  const { program, year } = input;
+  const trackFrom = input.trackFrom ? Date.parse(input.trackFrom) : Date.now();
+  const schedule = computeYearSchedule(program, year);
+  const status: CycleStatus = {
+    programId: program.id,
+    year,
+    phase: 'planning',
+    rounds: schedule.rounds.map((r) => ({
+      roundId: roundIdOf(program.id, r.roundKey),
+      kind: r.kind,
+      title: r.title,
+      deadline: r.deadline,
+      state: r.deadlineMs <= trackFrom ? 'not-tracked' : 'scheduled',
+    })),
+    estimates: [],
+    approval: null,
+    compilation: null,
+  };
+  const estimates = new Map<string, EstimateState>();
+  const revisions = new Map<string, ChildWorkflowHandle<typeof roundWorkflow>>();
+  const running: Array<Promise<unknown>> = [];
+  let adhocCount = 0;
+  let appraisalRoundClosed = false;
+  let approvalRoundClosed = false;
+  const appraisalRoundId = roundIdOf(program.id, `${year}-appraisal`);
+
+  setHandler(cycleStatusQuery, () => ({ ...status, estimates: [...estimates.values()] }));
+
+  // ---- budget estimates -------------------------------------------------------------------------
+  setHandler(
+    submitEstimateUpdate,
+    async (raw) => {
+      const req = SubmitEstimate.parse(raw);
+      const at = new Date().toISOString();
+      const est = estimates.get(req.unitId) ?? newEstimate(req.unitId);
+      est.version += 1;
+      est.amountVnd = req.amountVnd;
+      est.status = 'submitted';
+      est.history.push({ action: 'submitted', amountVnd: req.amountVnd, by: req.submittedBy, at });
+      estimates.set(req.unitId, est);
+      await acts.recordEstimate({ programId: program.id, year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
+      // A resubmission fulfils the unit's open revision round, which stops its reminders.
+      await revisions.get(req.unitId)?.signal(fulfilledByParentSignal, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
+      return est;
+    },
+    {
+      validator: (raw) => {
+        const req = parse(SubmitEstimate, raw);
+        requireReportingUnit(program, req.unitId);
+        if (status.phase !== 'planning' && status.phase !== 'appraisal') {
+          throw ApplicationFailure.nonRetryable(`estimates for ${year} are closed: the cycle is in its ${status.phase} phase`);
+        }
+        const est = estimates.get(req.unitId);
+        if (est && (est.status === 'approved' || est.status === 'adjusted')) {
+          throw ApplicationFailure.nonRetryable(`the estimate of "${req.unitId}" was already ${est.status}; it cannot be replaced`);
+        }
+        if (status.phase === 'appraisal' && est?.status !== 'returned') {
+          throw ApplicationFailure.nonRetryable(`during appraisal only a returned estimate can be resubmitted; "${req.unitId}" has ${est ? `status ${est.status}` : 'no estimate'}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    decideEstimateUpdate,
+    async (raw) => {
+      const d = DecideEstimate.parse(raw);
+      const est = estimates.get(d.unitId)!;
+      const at = new Date().toISOString();
+      await acts.recordDecision({
+        programId: program.id,
+        year,
+        unitId: d.unitId,
+        version: est.version,
+        decision: d.decision,
+        amountVnd: d.decision === 'adjust' ? d.amountVnd : d.decision === 'approve' ? est.amountVnd : undefined,
+        reason: d.decision === 'return' ? d.reason : undefined,
+        decidedBy: d.decidedBy,
+        decidedAt: at,
+      });
+      if (d.decision === 'approve') {
+        est.status = 'approved';
+        est.approvedAmountVnd = est.amountVnd;
+        est.history.push({ action: 'approve', amountVnd: est.amountVnd, by: d.decidedBy, at });
+      } else if (d.decision === 'adjust') {
+        est.status = 'adjusted';
+        est.approvedAmountVnd = d.amountVnd;
+        est.history.push({ action: 'adjust', amountVnd: d.amountVnd, by: d.decidedBy, at });
+      } else {
+        est.status = 'returned';
+        est.returns += 1;
+        est.history.push({ action: 'return', reason: d.reason, by: d.decidedBy, at });
+        reopenForRevision(d.unitId, est.returns);
+      }
+      await acts.notify({
+        roundId: appraisalRoundId,
+        kind: d.decision === 'approve' ? 'estimate-approved' : d.decision === 'adjust' ? 'estimate-adjusted' : 'estimate-returned',
+        step: est.version,
+        unitIds: [d.unitId],
+        at,
+      });
+      return est;
+    },
+    {
+      validator: (raw) => {
+        const d = parse(DecideEstimate, raw);
+        if (status.phase !== 'appraisal') {
+          throw ApplicationFailure.nonRetryable(`estimates are decided during appraisal; the ${year} cycle is in its ${status.phase} phase`);
+        }
+        requireReportingUnit(program, d.unitId);
+        const est = estimates.get(d.unitId);
+        if (!est) throw ApplicationFailure.nonRetryable(`"${d.unitId}" has no estimate for ${year} to decide on`);
+        if (est.status !== 'submitted') {
+          throw ApplicationFailure.nonRetryable(`the estimate of "${d.unitId}" is ${est.status}; only a submitted estimate can be decided`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    approvePlanUpdate,
+    (raw) => {
+      const req = ApprovePlan.parse(raw);
+      status.approval = { approvedBy: req.approvedBy, at: new Date().toISOString() };
+      return { ...status, estimates: [...estimates.values()] };
+    },
+    {
+      validator: (raw) => {
+        parse(ApprovePlan, raw);
+        if (status.phase !== 'approval') {
+          throw ApplicationFailure.nonRetryable(`the ${year} plan can be approved once appraisal is done; the cycle is in its ${status.phase} phase`);
+        }
+        if (status.approval) throw ApplicationFailure.nonRetryable(`the ${year} plan was already approved by ${status.approval.approvedBy}`);
+      },
+    },
+  );
+
+  // ---- ad hoc rounds ----------------------------------------------------------------------------
+  setHandler(
+    startAdhocRoundUpdate,
+    async (raw) => {
+      const req = StartAdhocRound.parse(raw);
+      const resolved = resolveAdhocUnits(program, req.units) as { unitIds: string[] };
+      adhocCount += 1;
+      const roundInput = adhocRoundInput(program, year, `${year}-adhoc-${adhocCount}`, req, resolved.unitIds);
+      status.rounds.push({ roundId: roundInput.roundId, kind: 'adhoc', title: roundInput.title, deadline: req.deadline, state: 'scheduled' });
+      running.push(runRound(roundInput));
+      return { roundId: roundInput.roundId, workflowId: roundWorkflowId(roundInput.roundId), unitIds: resolved.unitIds };
+    },
+    {
+      validator: (raw) => {
+        const req = parse(StartAdhocRound, raw);
+        const resolved = resolveAdhocUnits(program, req.units);
+        if ('problem' in resolved) throw ApplicationFailure.nonRetryable(resolved.problem);
+        if (Date.parse(req.deadline) <= Date.now()) {
+          throw ApplicationFailure.nonRetryable(`the deadline ${req.deadline} has already passed; choose a later one`);
+        }
+        if (status.phase === 'compilation' || status.phase === 'done') {
+          throw ApplicationFailure.nonRetryable(`the ${year} cycle is ${status.phase === 'done' ? 'over' : 'compiling its report'}; start the ad hoc round on its own`);
+        }
+      },
+    },
+  );
+
+  // ---- the year ---------------------------------------------------------------------------------
+  await acts.openCycle({ programId: program.id, year, rounds: status.rounds });
+
+  const reporting = Promise.all(
+    schedule.rounds
+      .filter((r) => r.kind === 'quarterly-report' || r.kind === 'preliminary-review' || r.kind === 'final-review')
+      .map(async (r) => {
+        const opensAt = opensAtOf(r);
+        if (opensAt > Date.now() && r.deadlineMs > trackFrom) await sleep(opensAt - Date.now());
+        await runScheduled(r);
+      }),
+  );
+
+  await planning();
+  status.phase = 'reporting';
+  await reporting;
+  // Ad hoc and revision rounds may still be running, and an ad hoc round may start while we wait.
+  for (let awaited = 0; awaited < running.length; ) {
+    const batch = running.slice(awaited);
+    awaited = running.length;
+    await Promise.all(batch);
+  }
+
+  status.phase = 'compilation';
+  const { reference, roundId: compilationRoundId } = await acts.compileAnnualReport({
+    programId: program.id,
+    year,
+    rounds: status.rounds,
+    estimates: [...estimates.values()],
+    approval: status.approval,
+  });
+  status.compilation = { reference };
+  await acts.notify({ roundId: compilationRoundId, kind: 'compilation', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
+  status.phase = 'done';
+  return { ...status, estimates: [...estimates.values()] };
+
+  // ---- steps ------------------------------------------------------------------------------------
+  async function planning(): Promise<void> {
+    const plan = byKind('annual-plan');
+    const planResult = plan ? await runScheduled(plan) : null;
+    for (const unit of planResult?.units ?? []) {
+      const latest = [...unit.submissions].reverse().find((s) => s.amountVnd !== undefined);
+      if (!latest || estimates.has(unit.unitId)) continue;
+      estimates.set(unit.unitId, {
+        ...newEstimate(unit.unitId),
+        version: 1,
+        amountVnd: latest.amountVnd!,
+        history: [{ action: 'submitted', amountVnd: latest.amountVnd!, by: latest.by, at: latest.at }],
+      });
+      await acts.recordEstimate({ programId: program.id, year, unitId: unit.unitId, version: 1, amountVnd: latest.amountVnd!, submittedBy: latest.by, submittedAt: latest.at });
+    }
+
+    status.phase = 'appraisal';
+    const appraisal = byKind('budget-appraisal');
+    if (appraisal && appraisal.deadlineMs > trackFrom) {
+      const handle = await startScheduled(appraisal);
+      const closed = handle.result().then(() => (appraisalRoundClosed = true));
+      await condition(() => allDecided() || appraisalRoundClosed);
+      // Estimates never decided by the cut-off stay as they are; returned ones wait for their revision rounds.
+      await handle.signal(fulfilledByParentSignal, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
+      await closed;
+      markRound(appraisal, await handle.result());
+      for (const est of estimates.values()) if (est.status === 'returned') est.status = 'missing';
+      await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
+    }
+
+    status.phase = 'approval';
+    const approval = byKind('plan-approval');
+    if (approval && approval.deadlineMs > trackFrom) {
+      const handle = await startScheduled(approval);
+      const closed = handle.result().then(() => (approvalRoundClosed = true));
+      await condition(() => status.approval !== null || approvalRoundClosed);
+      if (status.approval) {
+        await handle.signal(fulfilledByParentSignal, { unitId: program.approvingAuthority, reference: `plan-approval:${year}`, by: status.approval.approvedBy });
+        await acts.notify({ roundId: roundIdOf(program.id, approval.roundKey), kind: 'plan-approved', step: 0, unitIds: responsibleUnitIds(program, 'reporting-units'), at: status.approval.at });
+      }
+      await closed;
+      markRound(approval, await handle.result());
+    }
+  }
+
+  function allDecided(): boolean {
+    return [...estimates.values()].every((e) => e.status === 'approved' || e.status === 'adjusted');
+  }
+
+  function reopenForRevision(unitId: string, attempt: number): void {
+    const zone = program.timeZone;
+    const lastDay = addWorkingDays(localDateOf(Date.now(), zone), REVISION_WORKING_DAYS, program.calendar);
+    const deadline = instantAt(plusDays(lastDay, 1), '00:00', zone).toISO()!;
+    const input = roundInput(program, {
+      roundId: roundIdOf(program.id, `${year}-estimate-${unitId}-r${attempt}`),
+      kind: 'budget-revision',
+      year,
+      title: { vi: `Dự toán kinh phí ${year} (trình lại lần ${attempt})`, en: `Budget estimate ${year} (resubmission ${attempt})` },
+      deadline,
+      unitIds: [unitId],
+    });
+    status.rounds.push({ roundId: input.roundId, kind: 'budget-revision', title: input.title, deadline, state: 'scheduled' });
+    running.push(
+      (async () => {
+        const handle = await startRound(input);
+        revisions.set(unitId, handle);
+        const result = await handle.result();
+        if (revisions.get(unitId) === handle) revisions.delete(unitId);
+        setRoundState(input.roundId, result);
+        // The unit may have answered on the revision round itself rather than through the cycle.
+        const est = estimates.get(unitId);
+        const answer = result.units[0]?.submissions.find((s) => s.amountVnd !== undefined);
+        if (est && est.status === 'returned' && answer) {
+          est.version += 1;
+          est.amountVnd = answer.amountVnd!;
+          est.status = 'submitted';
+          est.history.push({ action: 'submitted', amountVnd: answer.amountVnd!, by: answer.by, at: answer.at });
+          await acts.recordEstimate({ programId: program.id, year, unitId, version: est.version, amountVnd: est.amountVnd, submittedBy: answer.by, submittedAt: answer.at });
+        }
+      })(),
+    );
+  }
+
+  function byKind(kind: ScheduledRound['kind']): ScheduledRound | undefined {
+    return schedule.rounds.find((r) => r.kind === kind);
+  }
+
+  function inputFor(r: ScheduledRound): RoundInput {
+    return roundInputFromSchedule(program, r, {
+      roundId: roundIdOf(program.id, r.roundKey),
+      unitIds: responsibleUnitIds(program, r.responsible),
+      trackFrom: new Date(trackFrom).toISOString(),
+    });
+  }
+
+  async function startScheduled(r: ScheduledRound): Promise<ChildWorkflowHandle<typeof roundWorkflow>> {
+    return startRound(inputFor(r));
+  }
+
+  async function startRound(input: RoundInput): Promise<ChildWorkflowHandle<typeof roundWorkflow>> {
+    const handle = await startChild(roundWorkflow, { workflowId: roundWorkflowId(input.roundId), args: [input] });
+    const summary = status.rounds.find((s) => s.roundId === input.roundId);
+    if (summary) summary.state = 'open';
+    return handle;
+  }
+
+  async function runRound(input: RoundInput): Promise<RoundStatus> {
+    const handle = await startRound(input);
+    const result = await handle.result();
+    setRoundState(input.roundId, result);
+    return result;
+  }
+
+  async function runScheduled(r: ScheduledRound): Promise<RoundStatus | null> {
+    if (r.deadlineMs <= trackFrom) return null;
+    const result = await runRound(inputFor(r));
+    return result;
+  }
+
+  function markRound(r: ScheduledRound, result: RoundStatus): void {
+    setRoundState(roundIdOf(program.id, r.roundKey), result);
+  }
+
+  function setRoundState(roundId: string, result: RoundStatus): void {
+    const summary = status.rounds.find((s) => s.roundId === roundId);
+    if (!summary) return;
+    Object.assign(summary, {
+      state: 'closed',
+      counts: result.counts,
+      completionRate: result.completionRate,
+      timelinessRate: result.timelinessRate,
+    } satisfies Partial<CycleRoundSummary>);
+  }
+
+  function opensAtOf(r: ScheduledRound): number {
+    if (r.kind === 'quarterly-report' && r.quarter) {
+      const month = String((r.quarter - 1) * 3 + 1).padStart(2, '0');
+      return instantAt(`${year}-${month}-01`, '00:00', program.timeZone).toMillis();
+    }
+    return r.deadlineMs - REVIEW_OPENS_DAYS_BEFORE * 86_400_000;
+  }
+}
+
+function newEstimate(unitId: string): EstimateState {
+  return { unitId, version: 0, amountVnd: '0', status: 'submitted', approvedAmountVnd: null, returns: 0, history: [] };
+}
+
+function requireReportingUnit(program: Program, unitId: string): void {
+  const unit = program.units.find((u) => u.id === unitId);
+  if (!unit) throw ApplicationFailure.nonRetryable(`unknown unit "${unitId}" in program ${program.id}`);
+  if (!unit.reports) throw ApplicationFailure.nonRetryable(`unit "${unitId}" owes no plan or estimate in program ${program.id}`);
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw ApplicationFailure.nonRetryable(`malformed payload: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}

@@ -1,0 +1,9 @@
+/**
+ * Workflow ids are built from business keys here and nowhere else, so a client can address a program,
+ * a year or a round without asking anyone.
+ */
+export const programWorkflowId = (programId: string) => `program:${programId}`;
+export const cycleWorkflowId = (programId: string, year: number) => `cycle:${programId}:${year}`;
+export const roundWorkflowId = (roundId: string) => `round:${roundId}`;
+/** Round ids are unique across programs: "<program>:<round key>", e.g. "qd925-ttdn-2014-2020:2015-Q1". */
+export const roundIdOf = (programId: string, roundKey: string) => `${programId}:${roundKey}`;
