@@ -22,7 +22,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -35,6 +35,7 @@ import {
 import {
   POSTGRESQL_SCHEMA,
   SQLITE_SCHEMA,
+  postgresqlSchemaIsCurrent,
   writePostgresqlSchema,
 } from '../prisma/generate-postgresql-schema';
 
@@ -113,25 +114,62 @@ export function runPrisma(
  */
 export async function ensureClientsGenerated(options: { force?: boolean; log?: Log } = {}): Promise<string[]> {
   const log = options.log ?? defaultLog;
-  if (writePostgresqlSchema()) log('prisma/schema.postgresql.prisma was stale: regenerated from prisma/schema.prisma');
-  const generated: string[] = [];
-  for (const client of CLIENTS) {
+  const upToDate = (client: (typeof CLIENTS)[number]) => {
     const stampPath = path.join(client.dir, STAMP_FILE);
-    const wanted = stampFor(client.schema);
-    const current = existsSync(stampPath) && existsSync(path.join(client.dir, 'index.js')) ? readFileSync(stampPath, 'utf8') : null;
-    if (!options.force && current === wanted) continue;
-    log(`generating the ${client.provider} client (${path.relative(REPO_ROOT, client.dir)})`);
-    await runPrisma(['generate', '--schema', client.schema], {
-      log,
-      quiet: true,
-      // The CLI loads prisma.config.ts, which needs a URL of the same provider to pick the schema;
-      // generation itself does not connect.
-      databaseUrl: client.provider === 'sqlite' ? 'file:./.data/kybao.db' : 'postgresql://generate@localhost/unused',
-    });
-    writeFileSync(stampPath, wanted);
-    generated.push(client.provider);
+    return existsSync(stampPath) && existsSync(path.join(client.dir, 'index.js')) && readFileSync(stampPath, 'utf8') === stampFor(client.schema);
+  };
+  if (!options.force && postgresqlSchemaIsCurrent() && CLIENTS.every(upToDate)) return [];
+  // Parallel jest workers and scripts may all find the clients missing: one generates, the others wait.
+  return withLock(path.join(GENERATED_ROOT, 'kybao-generate.lock'), log, async () => {
+    if (writePostgresqlSchema()) log('prisma/schema.postgresql.prisma was stale: regenerated from prisma/schema.prisma');
+    const generated: string[] = [];
+    for (const client of CLIENTS) {
+      if (!options.force && upToDate(client)) continue;
+      await generateClient(client, log);
+      generated.push(client.provider);
+    }
+    return generated;
+  });
+}
+
+async function withLock<T>(lockPath: string, log: Log, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(path.dirname(lockPath), { recursive: true });
+  const staleMs = 5 * 60_000;
+  let waited = false;
+  for (;;) {
+    try {
+      writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        if (Date.now() - statSync(lockPath).mtimeMs > staleMs) rmSync(lockPath, { force: true });
+      } catch {
+        // removed meanwhile: try again
+      }
+      if (!waited) log(`waiting for another process generating the clients (${path.relative(REPO_ROOT, lockPath)})`);
+      waited = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
-  return generated;
+  try {
+    return await fn();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}
+
+async function generateClient(client: (typeof CLIENTS)[number], log: Log): Promise<void> {
+  const wanted = stampFor(client.schema);
+  log(`generating the ${client.provider} client (${path.relative(REPO_ROOT, client.dir)})`);
+  await runPrisma(['generate', '--schema', client.schema], {
+    log,
+    quiet: true,
+    // The CLI loads prisma.config.ts, which needs a URL of the same provider to pick the schema;
+    // generation itself does not connect.
+    databaseUrl: client.provider === 'sqlite' ? 'file:./.data/kybao.db' : 'postgresql://generate@localhost/unused',
+  });
+  writeFileSync(path.join(client.dir, STAMP_FILE), wanted);
 }
 
 function migrationNames(provider: DatabaseTarget['provider']): string[] {

@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { appendAudit, listAudit } from '../../activities/db/audit-repository';
 import { createPrismaClient } from '../../activities/db/client';
@@ -41,13 +42,16 @@ describe.each(providers)('migrations on %s', (provider) => {
   });
 
   test('when the migrations are replayed, then they produce exactly the schema (no migration is missing)', async () => {
-    const url = provider === 'sqlite' ? `file:${path.join(MIGRATIONS_DIR.sqlite, '..', '..', '.data', 'diff-check-unused.db')}` : process.env.KYBAO_TEST_POSTGRES_URL!;
+    // The CLI opens the configured database even though the diff only uses a shadow database.
+    const scratch = mkdtempSync(path.join(os.tmpdir(), 'kybao-diff-'));
+    const url = provider === 'sqlite' ? `file:${path.join(scratch, 'unused.db')}` : process.env.KYBAO_TEST_POSTGRES_URL!;
     const schema = provider === 'sqlite' ? 'prisma/schema.prisma' : 'prisma/schema.postgresql.prisma';
     // --exit-code: 0 when the diff is empty, 2 when a migration is missing (runPrisma rejects).
     const out = await runPrisma(
       ['migrate', 'diff', '--from-migrations', MIGRATIONS_DIR[provider], '--to-schema-datamodel', schema, '--script', '--exit-code'],
       { databaseUrl: url, log: quiet, quiet: true },
     );
+    rmSync(scratch, { recursive: true, force: true });
     expect(out).toContain('empty migration');
   });
 });
