@@ -12,6 +12,7 @@ import {
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
 import { computeYearSchedule } from '../domain/calendar/schedule';
+import { formatInstant } from '../domain/calendar/notices';
 import { addWorkingDays } from '../domain/calendar/working-days';
 import { instantAt, localDateOf, plusDays } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
@@ -316,7 +317,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   function reopenForRevision(unitId: string, attempt: number): void {
     const zone = program.timeZone;
     const lastDay = addWorkingDays(localDateOf(Date.now(), zone), REVISION_WORKING_DAYS, program.calendar);
-    const deadline = instantAt(plusDays(lastDay, 1), '00:00', zone).toISO()!;
+    const deadline = formatInstant(instantAt(plusDays(lastDay, 1), '00:00', zone).toMillis(), zone);
     const input = roundInput(program, {
       roundId: roundIdOf(program.id, `${year}-estimate-${unitId}-r${attempt}`),
       kind: 'budget-revision',

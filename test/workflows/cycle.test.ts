@@ -1,0 +1,172 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { computeYearSchedule } from '../../domain/calendar/schedule';
+import { reportingUnits } from '../../domain/program/resolve';
+import {
+  approvePlanUpdate,
+  cycleStatusQuery,
+  decideEstimateUpdate,
+  startAdhocRoundUpdate,
+  submitEstimateUpdate,
+  yearlyCycleWorkflow,
+} from '../../workflows/cycle';
+import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
+import { submitReportUpdate } from '../../workflows/round';
+import { at, iso, skipTo } from '../helpers/clock';
+import { outboxOf } from '../helpers/outbox';
+import { createTestWorker, createTimeSkippingEnv, expectUpdateRejected } from '../helpers/temporal';
+import { createWorld, World } from '../helpers/world';
+
+/**
+ * A whole cycle year (2015) of the default program with simulated units, from 20 November 2014:
+ * units 0–19 always report on time, 20–22 always late, 23–24 never; the appraiser approves most
+ * estimates, adjusts one and returns one twice before approving it; the committee approves the plan;
+ * the coordinator runs one ad hoc round in May. Every reminder and escalation the never-reporting units
+ * got is checked against the calendar, instant by instant.
+ */
+describe('yearly cycle 2015 of the default program (time skipped)', () => {
+  let env: TestWorkflowEnvironment;
+  let world: World;
+
+  beforeAll(async () => {
+    process.env.KYBAO_TEST_SERVER_START = '2014-11-20T09:00:00+07:00';
+    env = await createTimeSkippingEnv();
+    world = await createWorld();
+  });
+  afterAll(async () => {
+    delete process.env.KYBAO_TEST_SERVER_START;
+    await world?.close();
+    await env?.teardown();
+  });
+
+  it('runs plans, appraisal, approval, four quarters, an ad hoc round and the compilation', async () => {
+    const program = world.program;
+    const year = 2015;
+    const units = reportingUnits(program).map((u) => u.id);
+    expect(units.length).toBeGreaterThanOrEqual(25);
+    const onTime = units.slice(0, 20);
+    const late = units.slice(20, 23);
+    const never = units.slice(23);
+    const returned = onTime[2]!;
+    const adjusted = onTime[1]!;
+    const schedule = computeYearSchedule(program, year);
+    const roundOf = (key: string) => schedule.rounds.find((r) => r.roundKey === `${year}-${key}`)!;
+
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    const result = await worker.runUntil(async () => {
+      const cycle = await env.client.workflow.start(yearlyCycleWorkflow, {
+        taskQueue,
+        workflowId: cycleWorkflowId(program.id, year),
+        args: [{ program, year }],
+      });
+      const submitTo = async (roundKey: string, ids: string[], amount = false) => {
+        const handle = env.client.workflow.getHandle(roundWorkflowId(roundIdOf(program.id, roundKey)));
+        for (const unitId of ids) {
+          await handle.executeUpdate(submitReportUpdate, {
+            args: [{ unitId, submittedBy: `clerk@${unitId}`, reference: `files/${roundKey}/${unitId}.pdf`, ...(amount ? { amountVnd: String(1_000_000_000 + units.indexOf(unitId)) } : {}) }],
+          });
+        }
+      };
+
+      // Plans and estimates, due before 16 Dec 2014 00:00.
+      await skipTo(env, at('2014-12-10T10:00'));
+      await submitTo(`${year}-plan`, onTime, true);
+      await skipTo(env, at('2014-12-18T10:00'));
+      await submitTo(`${year}-plan`, late, true);
+
+      // Appraisal opens when the plan round closes (its cut-off, 19 Dec 08:00).
+      await skipTo(env, at('2014-12-22T10:00'));
+      await waitForPhase(cycle, 'appraisal');
+      const decide = (payload: object) => cycle.executeUpdate(decideEstimateUpdate, { args: [payload as never] });
+      for (const unitId of [...onTime, ...late]) {
+        if (unitId === returned) await decide({ decision: 'return', unitId, decidedBy: 'appraiser@so-tc', reason: 'Thiếu thuyết minh chi tiết' });
+        else if (unitId === adjusted) await decide({ decision: 'adjust', unitId, decidedBy: 'appraiser@so-tc', amountVnd: '800000000' });
+        else await decide({ decision: 'approve', unitId, decidedBy: 'appraiser@so-tc' });
+      }
+      await expectUpdateRejected(decide({ decision: 'approve', unitId: onTime[0], decidedBy: 'x' }), /is approved; only a submitted estimate/);
+      await expectUpdateRejected(decide({ decision: 'approve', unitId: never[0], decidedBy: 'x' }), /has no estimate/);
+      await expectUpdateRejected(cycle.executeUpdate(approvePlanUpdate, { args: [{ approvedBy: 'ubnd' }] }), /once appraisal is done/);
+
+      await skipTo(env, at('2014-12-24T10:00'));
+      await cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: returned, amountVnd: '950000000', submittedBy: `clerk@${returned}` }] });
+      await skipTo(env, at('2014-12-26T10:00'));
+      await decide({ decision: 'return', unitId: returned, decidedBy: 'appraiser@so-tc', reason: 'Chưa khớp với kế hoạch' });
+      await skipTo(env, at('2015-01-05T10:00'));
+      await cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: returned, amountVnd: '900000000', submittedBy: `clerk@${returned}` }] });
+      await skipTo(env, at('2015-01-07T10:00'));
+      await decide({ decision: 'approve', unitId: returned, decidedBy: 'appraiser@so-tc' });
+
+      await skipTo(env, at('2015-01-20T10:00'));
+      await waitForPhase(cycle, 'approval');
+      await cycle.executeUpdate(approvePlanUpdate, { args: [{ approvedBy: 'chu-tich@ubnd-tinh' }] });
+
+      for (const [q, lateAt] of [
+        ['Q1', '2015-03-27T10:00'],
+        ['Q2', '2015-06-26T10:00'],
+        ['Q3', '2015-09-28T10:00'],
+        ['Q4', '2015-12-28T10:00'],
+      ] as const) {
+        const r = roundOf(q);
+        await skipTo(env, r.deadlineMs - 5 * 86_400_000);
+        await submitTo(`${year}-${q}`, onTime);
+        if (q === 'Q2') {
+          const adhoc = await cycle.executeUpdate(startAdhocRoundUpdate, {
+            args: [{ title: 'Báo cáo đột xuất', units: { unitIds: onTime.slice(0, 3) }, deadline: '2015-06-30T00:00:00+07:00', startedBy: 'coordinator@so-tttt' }],
+          });
+          expect(adhoc.unitIds).toEqual(onTime.slice(0, 3));
+          await submitTo(`${year}-adhoc-1`, onTime.slice(0, 3));
+        }
+        await skipTo(env, at(lateAt));
+        await submitTo(`${year}-${q}`, late);
+      }
+      return cycle.result();
+    });
+
+    expect(result.phase).toBe('done');
+    // Plans: 20 on time, 3 late, 2 missing. Quarters: the same pattern every time.
+    const byId = Object.fromEntries(result.rounds.map((r) => [r.roundId, r]));
+    for (const key of ['plan', 'Q1', 'Q2', 'Q3', 'Q4']) {
+      expect(byId[roundIdOf(program.id, `${year}-${key}`)]).toMatchObject({ state: 'closed', counts: { submitted: 20, late: 3, missing: 2 } });
+    }
+    expect(byId[roundIdOf(program.id, `${year}-adhoc-1`)]).toMatchObject({ kind: 'adhoc', state: 'closed', counts: { submitted: 3 } });
+    expect(byId[roundIdOf(program.id, `${year}-appraisal`)]).toMatchObject({ state: 'closed', counts: { submitted: 1 } });
+    expect(byId[roundIdOf(program.id, `${year}-approval`)]).toMatchObject({ state: 'closed', counts: { submitted: 1 } });
+
+    // Appraisal outcome: the returned estimate went back twice and was approved at its third version.
+    const estimate = (unitId: string) => result.estimates.find((e) => e.unitId === unitId)!;
+    expect(estimate(returned)).toMatchObject({ status: 'approved', version: 3, returns: 2, approvedAmountVnd: '900000000' });
+    expect(estimate(adjusted)).toMatchObject({ status: 'adjusted', approvedAmountVnd: '800000000' });
+    expect(result.estimates).toHaveLength(23);
+    expect(result.estimates.filter((e) => e.status === 'approved')).toHaveLength(22);
+    const revisions = result.rounds.filter((r) => r.kind === 'budget-revision');
+    expect(revisions.map((r) => r.deadline)).toEqual(['2014-12-30T00:00:00+07:00', '2015-01-06T00:00:00+07:00']);
+    expect(result.approval?.approvedBy).toBe('chu-tich@ubnd-tinh');
+    expect(result.compilation?.reference).toMatch(/annual-2015\.md$/);
+
+    // Every reminder and escalation of the units that never report, exactly as the calendar planned it.
+    for (const key of ['plan', 'Q1', 'Q2', 'Q3', 'Q4']) {
+      const planned = roundOf(key);
+      const sent = await outboxOf(world.db, roundIdOf(program.id, planned.roundKey));
+      for (const unitId of never) {
+        const got = sent.filter((n) => n.unitId === unitId && (n.kind === 'reminder' || n.kind === 'escalation' || n.kind === 'overdue')).map((n) => iso(n.at));
+        const want = [...planned.reminders.map((r) => r.at), planned.deadline, planned.escalations[0]!.at];
+        expect(got).toEqual(want);
+      }
+      const above = sent.filter((n) => n.unitId === null && n.kind === 'escalation').map((n) => iso(n.at));
+      expect(above).toEqual([planned.escalations[1]!.at]);
+    }
+    const estimateRows = await world.db.budgetEstimate.findMany({ where: { unitId: returned } });
+    expect(estimateRows.map((e) => e.version).sort()).toEqual([1, 2, 3]);
+    const decisions = await world.db.appraisalDecision.count();
+    expect(decisions).toBe(23 + 2);
+  });
+});
+
+async function waitForPhase(cycle: WorkflowHandle, phase: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const status = await cycle.query(cycleStatusQuery);
+    if (status.phase === phase) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`cycle never reached phase ${phase}`);
+}
