@@ -1,19 +1,30 @@
 import type { Program, Unit, Mailbox } from '../domain/program/schema';
-import { escalationMailboxes } from '../domain/program/resolve';
+import { listAudit } from './db/audit-repository';
+import { listDecisions, listEstimates } from './db/budget-repository';
 import { getProgramDefinition } from './db/program-repository';
-import { getRound, setObligationStatus, type RoundRecord } from './db/round-repository';
-import { enqueueNotification, type Recipient } from './db/outbox-repository';
+import { getRound, listObligations, listSubmissions, setObligationStatus, type ObligationRecord, type RoundRecord } from './db/round-repository';
+import { enqueueNotification, listNotifications, type Recipient } from './db/outbox-repository';
 import { inTransaction } from './db/shared';
 import type { ActivityDeps } from './deps';
-import { renderNotification } from './mail/render';
+import type { Language } from './mail/format';
+import { notifyOutboxChanged } from './mail/outbox-signal';
+import { renderMail, templateFor, type MailInput, type ObligationFacts } from './mail/render';
+import { mailTemplatesFor, type MailTemplates } from './mail/templates';
 import type { NotifyRequest } from './round-types';
 
 /**
  * Turns a workflow's "tell these units this" into outbox rows: one per recipient group, each with a
  * stable idempotency key (round, unit, kind, step), so a retried activity or a replayed workflow task
- * never queues the same e-mail twice. Delivery is the outbox dispatcher's job.
+ * never queues the same e-mail twice. The mail is rendered here, from the operator's templates and the
+ * facts in the database at decision time, and stored with the row: what the auditor reads in the
+ * outbox is exactly what was sent. Delivery is the outbox dispatcher's job (activities/mail/dispatcher.ts).
+ *
+ * Keys: "<round>|<unit>|<kind>|<step>" per unit, "...|head" for the escalation to a unit's head,
+ * "<round>|*|<kind>|<step>[|above]" for a mail that lists units (coordinator and above).
  */
-export function createNotifyActivities({ db, env }: ActivityDeps) {
+export function createNotifyActivities({ db, env }: ActivityDeps, options: { templates?: MailTemplates } = {}) {
+  const templates = () => options.templates ?? mailTemplatesFor(env.KYBAO_MAIL_TEMPLATES_DIR);
+
   async function context(roundId: string): Promise<{ round: RoundRecord; program: Program }> {
     const round = await getRound(db, roundId);
     if (!round) throw new Error(`round ${roundId} is not in the database; was openRound run?`);
@@ -26,82 +37,130 @@ export function createNotifyActivities({ db, env }: ActivityDeps) {
     async notify(req: NotifyRequest): Promise<{ queued: number; duplicates: number }> {
       const { round, program } = await context(req.roundId);
       const units = new Map(program.units.map((u) => [u.id, u]));
-      const link = (unitId?: string) => `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}${unitId ? `/units/${encodeURIComponent(unitId)}` : ''}`;
-      const envelopes: Array<{ key: string; unitId: string | null; to: Recipient[]; language: 'vi' | 'en'; unit?: Unit; listed?: Unit[] }> = [];
-      const perUnit = (mailbox: (u: Unit) => Mailbox, role: string, suffix = '') => {
-        for (const id of req.unitIds) {
-          const unit = units.get(id);
-          if (!unit) continue;
-          const m = mailbox(unit);
-          envelopes.push({
-            key: `${round.id}|${id}|${req.kind}|${req.step}${suffix}`,
-            unitId: id,
-            to: [{ email: m.email, name: m.name ?? null, role }],
-            language: unit.language,
-            unit,
-          });
-        }
-      };
-      const aggregate = (to: Recipient[], language: 'vi' | 'en', suffix: string) => {
-        if (!to.length) return;
-        envelopes.push({
-          key: `${round.id}|*|${req.kind}|${req.step}${suffix}`,
-          unitId: null,
-          to,
-          language,
-          listed: req.unitIds.map((id) => units.get(id)).filter((u): u is Unit => !!u),
-        });
-      };
+      const link = (unitId?: string | null) =>
+        `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}${unitId ? `/units/${encodeURIComponent(unitId)}` : ''}`;
       const coordinator = units.get(program.coordinator)!;
       const authority = units.get(program.approvingAuthority)!;
 
+      interface Envelope {
+        key: string;
+        unit: Unit | null;
+        to: Recipient[];
+        language: Language;
+        audience: MailInput['audience'];
+        listed: Unit[];
+      }
+      const envelopes: Envelope[] = [];
+      const perUnit = (role: 'reporting' | 'head', suffix = '') => {
+        for (const id of req.unitIds) {
+          const unit = units.get(id);
+          if (!unit) continue;
+          const box: Mailbox = role === 'head' ? unit.head : unit.contact;
+          envelopes.push({
+            key: `${round.id}|${id}|${req.kind}|${req.step}${suffix}`,
+            unit,
+            to: [{ email: box.email, name: displayName(box, unit), role }],
+            language: unit.language,
+            audience: { role },
+            listed: [],
+          });
+        }
+      };
+      const aggregate = (to: Recipient[], names: (lang: Language) => string[], language: Language, suffix: string, listed: Unit[]) => {
+        if (!to.length) return;
+        envelopes.push({ key: `${round.id}|*|${req.kind}|${req.step}${suffix}`, unit: null, to: dedupe(to), language, audience: { role: 'above', names: names(language) }, listed });
+      };
+      const requested = req.unitIds.map((id) => units.get(id)).filter((u): u is Unit => !!u);
+
       if (req.kind === 'escalation') {
         const roles = req.roles ?? ['head'];
-        if (roles.includes('head')) perUnit((u) => u.head, 'head', '|head');
-        const above: Recipient[] = [];
-        if (roles.includes('coordinator')) above.push({ email: coordinator.contact.email, name: coordinator.name.vi, role: 'coordinator' });
+        if (roles.includes('head')) perUnit('head', '|head');
+        const above: Array<{ recipient: Recipient; name: (lang: Language) => string }> = [];
+        if (roles.includes('coordinator')) above.push({ recipient: unitRecipient(coordinator, 'coordinator'), name: (l) => coordinator.name[l] });
         if (roles.includes('escalation-recipients')) {
-          for (const m of escalationMailboxes(program)) above.push({ email: m.email, name: m.name ?? null, role: 'escalation-recipient' });
+          for (const ref of program.escalationRecipients) {
+            const unit = typeof ref === 'string' ? units.get(ref) : undefined;
+            const box = unit ? unit.contact : (ref as Mailbox);
+            above.push({ recipient: { email: box.email, name: unit ? displayName(box, unit) : (box.name ?? null), role: 'escalation-recipient' }, name: (l) => (unit ? unit.name[l] : (box.name ?? box.email)) });
+          }
         }
-        if (roles.includes('approving-authority')) above.push({ email: authority.contact.email, name: authority.name.vi, role: 'approving-authority' });
-        aggregate(dedupe(above), coordinator.language, '|above');
+        if (roles.includes('approving-authority')) above.push({ recipient: unitRecipient(authority, 'approving-authority'), name: (l) => authority.name[l] });
+        aggregate(above.map((a) => a.recipient), (l) => uniq(above.map((a) => a.name(l))), coordinator.language, '|above', requested);
       } else if (req.kind === 'closed') {
-        aggregate([{ email: coordinator.contact.email, name: coordinator.name.vi, role: 'coordinator' }], coordinator.language, '');
+        aggregate([unitRecipient(coordinator, 'coordinator')], (l) => [coordinator.name[l]], coordinator.language, '', []);
+      } else if (req.kind === 'appraisal-summary') {
+        aggregate([unitRecipient(authority, 'approving-authority')], (l) => [authority.name[l]], authority.language, '', []);
       } else if (req.kind === 'compilation') {
-        const to: Recipient[] = [{ email: authority.contact.email, name: authority.name.vi, role: 'approving-authority' }];
-        for (const a of program.recipientsAbove) if (a.email) to.push({ email: a.email, name: a.name.vi, role: 'above' });
-        aggregate(dedupe(to), 'vi', '');
+        const above = program.recipientsAbove.filter((a) => a.email);
+        aggregate(
+          [unitRecipient(authority, 'approving-authority'), ...above.map((a) => ({ email: a.email!, name: a.name.vi, role: 'above' }))],
+          (l) => [authority.name[l], ...above.map((a) => a.name[l])],
+          authority.language,
+          '',
+          [],
+        );
       } else {
-        perUnit((u) => u.contact, 'reporting');
+        perUnit('reporting');
       }
 
+      // Rows already queued (a retried activity, a replayed task) keep the content they were queued with.
+      const existing = new Set(
+        (await db.notification.findMany({ where: { idempotencyKey: { in: envelopes.map((e) => e.key) } }, select: { idempotencyKey: true } })).map(
+          (r) => r.idempotencyKey,
+        ),
+      );
+      const fresh = envelopes.filter((e) => !existing.has(e.key));
+      const facts = fresh.length ? await gatherFacts(req, round, program, fresh.some((e) => e.audience.role === 'above')) : null;
+      const rendered = fresh.map((e) => {
+        const template = templateFor(req.kind, e.audience.role);
+        const obligation = e.unit ? (facts!.obligations.get(e.unit.id) ?? null) : null;
+        const input: MailInput = {
+          kind: req.kind,
+          template,
+          step: req.step,
+          language: e.language,
+          program,
+          round: { id: round.id, title: round.title, subject: round.subject, year: round.year, deadline: round.deadline },
+          at: req.at,
+          link: link(e.unit?.id),
+          unit: e.unit,
+          audience: e.audience,
+          obligation: obligation ? obligationFacts(obligation) : null,
+          listed: (req.kind === 'closed' ? facts!.allObligations.map((o) => units.get(o.unitId)).filter((u): u is Unit => !!u) : e.listed).map((unit) => {
+            const o = facts!.obligations.get(unit.id);
+            return { unit, obligation: o ? obligationFacts(o) : null };
+          }),
+          submission: e.unit && (req.kind === 'receipt' || req.kind === 'late-receipt') ? (facts!.submissions.get(e.unit.id) ?? null) : null,
+          extension: e.unit && req.kind === 'extended' ? (facts!.extensions.get(e.unit.id) ?? { previousDueAt: null, reason: null, grantedBy: null }) : null,
+          estimate: e.unit && req.kind.startsWith('estimate-') ? (facts!.estimate.get(e.unit.id) ?? null) : null,
+          estimates: req.kind === 'appraisal-summary' ? facts!.estimates.filter((x) => units.has(x.unitId)).map((x) => ({ ...x, unit: units.get(x.unitId)! })) : [],
+          failures:
+            e.audience.role === 'above' && (req.kind === 'escalation' || req.kind === 'closed')
+              ? facts!.failures.map((f) => ({ ...f, unit: f.unitId ? (units.get(f.unitId) ?? null) : null }))
+              : [],
+          compilationReference: req.kind === 'compilation' ? compilationReference(round) : null,
+        };
+        if (req.kind.startsWith('estimate-') && !input.estimate) {
+          throw new Error(`no estimate version ${req.step} of unit ${e.unit?.id} for ${round.year} in the database; was recordEstimate run?`);
+        }
+        return { envelope: e, mail: renderMail(templates(), input) };
+      });
+
       let queued = 0;
-      let duplicates = 0;
+      let duplicates = envelopes.length - fresh.length;
       await inTransaction(db, async (tx) => {
-        for (const e of envelopes) {
-          const body = renderNotification({
-            kind: req.kind,
-            step: req.step,
-            language: e.language,
-            timeZone: program.timeZone,
-            roundId: round.id,
-            roundTitle: round.title,
-            unitName: e.unit?.name[e.language],
-            units: e.listed?.map((u) => ({ id: u.id, name: u.name[e.language] })),
-            dueAt: round.deadline,
-            link: link(e.unitId ?? undefined),
-          });
+        for (const { envelope: e, mail } of rendered) {
           const { created } = await enqueueNotification(tx, {
             idempotencyKey: e.key,
             roundId: round.id,
-            unitId: e.unitId,
+            unitId: e.unit?.id ?? null,
             kind: req.kind,
             step: String(req.step),
             recipients: e.to,
             language: e.language,
-            subject: body.subject,
-            bodyText: body.text,
-            bodyHtml: body.html,
+            subject: mail.subject,
+            bodyText: mail.text,
+            bodyHtml: mail.html,
             createdAt: req.at,
             actor: 'workflow',
           });
@@ -114,12 +173,99 @@ export function createNotifyActivities({ db, env }: ActivityDeps) {
           }
         }
       });
+      if (queued) notifyOutboxChanged();
       return { queued, duplicates };
     },
   };
+
+  /** What the mails of one request are made of, read once. */
+  async function gatherFacts(req: NotifyRequest, round: RoundRecord, program: Program, needFailures: boolean) {
+    const allObligations = await listObligations(db, round.id);
+    const obligations = new Map(allObligations.map((o) => [o.unitId, o]));
+    const submissions = new Map<string, NonNullable<MailInput['submission']>>();
+    const extensions = new Map<string, NonNullable<MailInput['extension']>>();
+    const estimate = new Map<string, NonNullable<MailInput['estimate']>>();
+    let estimates: Array<{ unitId: string; version: number; amountVnd: string; status: 'submitted' | 'approved' | 'adjusted' | 'returned' | 'superseded'; approvedAmountVnd: string | null }> = [];
+
+    if (req.kind === 'receipt' || req.kind === 'late-receipt') {
+      for (const unitId of req.unitIds) {
+        const versions = await listSubmissions(db, round.id, unitId);
+        const s = versions.find((v) => v.version === req.step) ?? versions[versions.length - 1];
+        if (s) submissions.set(unitId, { version: s.version, submittedAt: s.submittedAt, reference: s.fileRef });
+      }
+    }
+    if (req.kind === 'extended') {
+      for (const unitId of req.unitIds) {
+        const moves = (await listAudit(db, { roundId: round.id, unitId, action: 'obligation.status' })).filter(
+          (a) => (a.details as { changes?: { dueAt?: unknown } }).changes?.dueAt !== undefined,
+        );
+        const last = moves[moves.length - 1];
+        if (last) {
+          const d = last.details as { changes: { dueAt: { from: string } }; reason?: string };
+          extensions.set(unitId, { previousDueAt: d.changes.dueAt.from, reason: d.reason ?? null, grantedBy: last.actor });
+        }
+      }
+    }
+    if (req.kind === 'estimate-approved' || req.kind === 'estimate-adjusted' || req.kind === 'estimate-returned') {
+      for (const unitId of req.unitIds) {
+        const versions = await listEstimates(db, { programId: program.id, year: round.year, unitId });
+        const e = versions.find((v) => v.version === req.step) ?? versions[versions.length - 1];
+        if (!e) continue;
+        const decisions = await listDecisions(db, e.id);
+        const d = decisions[decisions.length - 1];
+        estimate.set(unitId, {
+          version: e.version,
+          amountVnd: e.amountVnd,
+          approvedAmountVnd: d?.decision === 'return' ? null : (d?.amountVnd ?? e.approvedAmountVnd),
+          reason: d?.reason ?? null,
+          decidedBy: d?.decidedBy ?? null,
+        });
+      }
+    }
+    if (req.kind === 'appraisal-summary') {
+      const latest = new Map<string, (typeof estimates)[number]>();
+      for (const e of await listEstimates(db, { programId: program.id, year: round.year })) {
+        if (e.status === 'superseded') continue;
+        latest.set(e.unitId, { unitId: e.unitId, version: e.version, amountVnd: e.amountVnd, status: e.status, approvedAmountVnd: e.approvedAmountVnd });
+      }
+      estimates = [...latest.values()];
+    }
+    const failures = needFailures
+      ? (await listNotifications(db, { roundId: round.id, status: 'failed' })).map((n) => ({
+          unitId: n.unitId,
+          kind: n.kind,
+          to: n.recipients.map((r) => r.email),
+          error: (n.lastError ?? '').replace(/^\[in doubt\] /, ''),
+          at: n.createdAt,
+        }))
+      : [];
+    return { allObligations, obligations, submissions, extensions, estimate, estimates, failures };
+  }
+}
+
+function obligationFacts(o: ObligationRecord): ObligationFacts {
+  return { dueAt: o.dueAt, status: o.status, submittedAt: o.submittedAt };
+}
+
+function compilationReference(round: RoundRecord): string | null {
+  const result = round.result as { reference?: unknown } | null;
+  return typeof result?.reference === 'string' ? result.reference : null;
+}
+
+/** "Bộ phận Thông tin đối ngoại – Sở Thông tin và Truyền thông" as the To: display name. */
+function displayName(box: Mailbox, unit: Unit): string {
+  return box.name ? `${box.name} – ${unit.name[unit.language]}` : unit.name[unit.language];
+}
+
+function unitRecipient(unit: Unit, role: string): Recipient {
+  return { email: unit.contact.email, name: displayName(unit.contact, unit), role };
 }
 
 function dedupe(recipients: Recipient[]): Recipient[] {
   const seen = new Set<string>();
-  return recipients.filter((r) => (seen.has(r.email) ? false : (seen.add(r.email), true)));
+  return recipients.filter((r) => (seen.has(r.email.toLowerCase()) ? false : (seen.add(r.email.toLowerCase()), true)));
+}
+
+function uniq(names: string[]): string[] {
+  return [...new Set(names)];
 }

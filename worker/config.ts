@@ -2,43 +2,156 @@ import { z } from 'zod';
 
 /**
  * Everything a kybao process reads from its environment, validated once at start-up so a wrong value
- * stops it with the variable's name instead of failing later in the middle of a round.
+ * stops it with the variable's name instead of failing later in the middle of a round. Secrets
+ * (SMTP_PASSWORD, credentials inside DATABASE_URL) never appear in messages or in describeEnv().
  */
 const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false (or 1/0, yes/no)' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const EnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TLS_CERT: z.string().optional(),
-  TEMPORAL_TLS_KEY: z.string().optional(),
-  TEMPORAL_TLS_CA: z.string().optional(),
-  KYBAO_TASK_QUEUE: z.string().min(1).default('kybao'),
-  DATABASE_URL: z.string().min(1).default('file:./.data/kybao.db'),
-  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(2525),
-  SMTP_SECURE: flag.default(false),
-  SMTP_USER: z.string().optional(),
-  SMTP_PASSWORD: z.string().optional(),
-  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-  SMTP_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
-  MAIL_FROM: z.string().min(3).default('kybao <no-reply@kybao.example>'),
-  KYBAO_BASE_URL: z.url().default('http://127.0.0.1:8080'),
-  KYBAO_MAIL_SINK_DIR: z.string().default('.data/mail'),
-  KYBAO_REPORTS_DIR: z.string().default('.data/reports'),
-});
+const int = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` });
+
+const seconds = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number of seconds' }).min(min, { error: `must be at least ${min} seconds` }).max(max, { error: `must be at most ${max} seconds` });
+
+/** A host name or an IP address; no scheme, port or path (those have their own variables). */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\d{1,3}(?:\.\d{1,3}){3}|\[?[0-9A-Fa-f:]+\]?)$/;
+
+/** "Name <address>" or a bare address, as in a From: header. */
+const MAILBOX = /^\s*(?:(?<name>[^<>]*?)\s*<(?<angle>[^<>\s]+)>|(?<bare>[^<>\s]+))\s*$/;
+
+export function mailboxAddress(value: string): string | null {
+  const m = MAILBOX.exec(value);
+  const address = m?.groups?.angle ?? m?.groups?.bare;
+  return address && z.email().safeParse(address).success ? address : null;
+}
+
+export const EnvSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TLS_CERT: z.string().optional(),
+    TEMPORAL_TLS_KEY: z.string().optional(),
+    TEMPORAL_TLS_CA: z.string().optional(),
+    KYBAO_TASK_QUEUE: z.string().min(1).default('kybao'),
+    DATABASE_URL: z.string().min(1).default('file:./.data/kybao.db'),
+
+    // --- SMTP -------------------------------------------------------------------------------------
+    SMTP_HOST: z
+      .string()
+      .regex(HOST, { error: 'must be a host name or IP address, without scheme or port (e.g. smtp.thaibinh.gov.vn)' })
+      .default('127.0.0.1'),
+    SMTP_PORT: int(1, 65535).default(2525),
+    /** true: TLS from the first byte (port 465). false: plain, upgraded with STARTTLS when offered. */
+    SMTP_SECURE: flag.default(false),
+    /** Refuse to send unless the server offers STARTTLS (only with SMTP_SECURE=false). */
+    SMTP_REQUIRE_TLS: flag.default(false),
+    /** Verify the server's certificate. Default: yes, except for a loopback host (the local sink). */
+    SMTP_TLS_REJECT_UNAUTHORIZED: flag.optional(),
+    SMTP_USER: z.string().min(1, { error: 'must not be empty; unset it to send without authentication' }).optional(),
+    SMTP_PASSWORD: z.string().min(1, { error: 'must not be empty' }).optional(),
+    SMTP_POOL_SIZE: int(1, 100).default(5),
+    SMTP_RATE_PER_SECOND: int(1, 1000).default(10),
+    /** Connection, greeting and socket timeouts. */
+    SMTP_TIMEOUT_SECONDS: seconds(1, 600).default(60),
+    MAIL_FROM: z
+      .string()
+      .refine((v) => mailboxAddress(v) !== null, { error: 'must be an address, optionally with a name: "kybao <no-reply@example.org>"' })
+      .default('kybao <no-reply@kybao.example>'),
+    KYBAO_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://kybao.thaibinh.gov.vn' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .default('http://127.0.0.1:8080'),
+
+    // --- the outbox dispatcher ----------------------------------------------------------------------
+    /** How often the dispatcher looks for due mail when nothing wakes it. */
+    MAIL_POLL_SECONDS: seconds(0.05, 3600).default(5),
+    /** First retry after a temporary failure; doubles each time up to MAIL_RETRY_MAX_SECONDS. */
+    MAIL_RETRY_INITIAL_SECONDS: seconds(0.01, 86_400).default(30),
+    MAIL_RETRY_MAX_SECONDS: seconds(0.01, 86_400).default(1800),
+    /** Attempts after which a temporarily failing notification is marked failed (≈3 days by default). */
+    MAIL_MAX_ATTEMPTS: int(1, 10_000).default(150),
+    /** How long a claimed message may take before another dispatcher treats it as in doubt. */
+    MAIL_CLAIM_LEASE_SECONDS: seconds(1, 86_400).default(600),
+    /**
+     * How to settle a send that was in flight when its dispatcher died: `sink-folder` looks for its
+     * Message-ID among the messages the local sink stored (KYBAO_MAIL_SINK_DIR); `none` sends it again
+     * with the same Message-ID; `auto` is sink-folder when SMTP_HOST is loopback, else none.
+     */
+    MAIL_IN_DOUBT_CHECK: z.enum(['auto', 'sink-folder', 'none']).default('auto'),
+    /** Run the outbox dispatcher in the worker process (false: another process delivers). */
+    MAIL_DISPATCHER: flag.default(true),
+    KYBAO_MAIL_TEMPLATES_DIR: z.string().min(1).default('templates/mail'),
+    KYBAO_MAIL_SINK_DIR: z.string().default('.data/mail'),
+    KYBAO_REPORTS_DIR: z.string().default('.data/reports'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SMTP_PASSWORD !== undefined && env.SMTP_USER === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_USER'], message: 'is required when SMTP_PASSWORD is set' });
+    }
+    if (env.SMTP_USER !== undefined && env.SMTP_PASSWORD === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'is required when SMTP_USER is set' });
+    }
+    if (env.SMTP_SECURE && env.SMTP_REQUIRE_TLS) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_REQUIRE_TLS'], message: 'applies to STARTTLS only; with SMTP_SECURE=true the connection is TLS already' });
+    }
+    if (env.MAIL_RETRY_MAX_SECONDS < env.MAIL_RETRY_INITIAL_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['MAIL_RETRY_MAX_SECONDS'], message: `must be at least MAIL_RETRY_INITIAL_SECONDS (${env.MAIL_RETRY_INITIAL_SECONDS})` });
+    }
+    if (env.MAIL_CLAIM_LEASE_SECONDS <= env.SMTP_TIMEOUT_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MAIL_CLAIM_LEASE_SECONDS'],
+        message: `must be longer than SMTP_TIMEOUT_SECONDS (${env.SMTP_TIMEOUT_SECONDS}), or a slow send could be taken over while it is still running`,
+      });
+    }
+  });
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Variables whose values are never repeated in an error message or a log line. */
+const SECRET = new Set(['SMTP_PASSWORD', 'TEMPORAL_TLS_KEY']);
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+  constructor(
+    readonly problems: Array<{ variable: string; message: string }>,
+  ) {
+    super(`invalid environment: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+  }
+}
+
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = EnvSchema.safeParse(source);
+  // An empty variable means "not set" (shells and compose files often export FOO= for nothing).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  throw new Error(`invalid environment: ${problems.join('; ')}`);
+  const problems = parsed.error.issues.map((i) => {
+    const variable = String(i.path[0] ?? '(environment)');
+    const value = cleaned[variable];
+    const shown = value === undefined ? '' : SECRET.has(variable) ? ' (value hidden)' : ` ("${redact(variable, value)}")`;
+    return { variable, message: `${i.message}${shown}` };
+  });
+  throw new EnvError(problems);
+}
+
+function redact(variable: string, value: string): string {
+  const short = value.length > 200 ? `${value.slice(0, 200)}…` : value;
+  // URLs may carry credentials (postgresql://user:password@host/db).
+  return /URL$/.test(variable) ? short.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:****@') : short;
 }
 
 /** The configuration with secrets masked, for start-up banners and logs. */
 export function describeEnv(env: Env): Record<string, unknown> {
-  return { ...env, SMTP_PASSWORD: env.SMTP_PASSWORD ? '********' : undefined };
+  return {
+    ...env,
+    SMTP_PASSWORD: env.SMTP_PASSWORD ? '********' : undefined,
+    DATABASE_URL: redact('DATABASE_URL', env.DATABASE_URL),
+  };
+}
+
+/** True for the hosts the embedded sink listens on. */
+export function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
