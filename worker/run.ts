@@ -2,31 +2,62 @@ import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPrismaClient } from '../activities/db/client';
+import { OutboxDispatcher, dispatcherOptionsFromEnv, type DispatcherOptions } from '../activities/mail/dispatcher';
+import { checkMailTemplates } from '../activities/mail/render';
+import { mailTemplatesFor } from '../activities/mail/templates';
 import { createMailTransport } from '../activities/mail/transport';
+import { defaultProgramPath, loadProgramFile } from '../domain/program/load-file';
 import { Env } from './config';
 import { temporalTls } from './connection';
 
 /**
- * Builds a worker and the clients its activities need (Prisma, SMTP) from the validated environment.
- * `close()` releases the clients after the worker has stopped.
+ * Builds a worker and the clients its activities need (Prisma, SMTP) from the validated environment,
+ * and starts the outbox dispatcher beside it (unless MAIL_DISPATCHER=false): the worker's activities
+ * put e-mails into the outbox, the dispatcher delivers them. Before anything connects, every mail
+ * template is rendered against a full sample, so a broken template stops the process here, naming the
+ * file and the variable, rather than failing a round's notification later.
+ *
+ * `close()` stops the dispatcher (sends in flight finish and are recorded), then releases the clients;
+ * call it after the worker has stopped.
  */
-export async function createKybaoWorker(env: Env): Promise<{ worker: Worker; close(): Promise<void> }> {
+export async function createKybaoWorker(
+  env: Env,
+  options: { dispatcher?: Partial<DispatcherOptions> } = {},
+): Promise<{ worker: Worker; dispatcher: OutboxDispatcher | null; close(): Promise<void> }> {
+  const templates = mailTemplatesFor(env.KYBAO_MAIL_TEMPLATES_DIR);
+  const problems = checkMailTemplates(templates, loadProgramFile(process.env.KYBAO_PROGRAM_FILE ?? defaultProgramPath));
+  if (problems.length) throw new Error(`mail templates in ${templates.dir} do not render:\n  ${problems.join('\n  ')}`);
+
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS, tls: temporalTls(env) });
   const db = createPrismaClient(env.DATABASE_URL);
   const mailer = createMailTransport(env);
-  const worker = await Worker.create({
-    connection,
-    namespace: env.TEMPORAL_NAMESPACE,
-    taskQueue: env.KYBAO_TASK_QUEUE,
-    workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
-    activities: createActivities({ db, mailer, env }),
-  });
-  return {
-    worker,
-    async close() {
-      mailer.close();
-      await db.$disconnect();
-      await connection.close();
-    },
-  };
+  let dispatcher: OutboxDispatcher | null = null;
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.KYBAO_TASK_QUEUE,
+      workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
+      activities: createActivities({ db, mailer, env }),
+    });
+    if (env.MAIL_DISPATCHER) {
+      dispatcher = new OutboxDispatcher(dispatcherOptionsFromEnv(env, { db, transport: mailer }, options.dispatcher));
+      dispatcher.start();
+    }
+    return {
+      worker,
+      dispatcher,
+      async close() {
+        await dispatcher?.stop();
+        mailer.close();
+        await db.$disconnect();
+        await connection.close();
+      },
+    };
+  } catch (err) {
+    mailer.close();
+    await db.$disconnect();
+    await connection.close();
+    throw err;
+  }
 }
