@@ -10,6 +10,9 @@
 #                                          (later tags can't be installed with go install)
 #   temporal-test-server-<ver>/            Java time-skipping test server (io.temporal:temporal-test-server)
 #     lib/*.jar                            runtime classpath, resolved with Maven
+#     lib/kybao-test-server-<hash>.jar     our main class, scripts/test-server/KybaoTestServer.java,
+#                                          compiled with javac (<hash>: of that source, so an edit
+#                                          rebuilds jar + archive + wrapper; the Maven jars are kept)
 #     app-cds.jsa                          AppCDS archive (made by a training run), for fast JVM start
 #     test-server                          wrapper to hand to @temporalio/testing (existing-path);
 #                                          written last, so its presence means "complete"
@@ -21,6 +24,9 @@
 #   KYBAO_TEMPORAL_CLI           use this `temporal` executable instead of building one
 #   KYBAO_TEST_SERVER_VERSION    override the pinned temporal-test-server version
 #   KYBAO_TEST_SERVER_JAVA_OPTS  extra JVM options the test-server wrapper passes to java
+#   KYBAO_TEST_SERVER_START      read by the test server at start-up, not by this script: an ISO-8601
+#                                instant with offset (2014-11-01T00:00:00+07:00, …Z) at which the
+#                                server's clock starts instead of now (see KybaoTestServer.java)
 #   JAVA_HOME                    JDK to use for the test server (else `java` on PATH)
 #
 # The dev server (`dev-server`) keeps its state in ./.data/temporal.db (repo root) by
@@ -53,7 +59,8 @@ Commands:
   test-server         Print the path of the Java time-skipping test server wrapper
                       (io.temporal:temporal-test-server $TEST_SERVER_VERSION), for
                       TestWorkflowEnvironment.createTimeSkipping({ server: { executable:
-                      { type: 'existing-path', path } } }).
+                      { type: 'existing-path', path } } }). Its clock starts at
+                      \$KYBAO_TEST_SERVER_START (e.g. 2014-11-01T00:00:00+07:00) if set, else now.
   dev-server [--db FILE] [--port 7233] [--ui-port 8233]
                       Start \`temporal server start-dev\` in the background (no-op if a server
                       already answers on the port) and wait until it is healthy.
@@ -144,7 +151,13 @@ cmd_cli() {
 TS_DIR=$CACHE/temporal-test-server-$TEST_SERVER_VERSION
 TS_WRAPPER=$TS_DIR/test-server
 TS_JSA=$TS_DIR/app-cds.jsa
-TS_MAIN=io.temporal.testserver.TestServer
+# Our main (scripts/test-server/KybaoTestServer.java): the stock io.temporal.testserver.TestServer
+# plus $KYBAO_TEST_SERVER_START. Its jar, TS_APP_JAR, is set by ts_init (needs the source's hash).
+TS_SRC=$REPO_ROOT/scripts/test-server/KybaoTestServer.java
+TS_MAIN=kybao.testserver.KybaoTestServer
+TS_APP_JAR=
+# Instant the AppCDS training run starts the clock at (exercises the parsing path too).
+TS_TRAINING_START=2014-11-01T00:00:00+07:00
 TS_JVM_FLAGS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto)
 
 resolve_java() {
@@ -154,14 +167,36 @@ resolve_java() {
   readlink -f "$j" 2>/dev/null || printf '%s\n' "$j"
 }
 
-ts_classpath() { # sorted, absolute: the CDS archive requires exactly the same classpath later
-  local jars=("$TS_DIR"/lib/*.jar)
-  [[ -e ${jars[0]} ]] || return 1
+ts_init() { # sets TS_APP_JAR from the hash of the main class's source
+  [[ -f $TS_SRC ]] || die "$TS_SRC is missing (the test server's main class)"
+  local sum
+  if command -v sha256sum >/dev/null 2>&1; then sum=$(sha256sum <"$TS_SRC")
+  else sum=$(shasum -a 256 <"$TS_SRC") || die "neither sha256sum nor shasum is available"; fi
+  TS_APP_JAR=$TS_DIR/lib/kybao-test-server-${sum:0:16}.jar
+}
+
+ts_lib_classpath() { # the Maven jars, sorted, absolute (not ours: stale ones may linger)
+  local jar jars=()
+  for jar in "$TS_DIR"/lib/*.jar; do
+    [[ -e $jar && $(basename "$jar") != kybao-test-server-*.jar ]] && jars+=("$jar")
+  done
+  (( ${#jars[@]} )) || return 1
   local IFS=:
   printf '%s\n' "${jars[*]}"
 }
 
-ts_ok() { [[ -x $TS_WRAPPER ]] && "$TS_WRAPPER" --selfcheck >/dev/null 2>&1; }
+ts_classpath() { # the CDS archive requires exactly the same classpath later
+  local lib
+  lib=$(ts_lib_classpath) || return 1
+  printf '%s:%s\n' "$lib" "$TS_APP_JAR"
+}
+
+# Complete and current: the wrapper runs the jar built from today's source, and the JVM and the
+# AppCDS archive (which also pins every jar's size and mtime) still match.
+ts_ok() {
+  [[ -x $TS_WRAPPER && -f $TS_APP_JAR ]] && grep -qF -- "$TS_APP_JAR" "$TS_WRAPPER" &&
+    "$TS_WRAPPER" --selfcheck >/dev/null 2>&1
+}
 
 ts_resolve_jars() {
   command -v mvn >/dev/null 2>&1 || die "Maven (mvn) is needed to fetch io.temporal:temporal-test-server"
@@ -208,6 +243,29 @@ EOF
   log "${#jars[@]} jars in $TS_DIR/lib"
 }
 
+# Compile $TS_SRC against the Maven jars into $TS_APP_JAR (kept if already there: it is
+# installed by an atomic rename, so it is complete).
+ts_build_app_jar() {
+  local java=$1 javac jar tmp lib
+  [[ -f $TS_APP_JAR ]] && return 0
+  javac=$(dirname "$java")/javac
+  [[ -x $javac ]] || javac=$(command -v javac) ||
+    die "javac not found: compiling $TS_SRC needs a JDK, not just a JRE (install one, or set JAVA_HOME)"
+  jar=$(dirname "$javac")/jar
+  [[ -x $jar ]] || jar=$(command -v jar) || die "the JDK tool 'jar' was not found next to $javac nor on PATH"
+  lib=$(ts_lib_classpath) || die "no jars in $TS_DIR/lib"
+  tmp=$(mktemp -d "$TS_DIR/.tmp.kybao-test-server.XXXXXX")
+  log "compiling ${TS_SRC#"$REPO_ROOT"/} -> $TS_APP_JAR ..."
+  # --release 11: runs on any JVM the test server supports, whichever JDK's javac this is.
+  if ! "$javac" --release 11 -encoding UTF-8 -Xlint:all,-path,-options -cp "$lib" -d "$tmp/classes" "$TS_SRC" >&2 ||
+     ! "$jar" cf "$tmp/app.jar" -C "$tmp/classes" . >&2; then
+    rm -rf "$tmp"
+    die "could not compile $TS_SRC"
+  fi
+  mv -f "$tmp/app.jar" "$TS_APP_JAR"   # same filesystem: atomic rename
+  rm -rf "$tmp"
+}
+
 # Send one unary gRPC request (message given as raw protobuf bytes, < 256 bytes, no NULs).
 grpc_call() { # port method [message]
   local msg=${3:-} LC_ALL=C
@@ -232,7 +290,8 @@ ts_train_cds() {
     port=$(( 20000 + RANDOM % 40000 ))
     tcp_open 127.0.0.1 "$port" && continue
     log "building AppCDS archive (training run on port $port) ..."
-    "$java" -XX:ArchiveClassesAtExit="$TS_JSA.tmp" "${TS_JVM_FLAGS[@]}" -cp "$cp" "$TS_MAIN" "$port" \
+    KYBAO_TEST_SERVER_START=$TS_TRAINING_START \
+      "$java" -XX:ArchiveClassesAtExit="$TS_JSA.tmp" "${TS_JVM_FLAGS[@]}" -cp "$cp" "$TS_MAIN" "$port" \
       </dev/null >"$train_log" 2>&1 &
     pid=$!
     local _
@@ -288,8 +347,11 @@ ts_write_wrapper() {
 # Generated by kybao scripts/toolchain.sh — do not edit (re-run \`scripts/toolchain.sh test-server\`).
 # Java time-skipping test server io.temporal:temporal-test-server:$TEST_SERVER_VERSION.
 # @temporalio/testing spawns this (no shell) as: test-server <port> [extraArgs...]
-# The Java main ($TS_MAIN) accepts only: <port> [--enable-time-skipping],
+# The Java main ($TS_MAIN, built from scripts/test-server/KybaoTestServer.java;
+# like the stock io.temporal.testserver.TestServer) accepts only: <port> [--enable-time-skipping],
 # so any other argument is dropped with a warning.
+# Environment: KYBAO_TEST_SERVER_START=<ISO-8601 instant with offset, e.g. 2014-11-01T00:00:00+07:00>
+# starts the server's clock there instead of now (unset/empty: now; malformed: error, exit 2).
 # \`test-server --selfcheck\` checks that the JVM and the AppCDS archive still match.
 java=$q_java
 [[ -x \$java ]] || java=java
@@ -316,22 +378,29 @@ EOF
 
 build_test_server() {
   ts_ok && return 0
-  local java cp
+  local java cp jar
   java=$(resolve_java)
   if [[ ! -f $TS_DIR/lib/temporal-test-server-$TEST_SERVER_VERSION.jar ]]; then
     ts_resolve_jars
+  elif [[ ! -f $TS_APP_JAR ]] || ! grep -qsF -- "$TS_APP_JAR" "$TS_WRAPPER"; then
+    log "the test server's main class (${TS_SRC#"$REPO_ROOT"/}) is not built yet or has changed; building its jar, the AppCDS archive and the wrapper (the Maven jars are kept)"
   else
     log "jars already in $TS_DIR/lib; (re)building the AppCDS archive and wrapper (first build interrupted, or the JVM changed)"
   fi
+  ts_build_app_jar "$java"
   cp=$(ts_classpath) || die "no jars in $TS_DIR/lib"
   ts_train_cds "$java" "$cp"
   ts_write_wrapper "$java" "$cp"
   ts_ok || die "the test server wrapper $TS_WRAPPER does not pass its self-check"
+  for jar in "$TS_DIR"/lib/kybao-test-server-*.jar; do   # earlier builds of our main class
+    [[ -e $jar && $jar != "$TS_APP_JAR" ]] && rm -f "$jar"
+  done
   log "test server ready: $TS_WRAPPER"
 }
 
 cmd_test_server() {
   mkdir -p "$CACHE"
+  ts_init
   if ! ts_ok; then with_lock "temporal-test-server-$TEST_SERVER_VERSION" build_test_server; fi
   printf '%s\n' "$TS_WRAPPER"
 }
