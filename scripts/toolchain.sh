@@ -193,8 +193,11 @@ ts_classpath() { # the CDS archive requires exactly the same classpath later
 
 # Complete and current: the wrapper runs the jar built from today's source, and the JVM and the
 # AppCDS archive (which also pins every jar's size and mtime) still match.
+# Bump when the wrapper's text changes, so cached wrappers are rewritten.
+TS_WRAPPER_FORMAT=2
 ts_ok() {
   [[ -x $TS_WRAPPER && -f $TS_APP_JAR ]] && grep -qF -- "$TS_APP_JAR" "$TS_WRAPPER" &&
+    grep -qF -- "kybao-wrapper-format: $TS_WRAPPER_FORMAT" "$TS_WRAPPER" &&
     "$TS_WRAPPER" --selfcheck >/dev/null 2>&1
 }
 
@@ -351,7 +354,9 @@ ts_write_wrapper() {
 # like the stock io.temporal.testserver.TestServer) accepts only: <port> [--enable-time-skipping],
 # so any other argument is dropped with a warning.
 # Environment: KYBAO_TEST_SERVER_START=<ISO-8601 instant with offset, e.g. 2014-11-01T00:00:00+07:00>
-# starts the server's clock there instead of now (unset/empty: now; malformed: error, exit 2).
+# starts the server's clock there instead of now (unset/empty: now; malformed: error, exit 2);
+# the extra argument --start=<instant> sets it too (jest cannot change a child's environment).
+# kybao-wrapper-format: $TS_WRAPPER_FORMAT
 # \`test-server --selfcheck\` checks that the JVM and the AppCDS archive still match.
 java=$q_java
 [[ -x \$java ]] || java=java
@@ -366,6 +371,8 @@ args=("\$1"); shift
 skip=
 for a in "\$@"; do
   if [[ \$a == --enable-time-skipping ]]; then skip=\$a
+  # Jest sandboxes process.env, so tests pass the start instant as an extra argument instead.
+  elif [[ \$a == --start=* ]]; then export KYBAO_TEST_SERVER_START="\${a#--start=}"
   else echo "test-server: ignoring argument not supported by the Java test server: \$a" >&2; fi
 done
 [[ -n \$skip ]] && args+=("\$skip")

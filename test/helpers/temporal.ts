@@ -13,11 +13,19 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-/** The Java test server with time skipping: timers fire as soon as the workflow waits on them. */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * The Java test server with time skipping: timers fire as soon as the workflow waits on them. `startAt`
+ * (an ISO instant with offset) starts its clock there, so a test can live through, say, 2015; the clock
+ * then runs in real time between skips, so instants taken by the workflow itself are exact only to a
+ * few hundred milliseconds, while timers fire exactly at their planned instants.
+ */
+export async function createTimeSkippingEnv(startAt?: string): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: temporalExecutable('test-server') } },
+    server: {
+      executable: { type: 'existing-path', path: temporalExecutable('test-server') },
+      ...(startAt ? { extraArgs: [`--start=${startAt}`] } : {}),
+    },
   });
 }
 

@@ -18,12 +18,10 @@ describe('ad hoc round with an extension (time skipped)', () => {
   let world: World;
 
   beforeAll(async () => {
-    process.env.KYBAO_TEST_SERVER_START = '2015-05-11T10:00:00+07:00';
-    env = await createTimeSkippingEnv();
+    env = await createTimeSkippingEnv('2015-05-11T10:00:00+07:00');
     world = await createWorld();
   });
   afterAll(async () => {
-    delete process.env.KYBAO_TEST_SERVER_START;
     await world?.close();
     await env?.teardown();
   });

@@ -29,12 +29,10 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
   let world: World;
 
   beforeAll(async () => {
-    process.env.KYBAO_TEST_SERVER_START = '2014-11-20T09:00:00+07:00';
-    env = await createTimeSkippingEnv();
+    env = await createTimeSkippingEnv('2014-11-20T09:00:00+07:00');
     world = await createWorld();
   });
   afterAll(async () => {
-    delete process.env.KYBAO_TEST_SERVER_START;
     await world?.close();
     await env?.teardown();
   });
