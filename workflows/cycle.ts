@@ -29,6 +29,7 @@ import {
   SubmitEstimate,
 } from '../domain/cycle/schema';
 import { roundIdOf, roundWorkflowId } from './ids';
+import { NON_RETRYABLE } from './retry';
 import { fulfilledByParentSignal, roundWorkflow } from './round';
 
 /**
@@ -41,7 +42,7 @@ import { fulfilledByParentSignal, roundWorkflow } from './round';
  */
 const acts = proxyActivities<CycleActivities & Pick<RoundActivities, 'notify'>>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /** Working days a unit gets to resubmit a returned estimate. */
@@ -141,7 +142,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
         version: est.version,
         decision: d.decision,
         amountVnd: d.decision === 'adjust' ? d.amountVnd : d.decision === 'approve' ? est.amountVnd : undefined,
-        reason: d.decision === 'return' ? d.reason : undefined,
+        reason: d.decision === 'approve' ? undefined : d.reason,
         decidedBy: d.decidedBy,
         decidedAt: at,
       });
@@ -152,7 +153,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       } else if (d.decision === 'adjust') {
         est.status = 'adjusted';
         est.approvedAmountVnd = d.amountVnd;
-        est.history.push({ action: 'adjust', amountVnd: d.amountVnd, by: d.decidedBy, at });
+        est.history.push({ action: 'adjust', amountVnd: d.amountVnd, reason: d.reason, by: d.decidedBy, at });
       } else {
         est.status = 'returned';
         est.returns += 1;
@@ -278,7 +279,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
         amountVnd: latest.amountVnd!,
         history: [{ action: 'submitted', amountVnd: latest.amountVnd!, by: latest.by, at: latest.at }],
       });
-      await acts.recordEstimate({ programId: program.id, year, unitId: unit.unitId, version: 1, amountVnd: latest.amountVnd!, submittedBy: latest.by, submittedAt: latest.at });
+      // Already stored as version 1 by the plan round when the unit submitted it.
     }
 
     status.phase = 'appraisal';

@@ -20,6 +20,7 @@ import {
   describeZodError,
 } from '../domain/round/schema';
 import { DueAction, RoundState, RoundStateData } from './round-state';
+import { NON_RETRYABLE } from './retry';
 
 /**
  * A reporting round: every participating unit owes one report by the deadline. The round reminds units
@@ -32,7 +33,7 @@ import { DueAction, RoundState, RoundStateData } from './round-state';
  */
 const acts = proxyActivities<RoundActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
 /** Continue as new well before Temporal's 50k-event limit and our own 10k budget per run. */
@@ -62,6 +63,8 @@ export async function roundWorkflow(rawInput: RoundInput, carried?: RoundStateDa
     submitReportUpdate,
     async (payload) => {
       const report = SubmitReport.parse(payload);
+      // An update can arrive before the round's obligations are stored; the receipt waits for them.
+      await condition(() => state.data.opened);
       const unit = state.unit(report.unitId)!;
       const at = Date.now();
       const lateByMs = Math.max(0, at - unit.dueAt);
@@ -99,6 +102,7 @@ export async function roundWorkflow(rawInput: RoundInput, carried?: RoundStateDa
     extendDeadlineUpdate,
     async (payload) => {
       const ext = ExtendDeadline.parse(payload);
+      await condition(() => state.data.opened);
       const at = Date.now();
       await acts.recordExtension({ roundId: input.roundId, ...ext, grantedAt: new Date(at).toISOString() });
       state.extend(ext.unitId, Date.parse(ext.until), ext.reason, ext.grantedBy, at);

@@ -13,7 +13,13 @@ export type SubmitEstimate = z.infer<typeof SubmitEstimate>;
 
 export const DecideEstimate = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('approve'), unitId: z.string().min(1), decidedBy: z.string().min(1) }),
-  z.object({ decision: z.literal('adjust'), unitId: z.string().min(1), decidedBy: z.string().min(1), amountVnd: amount }),
+  z.object({
+    decision: z.literal('adjust'),
+    unitId: z.string().min(1),
+    decidedBy: z.string().min(1),
+    amountVnd: amount,
+    reason: z.string().min(3, 'say why the amount is adjusted (at least 3 characters)'),
+  }),
   z.object({
     decision: z.literal('return'),
     unitId: z.string().min(1),
