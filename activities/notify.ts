@@ -37,6 +37,8 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
     async notify(req: NotifyRequest): Promise<{ queued: number; duplicates: number }> {
       const { round, program } = await context(req.roundId);
       const units = new Map(program.units.map((u) => [u.id, u]));
+      const order = new Map(program.units.map((u, i) => [u.id, i]));
+      const inProgramOrder = <T extends { unitId: string }>(xs: T[]) => [...xs].sort((a, b) => (order.get(a.unitId) ?? 0) - (order.get(b.unitId) ?? 0));
       const link = (unitId?: string | null) =>
         `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}${unitId ? `/units/${encodeURIComponent(unitId)}` : ''}`;
       const coordinator = units.get(program.coordinator)!;
@@ -126,14 +128,15 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
           unit: e.unit,
           audience: e.audience,
           obligation: obligation ? obligationFacts(obligation) : null,
-          listed: (req.kind === 'closed' ? facts!.allObligations.map((o) => units.get(o.unitId)).filter((u): u is Unit => !!u) : e.listed).map((unit) => {
+          listed: (req.kind === 'closed' ? inProgramOrder(facts!.allObligations).map((o) => units.get(o.unitId)).filter((u): u is Unit => !!u) : e.listed).map((unit) => {
             const o = facts!.obligations.get(unit.id);
             return { unit, obligation: o ? obligationFacts(o) : null };
           }),
           submission: e.unit && (req.kind === 'receipt' || req.kind === 'late-receipt') ? (facts!.submissions.get(e.unit.id) ?? null) : null,
           extension: e.unit && req.kind === 'extended' ? (facts!.extensions.get(e.unit.id) ?? { previousDueAt: null, reason: null, grantedBy: null }) : null,
           estimate: e.unit && req.kind.startsWith('estimate-') ? (facts!.estimate.get(e.unit.id) ?? null) : null,
-          estimates: req.kind === 'appraisal-summary' ? facts!.estimates.filter((x) => units.has(x.unitId)).map((x) => ({ ...x, unit: units.get(x.unitId)! })) : [],
+          estimates:
+            req.kind === 'appraisal-summary' ? inProgramOrder(facts!.estimates.filter((x) => units.has(x.unitId))).map((x) => ({ ...x, unit: units.get(x.unitId)! })) : [],
           failures:
             e.audience.role === 'above' && (req.kind === 'escalation' || req.kind === 'closed')
               ? facts!.failures.map((f) => ({ ...f, unit: f.unitId ? (units.get(f.unitId) ?? null) : null }))

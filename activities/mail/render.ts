@@ -39,6 +39,8 @@ export interface MailContext {
   submission: { version: number; at: When; late: boolean; lateBy: string | null; reference: string | null } | null;
   extension: { previousDue: When | null; reason: string | null; grantedBy: string | null } | null;
   estimate: { version: number; amount: string; approvedAmount: string | null; reason: string | null; decidedBy: string | null } | null;
+  /** "3 đơn vị" / "3 units": how many `units` there are, in words. */
+  unitCount: string;
   /** The units an aggregated mail is about (escalation to the coordinator, round closed). */
   units: Array<{ id: string; name: string; status: string; statusName: string; due: When; overdueBy: string | null; submittedAt: When | null }>;
   results: {
@@ -185,6 +187,7 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
           decidedBy: input.estimate.decidedBy,
         }
       : null,
+    unitCount: lang === 'vi' ? `${input.listed.length} đơn vị` : `${input.listed.length} unit${input.listed.length === 1 ? '' : 's'}`,
     units: input.listed.map(({ unit, obligation }) => {
       const due = obligation?.dueAt ?? input.round.deadline;
       const status = obligation?.status ?? 'pending';
