@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { register as registerCalendar } from './commands/calendar';
 import { register as registerProgram } from './commands/program';
+import { register as registerMail } from './commands/mail';
 
 /**
  * The kybao command tree. Each command lives in its own file under `commands/` and exports a
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     // register functions go here
     registerCalendar,
     registerProgram,
+    registerMail,
   ];
   for (const register of registrations) register(program);
   return program;
