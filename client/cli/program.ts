@@ -2,6 +2,14 @@ import { Command } from 'commander';
 import { register as registerCalendar } from './commands/calendar';
 import { register as registerProgram } from './commands/program';
 import { register as registerMail } from './commands/mail';
+import { register as registerStatus } from './commands/status';
+import { register as registerRound } from './commands/round';
+import { register as registerSubmit } from './commands/submit';
+import { register as registerExtend } from './commands/extend';
+import { register as registerAppraise } from './commands/appraise';
+import { register as registerPlan } from './commands/plan';
+import { register as registerAudit } from './commands/audit';
+import { register as registerSimulate } from './commands/simulate';
 
 /**
  * The kybao command tree. Each command lives in its own file under `commands/` and exports a
@@ -17,6 +25,14 @@ export function buildProgram(): Command {
     registerCalendar,
     registerProgram,
     registerMail,
+    registerStatus,
+    registerRound,
+    registerSubmit,
+    registerExtend,
+    registerAppraise,
+    registerPlan,
+    registerAudit,
+    registerSimulate,
   ];
   for (const register of registrations) register(program);
   return program;

@@ -1,9 +1,18 @@
-import { Command } from 'commander';
-import { readProgramFile } from '../../../domain/program/load-file';
+import { Command, Option } from 'commander';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { loadProgram } from '../../../activities/db/program-repository';
+import { defaultProgramPath, loadProgramFile, readProgramFile } from '../../../domain/program/load-file';
+import type { Program } from '../../../domain/program/schema';
+import { programStatusQuery, programWorkflow, type ProgramStatus } from '../../../workflows/program';
+import { cycleWorkflowId, programWorkflowId } from '../../../workflows/ids';
+import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
+import { localTime, note, percent, print, printJson, table } from '../output';
+import { actorOf, addProgramOptions, byOption, parseYear, resolveProgram, type ProgramFlags } from './common';
+import { cycleStatusOf, roundKeyOf, workflowState } from './status';
 
-/** Exit codes: 1 = the file was read but is not a valid program; 2 = it could not be read or parsed at all. */
+/** Exit codes of `validate`: 1 = the file was read but is not a valid program; 2 = it could not be read or parsed at all. */
 export function register(program: Command): void {
-  const cmd = program.command('program').description('Work with program definition files (who reports what, and when)');
+  const cmd = program.command('program').description('Program definitions (who reports what, and when) and the program workflow');
   cmd
     .command('validate')
     .description(
@@ -28,4 +37,116 @@ export function register(program: Command): void {
       process.stderr.write(`${file}: ${result.problems.length} problem(s); fix them and validate again\n`);
       process.exitCode = 1;
     });
+
+  withConnectionOptions(
+    cmd
+      .command('load')
+      .description('Validate a program file and load it into the database (idempotent: loading the same file again changes nothing)')
+      .argument('[file]', 'program definition file', defaultProgramPath)
+      .addOption(byOption('loads it'))
+      .option('--json', 'print JSON'),
+    { temporal: false, database: true },
+  ).action(async (file: string, opts: ConnectionFlags & { by?: string; json?: boolean }) => {
+    const def = loadProgramFile(file);
+    const env = settingsFrom(opts);
+    const result = await withDatabase(env, (db) => loadProgram(db, def, { actor: actorOf(opts.by) }));
+    if (opts.json) return printJson(result);
+    const what = result.created ? 'loaded' : result.changed ? 'updated' : 'unchanged';
+    print(
+      `program ${result.programId} ${what}: ${result.units} units (${result.activeUnits} active), ${result.contacts} contacts, ${result.tasks} tasks` +
+        (result.deactivatedUnits.length ? `; no longer listed (now inactive): ${result.deactivatedUnits.join(', ')}` : ''),
+    );
+  });
+
+  withConnectionOptions(
+    cmd
+      .command('start')
+      .description('Load a program into the database and start its program workflow (one yearly cycle per year of its period)')
+      .addOption(new Option('--program <FILE>', 'program definition file').default(defaultProgramPath, 'the default program'))
+      .addOption(new Option('--from-year <YYYY>', 'first year to run (default: the current year, or the first year of the period if it lies ahead)').argParser(parseYear))
+      .addOption(byOption('starts it'))
+      .option('--json', 'print JSON'),
+  ).action(async (opts: ConnectionFlags & { program: string; fromYear?: number; by?: string; json?: boolean }) => {
+    const def = loadProgramFile(opts.program);
+    if (opts.fromYear !== undefined && (opts.fromYear < def.period.firstYear || opts.fromYear > def.period.lastYear)) {
+      throw new Error(`--from-year ${opts.fromYear} is outside the period ${def.period.firstYear}–${def.period.lastYear} of program ${def.id}`);
+    }
+    const env = settingsFrom(opts);
+    await withDatabase(env, (db) => loadProgram(db, def, { actor: actorOf(opts.by) }));
+    const workflowId = programWorkflowId(def.id);
+    const started = await withTemporal(env, async (client) => {
+      try {
+        const handle = await client.workflow.start(programWorkflow, {
+          taskQueue: env.KYBAO_TASK_QUEUE,
+          workflowId,
+          args: [{ program: def, ...(opts.fromYear !== undefined ? { fromYear: opts.fromYear } : {}) }],
+        });
+        return { workflowId, runId: handle.firstExecutionRunId };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          throw new Error(`program ${def.id} is already running as ${workflowId}; see "kybao program status"`);
+        }
+        throw err;
+      }
+    });
+    if (opts.json) return printJson({ ...started, programId: def.id, fromYear: opts.fromYear ?? null });
+    print(`started ${started.workflowId} (run ${started.runId}) for ${def.period.firstYear}–${def.period.lastYear}${opts.fromYear ? ` from ${opts.fromYear}` : ''}`);
+  });
+
+  const status = cmd
+    .command('status')
+    .description("The program workflow: its period, finished years, and the current year's cycle phase and rounds")
+    .option('--json', 'print JSON');
+  addProgramOptions(status);
+  withConnectionOptions(status).action(async (opts: ConnectionFlags & ProgramFlags & { json?: boolean }) => {
+    const env = settingsFrom(opts);
+    const def: Program = await withDatabase(env, (db) => resolveProgram(db, opts));
+    const out = await withTemporal(env, async (client) => {
+      const handle = client.workflow.getHandle(programWorkflowId(def.id));
+      const state = await workflowState(handle);
+      if (state === null) throw new Error(`program ${def.id} has no workflow (${programWorkflowId(def.id)}); start it with "kybao program start"`);
+      let status: ProgramStatus;
+      if (state === 'RUNNING') status = await handle.query(programStatusQuery);
+      else if (state === 'COMPLETED') status = (await handle.result()) as ProgramStatus;
+      else throw new Error(`${handle.workflowId} ended as ${state.toLowerCase()}; see "kybao audit timeline ${handle.workflowId}"`);
+      const current = status.currentYear === null ? null : await cycleStatusOf(client, def.id, status.currentYear);
+      return { workflowId: handle.workflowId, state: state.toLowerCase(), status, current: current ? { ...current.status, running: current.running } : null };
+    });
+    if (opts.json) return printJson(out);
+    const { status } = out;
+    const lines = [
+      `${out.workflowId}: ${out.state}; period ${status.period.firstYear}–${status.period.lastYear}; ${status.state === 'done' ? 'every year done' : `current year ${status.currentYear}`}`,
+    ];
+    if (status.completed.length) {
+      lines.push('', 'finished years:');
+      lines.push(
+        table(
+          ['year', 'rounds', 'closed', 'not tracked', 'report'],
+          status.completed.map((y) => [String(y.year), String(y.rounds), String(y.closedRounds), String(y.notTracked), y.compilation ?? '']),
+          { right: [1, 2, 3] },
+        ),
+      );
+    }
+    if (out.current) {
+      const c = out.current;
+      lines.push('', `${cycleWorkflowId(def.id, c.year)}: phase ${c.phase}${c.approval ? `, plan approved by ${c.approval.approvedBy}` : ''}`);
+      lines.push(
+        table(
+          ['round', 'kind', 'deadline', 'state', 'progress'],
+          c.rounds.map((r) => [
+            roundKeyOf(r.roundId, c.year),
+            r.kind,
+            localTime(r.deadline, def.timeZone),
+            r.state,
+            r.counts ? `${(r.counts.submitted ?? 0) + (r.counts.late ?? 0)} in (${percent(r.completionRate)}), ${r.counts.missing ?? 0} missing` : '',
+          ]),
+        ),
+      );
+      const decided = c.estimates.filter((e) => e.status === 'approved' || e.status === 'adjusted').length;
+      if (c.estimates.length) lines.push(`estimates: ${c.estimates.length} received, ${decided} decided`);
+    } else if (status.state === 'running') {
+      note(`the cycle of ${status.currentYear} has not started yet`);
+    }
+    print(lines.join('\n'));
+  });
 }

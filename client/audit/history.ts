@@ -1,0 +1,177 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { temporal } from '@temporalio/proto';
+
+/**
+ * Workflow histories as files: the JSON that Temporal's own tools write and read (`temporal workflow show
+ * --output json`, the SDKs' replayers), one history per run. A file is named after its workflow id with
+ * ":" written as "__" (round:qd-925-thai-binh:2015-Q1 → round__qd-925-thai-binh__2015-Q1.json), so the id
+ * survives without a sidecar; any other name works too (the id then defaults to the file name).
+ */
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+export type { History };
+
+export interface HistoryFile {
+  file: string;
+  workflowId: string;
+  history: History;
+}
+
+export function fileNameFor(workflowId: string, runId?: string): string {
+  return `${workflowId.replace(/:/g, '__').replace(/[^A-Za-z0-9._~-]/g, '_')}${runId ? `.${runId.slice(0, 8)}` : ''}.json`;
+}
+
+export function workflowIdFromFileName(file: string): string {
+  const base = path.basename(file).replace(/\.json$/i, '').replace(/\.[0-9a-f]{8}$/i, '');
+  return base.replace(/__/g, ':');
+}
+
+export function writeHistoryFile(file: string, history: History): void {
+  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  writeFileSync(file, historyToJSON(history) + '\n');
+}
+
+export function readHistoryFile(file: string): HistoryFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+  }
+  let history: History;
+  try {
+    history = historyFromJSON(json);
+  } catch (err) {
+    throw new Error(`${file}: not a workflow history (${(err as Error).message})`);
+  }
+  if (!history.events?.length) throw new Error(`${file}: the history has no events`);
+  return { file, workflowId: workflowIdFromFileName(file), history };
+}
+
+/** The history files a path names: the file itself, or every *.json in a folder (sorted). */
+export function historyFilesIn(target: string): string[] {
+  let stat;
+  try {
+    stat = statSync(target);
+  } catch {
+    throw new Error(`${target}: no such file or folder`);
+  }
+  if (stat.isFile()) return [target];
+  const files = readdirSync(target)
+    .filter((f) => f.toLowerCase().endsWith('.json'))
+    .sort()
+    .map((f) => path.join(target, f));
+  if (!files.length) throw new Error(`${target}: no *.json history files in this folder`);
+  return files;
+}
+
+/** The history of a run (default: the latest run of the workflow id). */
+export async function fetchHistory(client: Client, workflowId: string, runId?: string): Promise<{ runId: string; history: History }> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const description = await handle.describe();
+  const history = await handle.fetchHistory();
+  return { runId: description.runId, history };
+}
+
+export interface ListedRun {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: string;
+  startTime: Date;
+}
+
+/** Every run (continued-as-new ones included) whose workflow id matches. */
+export async function listRuns(client: Client, match: (workflowId: string) => boolean): Promise<ListedRun[]> {
+  const runs: ListedRun[] = [];
+  for await (const w of client.workflow.list()) {
+    if (!match(w.workflowId)) continue;
+    runs.push({ workflowId: w.workflowId, runId: w.runId, type: w.type, status: w.status.name, startTime: w.startTime });
+  }
+  return runs.sort((a, b) => a.workflowId.localeCompare(b.workflowId) || a.startTime.getTime() - b.startTime.getTime());
+}
+
+/** Workflow ids that belong to a cycle year: its cycle, every round keyed "<year>-…", the program run of that year. */
+export function belongsToYear(workflowId: string, year: number): boolean {
+  return new RegExp(`^cycle:[^:]+:${year}$`).test(workflowId) || new RegExp(`^round:[^:]+:${year}-`).test(workflowId);
+}
+
+// ------------------------------------------------------------------------------------ decoding events
+
+export function eventTimeMs(e: HistoryEvent): number {
+  return e.eventTime ? tsToMs(e.eventTime) : 0;
+}
+
+export function eventId(e: HistoryEvent): number {
+  return Number(e.eventId ?? 0);
+}
+
+/** "WorkflowExecutionStarted", "ActivityTaskScheduled", …: the event's attributes name, shortened. */
+export function eventTypeName(e: HistoryEvent): string {
+  const key = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k]);
+  if (!key) return 'Unknown';
+  const name = key.replace(/EventAttributes$/, '');
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+export function decodePayloads(payloads: { payloads?: temporal.api.common.v1.IPayload[] | null } | null | undefined): unknown[] {
+  return (payloads?.payloads ?? []).map((p) => {
+    try {
+      return defaultPayloadConverter.fromPayload(p);
+    } catch {
+      return '<undecodable payload>';
+    }
+  });
+}
+
+export function decodePayload(p: temporal.api.common.v1.IPayload | null | undefined): unknown {
+  if (!p) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload(p);
+  } catch {
+    return '<undecodable payload>';
+  }
+}
+
+/** One line describing an event, for replay failures ("event 12 ActivityTaskScheduled notify(reminder 7)"). */
+export function describeEvent(e: HistoryEvent): string {
+  const type = eventTypeName(e);
+  const parts = [`event ${eventId(e)} ${type}`];
+  const a = e.activityTaskScheduledEventAttributes;
+  if (a) {
+    const input = decodePayloads(a.input)[0] as { kind?: string; step?: number; unitIds?: string[] } | undefined;
+    const detail = a.activityType?.name === 'notify' && input?.kind ? `(${input.kind} ${input.step ?? ''})`.replace(' )', ')') : '';
+    parts.push(`${a.activityType?.name ?? '?'}${detail}`);
+  }
+  if (e.timerStartedEventAttributes) {
+    const t = e.timerStartedEventAttributes;
+    parts.push(`timer ${t.timerId} for ${t.startToFireTimeout?.seconds ?? 0}s`);
+  }
+  if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
+    const c = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    parts.push(`${c.workflowType?.name} ${c.workflowId}`);
+  }
+  if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) {
+    const s = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    parts.push(`signal ${s.signalName} to ${s.workflowExecution?.workflowId}`);
+  }
+  if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+    parts.push(e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? '');
+  }
+  if (e.workflowExecutionSignaledEventAttributes) parts.push(e.workflowExecutionSignaledEventAttributes.signalName ?? '');
+  if (e.markerRecordedEventAttributes) parts.push(e.markerRecordedEventAttributes.markerName ?? '');
+  const when = eventTimeMs(e);
+  if (when) parts.push(`at ${new Date(when).toISOString()}`);
+  return parts.filter(Boolean).join(' ');
+}

@@ -1,0 +1,107 @@
+import { Command, Option } from 'commander';
+import { Client, Connection } from '@temporalio/client';
+import { createPrismaClient, type Db } from '../../activities/db/client';
+import { redactUrl } from '../../activities/db/database-url';
+import { readEnv, type Env } from '../../worker/config';
+import { temporalTls } from '../../worker/connection';
+
+/**
+ * Connection settings for the commands that talk to Temporal or the database. Every setting comes from a
+ * flag when given, else from the environment the worker reads (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ * TEMPORAL_TLS_*, DATABASE_URL, KYBAO_TASK_QUEUE), validated by the same schema (worker/config.ts).
+ */
+export interface ConnectionFlags {
+  address?: string;
+  namespace?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  databaseUrl?: string;
+  taskQueue?: string;
+}
+
+/** Adds the connection flags to a command (each command that connects gets them, so `--help` lists them). */
+export function withConnectionOptions(cmd: Command, what: { temporal?: boolean; database?: boolean } = { temporal: true, database: true }): Command {
+  if (what.temporal !== false) {
+    cmd
+      .addOption(new Option('--address <HOST:PORT>', 'Temporal frontend address (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)'))
+      .addOption(new Option('--namespace <NAME>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")'))
+      .addOption(new Option('--tls-cert <FILE>', 'client certificate PEM for mTLS (env TEMPORAL_TLS_CERT)'))
+      .addOption(new Option('--tls-key <FILE>', 'client key PEM for mTLS (env TEMPORAL_TLS_KEY)'))
+      .addOption(new Option('--tls-ca <FILE>', 'server CA certificate PEM (env TEMPORAL_TLS_CA)'))
+      .addOption(new Option('--task-queue <NAME>', 'task queue the kybao worker polls (env KYBAO_TASK_QUEUE, default "kybao")'));
+  }
+  if (what.database !== false) {
+    cmd.addOption(new Option('--database-url <URL>', 'kybao database (env DATABASE_URL, default file:./.data/kybao.db)'));
+  }
+  return cmd;
+}
+
+/** The worker's validated environment with the flags laid over it. */
+export function settingsFrom(flags: ConnectionFlags, source: NodeJS.ProcessEnv = process.env): Env {
+  const overlay: NodeJS.ProcessEnv = { ...source };
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) overlay[name] = value;
+  };
+  set('TEMPORAL_ADDRESS', flags.address);
+  set('TEMPORAL_NAMESPACE', flags.namespace);
+  set('TEMPORAL_TLS_CERT', flags.tlsCert);
+  set('TEMPORAL_TLS_KEY', flags.tlsKey);
+  set('TEMPORAL_TLS_CA', flags.tlsCa);
+  set('DATABASE_URL', flags.databaseUrl);
+  set('KYBAO_TASK_QUEUE', flags.taskQueue);
+  // The CLI never sends mail: SMTP settings are irrelevant here, so a bad one must not stop it.
+  for (const key of Object.keys(overlay)) if (key.startsWith('SMTP_') || key === 'MAIL_FROM') delete overlay[key];
+  if (flags.tlsKey && !flags.tlsCert && !overlay.TEMPORAL_TLS_CERT) throw new Error('--tls-key needs --tls-cert (or TEMPORAL_TLS_CERT)');
+  return readEnv(overlay);
+}
+
+/** A Temporal client, or a one-line reason why there is none. */
+export async function connectTemporal(env: Env): Promise<{ client: Client; connection: Connection; close(): Promise<void> }> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, tls: temporalTls(env), connectTimeout: '5 seconds' });
+  } catch (err) {
+    throw new Error(
+      `cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${firstLine(err)}); start it with "bash scripts/start.sh" or pass --address`,
+    );
+  }
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  return { client, connection, close: () => connection.close() };
+}
+
+/** The kybao database; the caller disconnects. */
+export function openDatabase(env: Env): Db {
+  return createPrismaClient(env.DATABASE_URL);
+}
+
+/** Runs `fn` with a database client and turns "no such table" into a hint to migrate. */
+export async function withDatabase<T>(env: Env, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(env);
+  try {
+    return await fn(db);
+  } catch (err) {
+    const text = String((err as Error)?.message ?? err);
+    if (/no such table|does not exist in the current database|P2021/.test(text)) {
+      throw new Error(`the database ${redactUrl(env.DATABASE_URL)} is not migrated; run "npx tsx scripts/db.ts migrate" (or bash scripts/start.sh)`);
+    }
+    throw err;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Runs `fn` with a Temporal client and closes the connection afterwards. */
+export async function withTemporal<T>(env: Env, fn: (client: Client) => Promise<T>): Promise<T> {
+  const { client, close } = await connectTemporal(env);
+  try {
+    return await fn(client);
+  } finally {
+    await close();
+  }
+}
+
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
+}

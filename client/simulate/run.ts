@@ -1,0 +1,124 @@
+import { DateTime } from 'luxon';
+import type { Client } from '@temporalio/client';
+import { computeYearSchedule } from '../../domain/calendar/schedule';
+import type { CycleStatus, EstimateState } from '../../domain/cycle/schema';
+import type { Program } from '../../domain/program/schema';
+import { programWorkflow } from '../../workflows/program';
+import { yearlyCycleWorkflow } from '../../workflows/cycle';
+import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
+import { collectYear, type YearView } from '../cli/commands/status';
+import { Behaviour } from './behaviour';
+import { createSimulationWorker, startTimeSkippingServer } from './environment';
+import { createSimulationWorld, type SimulationWorld } from './world';
+import { driveYear, newStats, type SimulationStats } from './year';
+
+/**
+ * `kybao simulate`: a year (or the whole program) on the time-skipping server, with the real workflows
+ * and activities on a throw-away database, simulated units, and a report of what happened.
+ */
+export interface SimulationOptions {
+  program: Program;
+  /** One cycle year; or every year of the period with `all`. */
+  year?: number;
+  all?: boolean;
+  seed: number;
+  progress?: (line: string) => void;
+  /** Keep the temp folder (database, mail) and say where it is. */
+  keep?: boolean;
+  /** Called with the running pieces before the world is closed (the history recorder exports from here). */
+  beforeClose?: (running: { client: Client; world: SimulationWorld }) => Promise<void>;
+}
+
+export interface MailCount {
+  kind: string;
+  messages: number;
+  recipients: number;
+}
+
+export interface YearReport {
+  year: number;
+  cycle: CycleStatus | null;
+  view: YearView;
+  appraisal: EstimateState[];
+}
+
+export interface SimulationReport {
+  programId: string;
+  seed: number;
+  startedAt: string;
+  years: YearReport[];
+  mail: MailCount[];
+  stats: SimulationStats;
+  habits: Record<string, string>;
+  dir?: string;
+}
+
+/** Where the simulated clock starts: five weeks before the year's first deadline, 09:00 local. */
+export function simulationStart(program: Program, year: number): string {
+  const first = Math.min(...computeYearSchedule(program, year).rounds.map((r) => r.deadlineMs));
+  return DateTime.fromMillis(first, { zone: program.timeZone }).minus({ days: 35 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 }).toISO({ suppressMilliseconds: true })!;
+}
+
+export async function simulate(options: SimulationOptions): Promise<SimulationReport> {
+  const { program } = options;
+  const progress = options.progress ?? (() => undefined);
+  const years = options.all
+    ? Array.from({ length: program.period.lastYear - program.period.firstYear + 1 }, (_, i) => program.period.firstYear + i)
+    : [options.year ?? program.period.firstYear];
+  const startAt = simulationStart(program, years[0]!);
+  progress(`starting the time-skipping server at ${startAt} and a throw-away database`);
+  const env = await startTimeSkippingServer(startAt);
+  let world: SimulationWorld | undefined;
+  try {
+    world = await createSimulationWorld(program);
+    const taskQueue = `kybao-simulation-${options.seed}`;
+    const worker = await createSimulationWorker(env, world.activities, taskQueue);
+    const behaviour = new Behaviour(options.seed);
+    const stats = newStats();
+    const reports: YearReport[] = [];
+    const w = world;
+    await worker.runUntil(async () => {
+      if (options.all) {
+        await env.client.workflow.start(programWorkflow, {
+          taskQueue,
+          workflowId: programWorkflowId(program.id),
+          args: [{ program, fromYear: years[0] }],
+        });
+        progress(`program ${program.id} started for ${years[0]}–${years[years.length - 1]}`);
+      } else {
+        await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, years[0]!), args: [{ program, year: years[0]! }] });
+        progress(`cycle ${years[0]} started`);
+      }
+      for (const year of years) {
+        const cycle = await driveYear({ env, program, behaviour, stats, progress: (line) => progress(`${line}`) }, year);
+        const view = await collectYear(env.client, w.db, program, year);
+        reports.push({ year, cycle, view, appraisal: cycle.estimates });
+      }
+      if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();
+      if (options.beforeClose) await options.beforeClose({ client: env.client, world: w });
+    });
+    const rows = await world.db.notification.findMany({ select: { kind: true, recipients: true } });
+    const byKind = new Map<string, MailCount>();
+    for (const r of rows) {
+      const c = byKind.get(r.kind) ?? { kind: r.kind, messages: 0, recipients: 0 };
+      c.messages += 1;
+      c.recipients += (JSON.parse(r.recipients) as unknown[]).length;
+      byKind.set(r.kind, c);
+    }
+    const habits: Record<string, string> = {};
+    for (const u of program.units.filter((x) => x.reports)) habits[u.id] = behaviour.habitOf(u.id);
+    return {
+      programId: program.id,
+      seed: options.seed,
+      startedAt: startAt,
+      years: reports,
+      mail: [...byKind.values()].sort((a, b) => b.messages - a.messages || a.kind.localeCompare(b.kind)),
+      stats,
+      habits,
+      ...(options.keep ? { dir: world.dir } : {}),
+    };
+  } finally {
+    await world?.close({ keep: options.keep });
+    await env.teardown();
+  }
+}

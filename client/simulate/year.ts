@@ -1,0 +1,295 @@
+import { DateTime } from 'luxon';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { computeYearSchedule } from '../../domain/calendar/schedule';
+import { noticeRulesOf, planNotices } from '../../domain/calendar/notices';
+import type { ScheduledRound } from '../../domain/calendar/round-schedule';
+import type { CycleStatus } from '../../domain/cycle/schema';
+import { responsibleUnitIds } from '../../domain/round/from-schedule';
+import type { Program } from '../../domain/program/schema';
+import {
+  approvePlanUpdate,
+  cycleStatusQuery,
+  decideEstimateUpdate,
+  startAdhocRoundUpdate,
+  submitEstimateUpdate,
+  type yearlyCycleWorkflow,
+} from '../../workflows/cycle';
+import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
+import { extendDeadlineUpdate, submitReportUpdate } from '../../workflows/round';
+import type { Behaviour } from './behaviour';
+
+/**
+ * Drives one cycle year on the time-skipping server the way people would: units submit plans and
+ * reports (on time, late, after an extension, or never), the appraiser decides the estimates (some
+ * returned and resubmitted), the authority approves the plan, the coordinator runs an ad hoc round.
+ * Every action is an Update at a chosen instant; the server's clock is skipped to it.
+ */
+export interface SimulationStats {
+  submissions: { onTime: number; late: number };
+  extensions: number;
+  decisions: { approve: number; adjust: number; return: number };
+  resubmissions: number;
+  adhocRounds: string[];
+  /** Actions the workflows refused (a closed round, a phase already over), with the reason. */
+  refused: string[];
+}
+
+export function newStats(): SimulationStats {
+  return { submissions: { onTime: 0, late: 0 }, extensions: 0, decisions: { approve: 0, adjust: 0, return: 0 }, resubmissions: 0, adhocRounds: [], refused: [] };
+}
+
+export interface DriveContext {
+  env: TestWorkflowEnvironment;
+  program: Program;
+  behaviour: Behaviour;
+  stats: SimulationStats;
+  progress: (line: string) => void;
+  /** Start an ad hoc round in Q2 (default true). */
+  adhoc?: boolean;
+}
+
+interface Action {
+  at: number;
+  seq: number;
+  label: string;
+  run: () => Promise<void>;
+}
+
+const DAY = 86_400_000;
+const realSleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function skipTo(env: TestWorkflowEnvironment, targetMs: number): Promise<void> {
+  const now = await env.currentTimeMs();
+  if (targetMs > now) await env.sleep(targetMs - now);
+}
+
+/** Waits (in real time, the server's clock locked) until a workflow exists. */
+async function waitForWorkflow(handle: WorkflowHandle, maxMs = 30_000): Promise<void> {
+  const until = Date.now() + maxMs;
+  for (;;) {
+    try {
+      await handle.describe();
+      return;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || Date.now() > until) throw err;
+      await realSleep(100);
+    }
+  }
+}
+
+async function waitForPhase(cycle: WorkflowHandle<typeof yearlyCycleWorkflow>, phases: Array<CycleStatus['phase']>, maxMs = 20_000): Promise<CycleStatus> {
+  const until = Date.now() + maxMs;
+  let status = await cycle.query(cycleStatusQuery);
+  while (!phases.includes(status.phase) && Date.now() < until) {
+    await realSleep(100);
+    status = await cycle.query(cycleStatusQuery);
+  }
+  return status;
+}
+
+function message(err: unknown): string {
+  const e = err as Error & { cause?: Error };
+  return (e.cause?.message ?? e.message ?? String(err)).split('\n')[0]!;
+}
+
+export async function driveYear(ctx: DriveContext, year: number): Promise<CycleStatus> {
+  const { env, program, behaviour, stats, progress } = ctx;
+  const zone = program.timeZone;
+  const client = env.client;
+  const cycle = client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year));
+  await waitForWorkflow(cycle);
+  const startedAt = await env.currentTimeMs();
+  const schedule = computeYearSchedule(program, year);
+  const local = (ms: number) => DateTime.fromMillis(ms, { zone });
+  const atLocal = (ms: number, hour: number) => local(ms).set({ hour, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  const fmt = (ms: number) => local(ms).toFormat('yyyy-MM-dd HH:mm');
+
+  const queue: Action[] = [];
+  let seq = 0;
+  const later = (at: number, label: string, run: () => Promise<void>) => queue.push({ at, seq: seq++, label, run });
+
+  const closeOf = (deadlineMs: number, offsets?: number[]) => {
+    const plan = planNotices(deadlineMs, noticeRulesOf(program, offsets));
+    return Math.max(deadlineMs, ...plan.escalations.map((e) => e.atMs));
+  };
+
+  /** One unit's behaviour in a round, as actions. */
+  const planUnit = (roundId: string, key: string, unitId: string, deadlineMs: number, closeMs: number, opensMs: number, withAmount: boolean) => {
+    const round = client.workflow.getHandle(roundWorkflowId(roundId));
+    const choice = behaviour.choose(unitId);
+    const submit = (at: number) =>
+      later(at, `${key} ${unitId}`, async () => {
+        try {
+          const receipt = await round.executeUpdate(submitReportUpdate, {
+            args: [{ unitId, submittedBy: `clerk@${unitId}`, reference: `simulated/${key}/${unitId}.pdf`, ...(withAmount ? { amountVnd: behaviour.estimate() } : {}) }],
+          });
+          if (receipt.onTime) stats.submissions.onTime += 1;
+          else stats.submissions.late += 1;
+        } catch (err) {
+          stats.refused.push(`${fmt(at)} ${key} submission of ${unitId}: ${message(err)}`);
+        }
+      });
+    const earliest = Math.max(opensMs, startedAt) + 3_600_000;
+    if (choice === 'on-time') {
+      const at = atLocal(deadlineMs - behaviour.between(1, 10) * DAY, 10) + behaviour.between(0, 300) * 60_000;
+      if (at > earliest && at < deadlineMs) submit(at);
+      else if (deadlineMs - 2 * 3_600_000 > earliest) submit(deadlineMs - 2 * 3_600_000);
+    } else if (choice === 'late') {
+      const at = deadlineMs + behaviour.between(2, 30) * 3_600_000;
+      if (at < closeMs - 3_600_000) submit(at);
+    } else if (choice === 'extension') {
+      const askAt = atLocal(deadlineMs - DAY, 15);
+      if (askAt <= earliest) return;
+      const until = local(deadlineMs).plus({ days: 7 }).startOf('day').toMillis();
+      later(askAt, `${key} extension ${unitId}`, async () => {
+        try {
+          await round.executeUpdate(extendDeadlineUpdate, {
+            args: [{ unitId, until: local(until).toISO()!, reason: 'Đơn vị đề nghị gia hạn để tổng hợp số liệu', grantedBy: `coordinator@${program.coordinator}` }],
+          });
+          stats.extensions += 1;
+          submit(atLocal(until - DAY, 10));
+        } catch (err) {
+          stats.refused.push(`${fmt(askAt)} ${key} extension for ${unitId}: ${message(err)}`);
+        }
+      });
+    }
+  };
+
+  const planRound = (r: ScheduledRound, withAmount: boolean) => {
+    if (r.deadlineMs <= startedAt) return;
+    const roundId = roundIdOf(program.id, r.roundKey);
+    const opens =
+      r.kind === 'quarterly-report' && r.quarter
+        ? DateTime.fromObject({ year, month: (r.quarter - 1) * 3 + 1, day: 1 }, { zone }).toMillis()
+        : r.kind === 'preliminary-review' || r.kind === 'final-review'
+          ? r.deadlineMs - 30 * DAY
+          : startedAt;
+    const closeMs = Math.max(r.deadlineMs, ...r.escalations.map((e) => e.atMs));
+    for (const unitId of responsibleUnitIds(program, r.responsible)) planUnit(roundId, r.roundKey, unitId, r.deadlineMs, closeMs, opens, withAmount);
+    later(closeMs + 60_000, `${r.roundKey} closed`, async () => {
+      progress(`${fmt(closeMs)}  ${r.roundKey} closed (${r.kind})`);
+    });
+  };
+
+  // ---- planning, appraisal, approval ----------------------------------------------------------
+  const plan = schedule.rounds.find((r) => r.kind === 'annual-plan');
+  const appraisal = schedule.rounds.find((r) => r.kind === 'budget-appraisal');
+  const approval = schedule.rounds.find((r) => r.kind === 'plan-approval');
+  if (plan) planRound(plan, true);
+
+  const decide = async (unitId: string, allowReturn: boolean, at: number) => {
+    const est = (await cycle.query(cycleStatusQuery)).estimates.find((e) => e.unitId === unitId);
+    if (!est || est.status !== 'submitted') return;
+    let d = behaviour.decision();
+    if (d === 'return' && !allowReturn) d = 'approve';
+    const by = `appraiser@${program.appraiser}`;
+    const payload =
+      d === 'approve'
+        ? { decision: 'approve' as const, unitId, decidedBy: by }
+        : d === 'adjust'
+          ? { decision: 'adjust' as const, unitId, decidedBy: by, amountVnd: String(Math.round((Number(est.amountVnd) * 0.8) / 1_000_000) * 1_000_000), reason: 'Cắt giảm theo định mức chi' }
+          : { decision: 'return' as const, unitId, decidedBy: by, reason: 'Thiếu thuyết minh chi tiết các khoản chi' };
+    try {
+      await cycle.executeUpdate(decideEstimateUpdate, { args: [payload] });
+      stats.decisions[d] += 1;
+    } catch (err) {
+      stats.refused.push(`${fmt(at)} appraisal of ${unitId}: ${message(err)}`);
+      return;
+    }
+    if (d === 'return') {
+      const resubmitAt = atLocal(at + 2 * DAY, 10);
+      later(resubmitAt, `estimate resubmission ${unitId}`, async () => {
+        try {
+          await cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` }] });
+          stats.resubmissions += 1;
+          later(atLocal(resubmitAt + DAY, 11), `re-appraisal ${unitId}`, () => decide(unitId, false, resubmitAt + DAY));
+        } catch (err) {
+          stats.refused.push(`${fmt(resubmitAt)} resubmission of ${unitId}: ${message(err)}`);
+        }
+      });
+    }
+  };
+
+  if (plan && appraisal && appraisal.deadlineMs > startedAt) {
+    const planClose = plan.deadlineMs > startedAt ? Math.max(plan.deadlineMs, ...plan.escalations.map((e) => e.atMs)) : startedAt;
+    const appraiseAt = atLocal(planClose + DAY, 9);
+    later(appraiseAt, 'appraisal', async () => {
+      const status = await waitForPhase(cycle, ['appraisal', 'approval', 'reporting']);
+      if (status.phase !== 'appraisal') {
+        progress(`${fmt(appraiseAt)}  appraisal: nothing to decide (cycle in ${status.phase})`);
+        return;
+      }
+      const units = status.estimates.filter((e) => e.status === 'submitted').map((e) => e.unitId);
+      progress(`${fmt(appraiseAt)}  appraisal of ${units.length} estimates`);
+      for (const unitId of units) await decide(unitId, true, appraiseAt);
+      const approveAt = atLocal(appraiseAt + 6 * DAY, 9);
+      if (approval && approval.deadlineMs > startedAt) {
+        later(approveAt, 'plan approval', async () => {
+          const s = await waitForPhase(cycle, ['approval', 'reporting']);
+          if (s.phase !== 'approval') {
+            stats.refused.push(`${fmt(approveAt)} plan approval: the cycle is in its ${s.phase} phase`);
+            return;
+          }
+          try {
+            await cycle.executeUpdate(approvePlanUpdate, { args: [{ approvedBy: `chu-tich@${program.approvingAuthority}` }] });
+            progress(`${fmt(approveAt)}  plan ${year} approved`);
+          } catch (err) {
+            stats.refused.push(`${fmt(approveAt)} plan approval: ${message(err)}`);
+          }
+        });
+      }
+    });
+  }
+
+  // ---- reports, reviews, an ad hoc round ----------------------------------------------------------
+  for (const r of schedule.rounds) {
+    if (r.kind === 'quarterly-report' || r.kind === 'preliminary-review' || r.kind === 'final-review') planRound(r, false);
+  }
+  const q2 = schedule.rounds.find((r) => r.roundKey === `${year}-Q2`);
+  if (ctx.adhoc !== false && q2 && q2.deadlineMs - 20 * DAY > startedAt) {
+    const startAt = atLocal(q2.deadlineMs - 20 * DAY, 9);
+    later(startAt, 'ad hoc round', async () => {
+      const categories = [...new Set(program.units.filter((u) => u.reports).map((u) => u.category))];
+      const category = behaviour.pick(categories);
+      const deadlineMs = local(startAt).plus({ days: 12 }).startOf('day').toMillis();
+      try {
+        const started = await cycle.executeUpdate(startAdhocRoundUpdate, {
+          args: [
+            {
+              title: `Báo cáo đột xuất về thông tin đối ngoại (${category})`,
+              units: { category },
+              deadline: local(deadlineMs).toISO()!,
+              reminderOffsets: [3, 1],
+              startedBy: `coordinator@${program.coordinator}`,
+            },
+          ],
+        });
+        stats.adhocRounds.push(started.roundId);
+        progress(`${fmt(startAt)}  ad hoc round ${started.roundId} for ${started.unitIds.length} units (${category})`);
+        const closeMs = closeOf(deadlineMs, [3, 1]);
+        for (const unitId of started.unitIds) planUnit(started.roundId, started.roundId.split(':').pop()!, unitId, deadlineMs, closeMs, startAt, false);
+      } catch (err) {
+        stats.refused.push(`${fmt(startAt)} ad hoc round: ${message(err)}`);
+      }
+    });
+  }
+
+  let month = '';
+  while (queue.length) {
+    queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const next = queue.shift()!;
+    await skipTo(env, next.at);
+    const m = local(next.at).toFormat('yyyy-MM');
+    if (m !== month) {
+      month = m;
+      progress(`${m}  ${stats.submissions.onTime} on time, ${stats.submissions.late} late, ${stats.extensions} extension(s) so far`);
+    }
+    await next.run();
+  }
+  // The rest (escalations, closes, the compilation) happens on its own: wait for the year to end.
+  const result = await cycle.result();
+  progress(`cycle ${year} done: phase ${result.phase}, ${result.rounds.length} rounds`);
+  return result;
+}
