@@ -126,13 +126,13 @@ export async function loadProgram(db: DbClient, program: Program, options: LoadP
         });
       }
     }
-    const stale = await tx.unit.findMany({
-      where: { programId, active: true, id: { notIn: [...listed] } },
-      select: { id: true },
-    });
-    const deactivatedUnits = stale.map((u) => u.id).sort();
-    if (deactivatedUnits.length > 0) {
-      await tx.unit.updateMany({ where: { programId, id: { in: deactivatedUnits } }, data: { active: false, updatedAt: at } });
+    // Diffed here rather than with NOT IN: a national program's thousands of ids exceed SQLite's
+    // limit on query parameters.
+    const active = await tx.unit.findMany({ where: { programId, active: true }, select: { id: true } });
+    const deactivatedUnits = active.map((u) => u.id).filter((id) => !listed.has(id)).sort();
+    for (let i = 0; i < deactivatedUnits.length; i += 500) {
+      const batch = deactivatedUnits.slice(i, i + 500);
+      await tx.unit.updateMany({ where: { programId, id: { in: batch } }, data: { active: false, updatedAt: at } });
     }
 
     // Focal tasks: upsert listed, delete the rest; resolved units are rewritten (small sets).

@@ -1,0 +1,61 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { programWorkflow } from '../../workflows/program';
+import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
+import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
+import { createWorld, World } from '../helpers/world';
+import { yearlyCycleWorkflow } from '../../workflows/cycle';
+
+/**
+ * The default program's whole period, 2014–2020, from 1 November 2013, with no unit ever acting: every
+ * round runs to its cut-off, the preliminary review falls in 2017 and the final review in 2020, and the
+ * program workflow continues as new between years, ending after the final review.
+ */
+describe('the 2014–2020 program (time skipped)', () => {
+  let env: TestWorkflowEnvironment;
+  let world: World;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv('2013-11-01T09:00:00+07:00');
+    world = await createWorld();
+  });
+  afterAll(async () => {
+    await world?.close();
+    await env?.teardown();
+  });
+
+  it('runs seven yearly cycles and ends with the final review', async () => {
+    const program = world.program;
+    expect(program.period).toEqual({ firstYear: 2014, lastYear: 2020 });
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    const { result, cycles } = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ program }] });
+      const result = await handle.result();
+      const cycles = [];
+      for (let year = 2014; year <= 2020; year++) {
+        cycles.push(await env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year)).result());
+      }
+      return { result, cycles };
+    });
+
+    expect(result.state).toBe('done');
+    expect(result.completed.map((c) => c.year)).toEqual([2014, 2015, 2016, 2017, 2018, 2019, 2020]);
+    for (const c of result.completed) expect(c.notTracked).toBe(0);
+    const kinds = (year: number) => cycles[year - 2014]!.rounds.map((r) => r.kind);
+    expect(kinds(2017)).toContain('preliminary-review');
+    expect(kinds(2016)).not.toContain('preliminary-review');
+    expect(kinds(2020)).toContain('final-review');
+    const finalReview = cycles[6]!.rounds.find((r) => r.kind === 'final-review')!;
+    expect(finalReview).toMatchObject({ state: 'closed', deadline: '2020-12-01T00:00:00+07:00' });
+    // Nobody reported: every tracked obligation of every quarterly round ended missing.
+    for (const cycle of cycles) {
+      expect(cycle.phase).toBe('done');
+      expect(cycle.compilation?.reference).toMatch(new RegExp(`annual-${cycle.year}\\.md$`));
+      for (const r of cycle.rounds.filter((x) => x.kind === 'quarterly-report')) {
+        expect(r.counts?.missing).toBe(program.units.filter((u) => u.reports).length);
+      }
+    }
+    // The final review's round ran for every reporting unit, after which the program completed.
+    const lastRound = await world.db.round.findUniqueOrThrow({ where: { id: finalReview.roundId } });
+    expect(lastRound.status).toBe('closed');
+  }, 900_000);
+});
