@@ -66,6 +66,28 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
         }
       };
 
+      // Invalid requests are refused by the validators and change nothing.
+      let before = await cycle.query(cycleStatusQuery);
+      while (before.rounds.find((r) => r.kind === 'annual-plan')?.state !== 'open') {
+        await new Promise((r) => setTimeout(r, 50));
+        before = await cycle.query(cycleStatusQuery);
+      }
+      const adhoc = (payload: object) => cycle.executeUpdate(startAdhocRoundUpdate, { args: [payload as never] });
+      const base = { title: 'Báo cáo nhanh', deadline: '2014-12-20T00:00:00+07:00', startedBy: 'coordinator@so-tttt' };
+      await expectUpdateRejected(adhoc({ ...base, units: { unitIds: ['so-xyz'] } }), /unknown unit "so-xyz"/);
+      await expectUpdateRejected(adhoc({ ...base, units: { category: 'ministry' } }), /no unit has category "ministry"/);
+      await expectUpdateRejected(adhoc({ ...base, units: { all: true }, deadline: '2014-11-01T00:00:00+07:00' }), /has already passed/);
+      await expectUpdateRejected(adhoc({ ...base, units: { all: true }, deadline: 'tomorrow' }), /malformed payload: deadline/);
+      await expectUpdateRejected(
+        cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: 'so-xyz', amountVnd: '1', submittedBy: 'x' }] }),
+        /unknown unit "so-xyz"/,
+      );
+      await expectUpdateRejected(
+        cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: units[0]!, amountVnd: '-5', submittedBy: 'x' }] }),
+        /amounts are whole VND/,
+      );
+      expect(await cycle.query(cycleStatusQuery)).toEqual(before);
+
       // Plans and estimates, due before 16 Dec 2014 00:00.
       await skipTo(env, at('2014-12-10T10:00'));
       await submitTo(`${year}-plan`, onTime, true);
