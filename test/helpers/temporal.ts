@@ -66,3 +66,18 @@ export async function expectUpdateRejected(update: Promise<unknown>, pattern: Re
   );
   expect(err.cause?.message ?? err.message).toMatch(pattern);
 }
+
+/** Waits until a workflow (e.g. a child its parent is about to start) exists, then returns its handle. */
+export async function waitForWorkflow(env: TestWorkflowEnvironment, workflowId: string, timeoutMs = 30_000) {
+  const handle = env.client.workflow.getHandle(workflowId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await handle.describe();
+      return handle;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`workflow ${workflowId} did not start within ${timeoutMs} ms: ${String(err)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,10 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
-import type { roundWorkflow } from '../../workflows/round';
 import { iso } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
-import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
+import { createTestWorker, createTimeSkippingEnv, waitForWorkflow } from '../helpers/temporal';
 import { createWorld, World } from '../helpers/world';
 
 /**
@@ -32,15 +31,7 @@ describe('a cycle started in the middle of its year (time skipped)', () => {
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
     const status = await worker.runUntil(async () => {
       const cycle = await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, 2015), args: [{ program, year: 2015 }] });
-      const round = env.client.workflow.getHandle<typeof roundWorkflow>(roundWorkflowId(q2));
-      for (let i = 0; i < 100; i++) {
-        try {
-          await round.describe();
-          break;
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      const round = await waitForWorkflow(env, roundWorkflowId(q2));
       await round.result();
       const status = await cycle.query(cycleStatusQuery);
       await cycle.terminate('the rest of the year is not part of this test');

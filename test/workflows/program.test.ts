@@ -1,14 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { programWorkflow } from '../../workflows/program';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
-import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
+import { createTestWorker, createTimeSkippingEnv, waitForWorkflow } from '../helpers/temporal';
 import { createWorld, World } from '../helpers/world';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 
 /**
  * The default program's whole period, 2014–2020, from 1 November 2013, with no unit ever acting: every
  * round runs to its cut-off, the preliminary review falls in 2017 and the final review in 2020, and the
- * program workflow continues as new between years, ending after the final review.
+ * program workflow continues as new between years, ending after the final review. The worker is
+ * replaced after the first year: the program goes on where it was.
  */
 describe('the 2014–2020 program (time skipped)', () => {
   let env: TestWorkflowEnvironment;
@@ -26,9 +27,16 @@ describe('the 2014–2020 program (time skipped)', () => {
   it('runs seven yearly cycles and ends with the final review', async () => {
     const program = world.program;
     expect(program.period).toEqual({ firstYear: 2014, lastYear: 2020 });
-    const { worker, taskQueue } = await createTestWorker(env, world.activities);
-    const { result, cycles } = await worker.runUntil(async () => {
+    const first = await createTestWorker(env, world.activities);
+    const taskQueue = first.taskQueue;
+    const handle = await first.worker.runUntil(async () => {
       const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ program }] });
+      // Let the first worker carry the program into 2016, then stop it: a new worker takes over.
+      await (await waitForWorkflow(env, cycleWorkflowId(program.id, 2014))).result();
+      return handle;
+    });
+    const second = await createTestWorker(env, world.activities, taskQueue);
+    const { result, cycles } = await second.worker.runUntil(async () => {
       const result = await handle.result();
       const cycles = [];
       for (let year = 2014; year <= 2020; year++) {
