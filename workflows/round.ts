@@ -36,9 +36,6 @@ const acts = proxyActivities<RoundActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** Continue as new well before Temporal's 50k-event limit and our own 10k budget per run. */
-const HISTORY_SOFT_LIMIT = 4_000;
-
 // Updates, because the caller (an agency, the coordinator) needs the answer: a receipt or the reason of a refusal.
 export const submitReportUpdate = defineUpdate<SubmissionReceipt, [SubmitReport]>('round.submitReport');
 export const extendDeadlineUpdate = defineUpdate<RoundStatus, [ExtendDeadline]>('round.extendDeadline');
@@ -169,7 +166,7 @@ export async function roundWorkflow(rawInput: RoundInput, carried?: RoundStateDa
       state.recordSubmission(f.unitId, version, at, f.reference, f.by);
     }
     if (state.everyoneSubmittedOrUntracked()) break;
-    if (workflowInfo().historyLength > HISTORY_SOFT_LIMIT || workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().historyLength > input.historySoftLimit || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof roundWorkflow>(rawInput, state.data);
     }

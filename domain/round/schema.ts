@@ -48,6 +48,8 @@ export const RoundInput = z.object({
   /** Program units that are not in this round, so a validator can tell "unknown" from "not in the round". */
   otherProgramUnitIds: z.array(z.string()).default([]),
   rules: NoticeRulesSchema,
+  /** Continue as new after this many history events (lower in tests to exercise it). */
+  historySoftLimit: z.number().int().min(200).max(40_000).default(4_000),
 });
 export type RoundInput = z.input<typeof RoundInput>;
 export type ParsedRoundInput = z.output<typeof RoundInput>;

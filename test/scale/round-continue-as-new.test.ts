@@ -1,0 +1,82 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { loadProgramFile } from '../../domain/program/load-file';
+import { parseProgram } from '../../domain/program/parse';
+import { roundInput } from '../../domain/round/from-schedule';
+import { roundWorkflowId } from '../../workflows/ids';
+import { roundStatusQuery, roundWorkflow, submitReportUpdate } from '../../workflows/round';
+import { at } from '../helpers/clock';
+import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
+import { createWorld, World } from '../helpers/world';
+
+/**
+ * Many submissions make a long history; the round continues as new when its history passes its soft
+ * limit (lowered here to 300 events) and carries its state across, while agencies keep submitting ten at a
+ * time. Nothing is lost: every receipt is stored once and the final result counts every unit.
+ */
+const UNITS = 250;
+
+describe('a round that continues as new under a stream of submissions', () => {
+  let env: TestWorkflowEnvironment;
+  let world: World;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv('2015-03-02T09:00:00+07:00');
+    const base = loadProgramFile();
+    const units = Array.from({ length: UNITS }, (_, i) => ({
+      id: `unit-${i + 1}`,
+      category: 'other',
+      name: { vi: `Đơn vị ${i + 1}`, en: `Unit ${i + 1}` },
+      contact: { email: `report.${i + 1}@many.example` },
+      head: { email: `head.${i + 1}@many.example` },
+    }));
+    const parsed = parseProgram({ ...JSON.parse(JSON.stringify(base)), id: 'many-submissions', units: [...base.units, ...units] });
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    world = await createWorld({ program: parsed.program });
+  });
+  afterAll(async () => {
+    await world?.close();
+    await env?.teardown();
+  });
+
+  it('keeps every submission across runs', async () => {
+    const unitIds = world.program.units.filter((u) => u.id.startsWith('unit-')).map((u) => u.id);
+    const input = {
+      ...roundInput(world.program, {
+        roundId: 'many-submissions:2015-Q1',
+        kind: 'quarterly-report',
+        year: 2015,
+        title: { vi: 'Báo cáo quý I/2015', en: 'Q1 2015' },
+        deadline: new Date(at('2015-03-25T00:00')).toISOString(),
+        unitIds,
+      }),
+      historySoftLimit: 300,
+    };
+    const workflowId = roundWorkflowId(input.roundId);
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    const { result, runs } = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
+      const runs = new Set<string>();
+      for (let i = 0; i < unitIds.length; i += 10) {
+        const batch = unitIds.slice(i, i + 10);
+        await Promise.all(
+          batch.map((unitId) =>
+            env.client.workflow.getHandle(workflowId).executeUpdate(submitReportUpdate, {
+              args: [{ unitId, submittedBy: `clerk@${unitId}`, reference: `files/${unitId}.pdf` }],
+            }),
+          ),
+        );
+        runs.add((await env.client.workflow.getHandle(workflowId).describe()).runId);
+        if (i + 10 < unitIds.length) {
+          const live = await env.client.workflow.getHandle(workflowId).query(roundStatusQuery);
+          expect(live.counts.submitted).toBe(i + batch.length);
+        }
+      }
+      return { result: await env.client.workflow.getHandle(workflowId).result(), runs };
+    });
+    console.log(`${UNITS} submissions: the round ran as ${runs.size} or more runs`);
+    expect(runs.size).toBeGreaterThan(2);
+    expect(result.counts.submitted).toBe(UNITS);
+    expect(await world.db.submission.count({ where: { obligation: { roundId: input.roundId } } })).toBe(UNITS);
+    expect(await world.db.notification.count({ where: { roundId: input.roundId, kind: 'receipt' } })).toBe(UNITS);
+  }, 600_000);
+});
