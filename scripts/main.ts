@@ -22,7 +22,24 @@ const root = path.resolve(__dirname, '..');
 const dataDir = path.join(root, '.data');
 const step = (msg: string) => console.log(`[kybao] ${msg}`);
 
+const HELP = `Usage: bash scripts/start.sh [--help]
+
+Runs kybao on its embedded defaults until Ctrl-C: a Temporal dev server (state in .data/temporal.db),
+the kybao database (DATABASE_URL, default SQLite .data/kybao.db, migrated), the default program loaded,
+a loopback SMTP sink (.data/mail; replaced by a real server when SMTP_HOST is set), a worker, the
+walking-skeleton workflow and a live cycle for the current year.
+
+Environment: TEMPORAL_ADDRESS (127.0.0.1:7233), KYBAO_TEMPORAL_UI_PORT (port + 1000), DATABASE_URL,
+SMTP_HOST/SMTP_PORT/SMTP_USER/SMTP_PASSWORD/MAIL_FROM, KYBAO_PROGRAM_FILE (default program), and the rest
+listed in README.md.`;
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return;
+  }
+  if (args.length) throw new Error(`unknown argument ${args[0]}; see --help`);
   mkdirSync(dataDir, { recursive: true });
   // A real SMTP server given in the environment replaces the sink.
   const useSink = !process.env.SMTP_HOST;
