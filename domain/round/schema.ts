@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarPolicySchema } from '../calendar/policy';
+import { roundKindSchema } from '../calendar/round-schedule';
 import { escalationStepSchema } from '../program/schema';
 
 /**
@@ -7,16 +8,8 @@ import { escalationStepSchema } from '../program/schema';
  * it accepts, and what it reports. Workflow validators parse Update payloads with these schemas, so a
  * malformed payload is rejected with the path of the bad field and the workflow never sees it.
  */
-export const RoundKind = z.enum([
-  'annual-plan',
-  'budget-appraisal',
-  'plan-approval',
-  'quarterly-report',
-  'preliminary-review',
-  'final-review',
-  'adhoc',
-  'budget-revision',
-]);
+/** The calendar's scheduled kinds, plus the rounds a cycle opens on demand. */
+export const RoundKind = z.enum([...roundKindSchema.options, 'adhoc', 'budget-revision']);
 export type RoundKind = z.infer<typeof RoundKind>;
 
 const isoInstant = z.iso.datetime({ offset: true });

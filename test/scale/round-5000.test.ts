@@ -1,13 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadProgramFile } from '../../domain/program/load-file';
-import { parseProgram } from '../../domain/program/parse';
-import type { Program } from '../../domain/program/schema';
 import { roundInput } from '../../domain/round/from-schedule';
 import { roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow } from '../../workflows/round';
 import { at } from '../helpers/clock';
-import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { createTestWorker } from '../helpers/temporal';
+import { programWithExtraUnits } from '../helpers/programs';
+import { useTestbed } from '../helpers/testbed';
 
 /**
  * National scale: one round of 5,000 units where nobody reports, so every unit gets every reminder, its
@@ -16,37 +13,11 @@ import { createWorld, World } from '../helpers/world';
  */
 const UNITS = 5_000;
 
-function nationalProgram(): Program {
-  const base = loadProgramFile();
-  const extra = Array.from({ length: UNITS }, (_, i) => {
-    const n = String(i + 1).padStart(4, '0');
-    return {
-      id: `don-vi-${n}`,
-      category: 'other',
-      name: { vi: `Đơn vị ${n}`, en: `Unit ${n}` },
-      contact: { email: `baocao.${n}@national.example` },
-      head: { email: `thutruong.${n}@national.example` },
-    };
-  });
-  const parsed = parseProgram({ ...JSON.parse(JSON.stringify(base)), id: 'national-scale', units: [...base.units, ...extra] });
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.program;
-}
-
 describe(`a round of ${UNITS} units (time skipped)`, () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2015-03-02T09:00:00+07:00');
-    world = await createWorld({ program: nationalProgram() });
-  }, 600_000);
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
+  const bed = useTestbed({ startAt: '2015-03-02T09:00:00+07:00', program: () => programWithExtraUnits('national-scale', UNITS) });
 
   it('sends every reminder and escalation and keeps each history under 10,000 events', async () => {
+    const { env, world } = bed();
     const unitIds = world.program.units.filter((u) => u.id.startsWith('don-vi-')).map((u) => u.id);
     expect(unitIds).toHaveLength(UNITS);
     const input = roundInput(world.program, {

@@ -1,12 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { loadProgramFile } from '../../domain/program/load-file';
-import { parseProgram } from '../../domain/program/parse';
 import { roundInput } from '../../domain/round/from-schedule';
 import { roundWorkflowId } from '../../workflows/ids';
 import { roundStatusQuery, roundWorkflow, submitReportUpdate } from '../../workflows/round';
 import { at } from '../helpers/clock';
-import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { createTestWorker } from '../helpers/temporal';
+import { programWithExtraUnits } from '../helpers/programs';
+import { useTestbed } from '../helpers/testbed';
 
 /**
  * Many submissions make a long history; the round continues as new when its history passes its soft
@@ -16,29 +14,10 @@ import { createWorld, World } from '../helpers/world';
 const UNITS = 250;
 
 describe('a round that continues as new under a stream of submissions', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2015-03-02T09:00:00+07:00');
-    const base = loadProgramFile();
-    const units = Array.from({ length: UNITS }, (_, i) => ({
-      id: `unit-${i + 1}`,
-      category: 'other',
-      name: { vi: `Đơn vị ${i + 1}`, en: `Unit ${i + 1}` },
-      contact: { email: `report.${i + 1}@many.example` },
-      head: { email: `head.${i + 1}@many.example` },
-    }));
-    const parsed = parseProgram({ ...JSON.parse(JSON.stringify(base)), id: 'many-submissions', units: [...base.units, ...units] });
-    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-    world = await createWorld({ program: parsed.program });
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
+  const bed = useTestbed({ startAt: '2015-03-02T09:00:00+07:00', program: () => programWithExtraUnits('many-submissions', UNITS, 'unit') });
 
   it('keeps every submission across runs', async () => {
+    const { env, world } = bed();
     const unitIds = world.program.units.filter((u) => u.id.startsWith('unit-')).map((u) => u.id);
     const input = {
       ...roundInput(world.program, {

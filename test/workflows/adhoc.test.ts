@@ -1,11 +1,10 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { adhocRoundInput, resolveAdhocUnits } from '../../domain/round/adhoc';
 import { roundWorkflowId } from '../../workflows/ids';
 import { extendDeadlineUpdate, roundStatusQuery, roundWorkflow, submitReportUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
-import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { useTestbed } from '../helpers/testbed';
+import { createTestWorker } from '../helpers/temporal';
 
 /**
  * An ad hoc round started mid-quarter (Mon 11 May 2015) for three district committees, deadline
@@ -14,19 +13,10 @@ import { createWorld, World } from '../helpers/world';
  * deadline and the reminder already sent is not sent again.
  */
 describe('ad hoc round with an extension (time skipped)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2015-05-11T10:00:00+07:00');
-    world = await createWorld();
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
+  const bed = useTestbed({ startAt: '2015-05-11T10:00:00+07:00' });
 
   it('moves the extended unit’s schedule and closes with each unit’s outcome', async () => {
+    const { env, world } = bed();
     const resolved = resolveAdhocUnits(world.program, { category: 'district' });
     if (!('unitIds' in resolved)) throw new Error(resolved.problem);
     const [extended, prompt, silent] = resolved.unitIds;

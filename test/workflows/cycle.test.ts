@@ -1,4 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { reportingUnits } from '../../domain/program/resolve';
@@ -14,8 +13,8 @@ import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids
 import { submitReportUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
-import { createTestWorker, createTimeSkippingEnv, expectUpdateRejected } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { useTestbed } from '../helpers/testbed';
+import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
 
 /**
  * A whole cycle year (2015) of the default program with simulated units, from 20 November 2014:
@@ -25,19 +24,10 @@ import { createWorld, World } from '../helpers/world';
  * got is checked against the calendar, instant by instant.
  */
 describe('yearly cycle 2015 of the default program (time skipped)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2014-11-20T09:00:00+07:00');
-    world = await createWorld();
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
+  const bed = useTestbed({ startAt: '2014-11-20T09:00:00+07:00' });
 
   it('runs plans, appraisal, approval, four quarters, an ad hoc round and the compilation', async () => {
+    const { env, world } = bed();
     const program = world.program;
     const year = 2015;
     const units = reportingUnits(program).map((u) => u.id);

@@ -1,10 +1,9 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
 import { iso } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
-import { createTestWorker, createTimeSkippingEnv, waitForWorkflow } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { useTestbed } from '../helpers/testbed';
+import { createTestWorker, waitForWorkflow } from '../helpers/temporal';
 
 /**
  * kybao adopted on Mon 22 June 2015, in the middle of the 2015 cycle: the plan, appraisal, approval and
@@ -13,19 +12,10 @@ import { createWorld, World } from '../helpers/world';
  * never sent: only the 1-day reminder, the overdue notice and the escalations go out.
  */
 describe('a cycle started in the middle of its year (time skipped)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2015-06-22T10:00:00+07:00');
-    world = await createWorld();
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
+  const bed = useTestbed({ startAt: '2015-06-22T10:00:00+07:00' });
 
   it('does not track passed deadlines and sends only what is still ahead', async () => {
+    const { env, world } = bed();
     const program = world.program;
     const q2 = roundIdOf(program.id, '2015-Q2');
     const { worker, taskQueue } = await createTestWorker(env, world.activities);

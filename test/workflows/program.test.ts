@@ -1,8 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { programWorkflow } from '../../workflows/program';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
-import { createTestWorker, createTimeSkippingEnv, waitForWorkflow } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { useTestbed } from '../helpers/testbed';
+import { createTestWorker, waitForWorkflow } from '../helpers/temporal';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 
 /**
@@ -12,19 +11,10 @@ import { yearlyCycleWorkflow } from '../../workflows/cycle';
  * replaced after the first year: the program goes on where it was.
  */
 describe('the 2014–2020 program (time skipped)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2013-11-01T09:00:00+07:00');
-    world = await createWorld();
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
+  const bed = useTestbed({ startAt: '2013-11-01T09:00:00+07:00' });
 
   it('runs seven yearly cycles and ends with the final review', async () => {
+    const { env, world } = bed();
     const program = world.program;
     expect(program.period).toEqual({ firstYear: 2014, lastYear: 2020 });
     const first = await createTestWorker(env, world.activities);

@@ -1,12 +1,12 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Program } from '../../domain/program/schema';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { roundInputFromSchedule } from '../../domain/round/from-schedule';
 import { roundIdOf, roundWorkflowId } from '../../workflows/ids';
 import { extendDeadlineUpdate, roundStatusQuery, roundWorkflow, submitReportUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
-import { createTestWorker, createTimeSkippingEnv, expectUpdateRejected } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { useTestbed } from '../helpers/testbed';
+import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
 
 /**
  * The Q1 2015 round of the default program (deadline 2015-03-25 00:00 Hà Nội, "before the 25th"), run
@@ -16,28 +16,18 @@ import { createWorld, World } from '../helpers/world';
  */
 const START = '2015-03-02T09:00:00+07:00';
 
+function q1Input(program: Program, unitIds: string[], suffix: string) {
+  const q1 = computeYearSchedule(program, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
+  return { q1, input: roundInputFromSchedule(program, q1, { roundId: roundIdOf(program.id, `2015-Q1-${suffix}`), unitIds }) };
+}
+
 describe('reporting round (Q1 2015, time skipped)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv(START);
-    world = await createWorld();
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
-
-  function q1Input(unitIds: string[], suffix: string) {
-    const schedule = computeYearSchedule(world.program, 2015);
-    const q1 = schedule.rounds.find((r) => r.roundKey === '2015-Q1')!;
-    return { q1, input: roundInputFromSchedule(world.program, q1, { roundId: roundIdOf(world.program.id, `2015-Q1-${suffix}`), unitIds }) };
-  }
+  const bed = useTestbed({ startAt: START });
 
   it('reminds, marks overdue, escalates, takes a late report and closes with on time / late / missing', async () => {
+    const { env, world } = bed();
     const [onTime, late, never] = world.program.units.filter((u) => u.reports).map((u) => u.id);
-    const { q1, input } = q1Input([onTime!, late!, never!], 'main');
+    const { q1, input } = q1Input(world.program, [onTime!, late!, never!], 'main');
     expect(q1.deadline).toBe('2015-03-25T00:00:00+07:00');
     expect(q1.reminders.map((r) => r.at)).toEqual(['2015-03-16T08:00:00+07:00', '2015-03-20T08:00:00+07:00', '2015-03-24T08:00:00+07:00']);
     expect(q1.escalations.map((e) => e.at)).toEqual(['2015-03-26T08:00:00+07:00', '2015-03-30T08:00:00+07:00']);
@@ -109,27 +99,12 @@ describe('reporting round (Q1 2015, time skipped)', () => {
 });
 
 describe('reporting round: invalid updates', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv(START);
-    world = await createWorld();
-  });
-  afterAll(async () => {
-    await world?.close();
-    await env?.teardown();
-  });
-
-  function q1Input(unitIds: string[], suffix: string) {
-    const schedule = computeYearSchedule(world.program, 2015);
-    const q1 = schedule.rounds.find((r) => r.roundKey === '2015-Q1')!;
-    return { q1, input: roundInputFromSchedule(world.program, q1, { roundId: roundIdOf(world.program.id, `2015-Q1-${suffix}`), unitIds }) };
-  }
+  const bed = useTestbed({ startAt: START });
 
   it('rejects every invalid update with its reason and leaves the round unchanged', async () => {
+    const { env, world } = bed();
     const units = world.program.units.filter((u) => u.reports).map((u) => u.id);
-    const { input } = q1Input(units.slice(0, 2), 'invalid');
+    const { input } = q1Input(world.program, units.slice(0, 2), 'invalid');
     const outsider = units[5]!;
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
     await worker.runUntil(async () => {
