@@ -495,17 +495,19 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
           createdAt: new Date(),
         },
       });
-      let updated = obligation;
-      if (obligation.submittedAt === null) {
+      if (version === 1) {
+        // Version 1 decides on-time or late. The condition on submittedAt keeps a concurrent writer
+        // that read the obligation before version 1 committed from overwriting it (read committed).
         const computedLate = Math.max(0, submittedAt.getTime() - obligation.dueAt.getTime());
         const onTime = submittedAt.getTime() < obligation.dueAt.getTime();
         const status = input.status ?? (onTime ? 'submitted' : 'late');
         const lateByMs = input.lateByMs ?? (status === 'submitted' ? 0 : computedLate);
-        updated = await tx.obligation.update({
-          where: { id: obligation.id },
+        await tx.obligation.updateMany({
+          where: { id: obligation.id, submittedAt: null },
           data: { status, submittedAt, lateByMs: BigInt(lateByMs), updatedAt: new Date() },
         });
       }
+      const updated = await tx.obligation.findUniqueOrThrow({ where: { id: obligation.id } });
       await appendAudit(tx, {
         at: submittedAt,
         actor: input.actor ?? submittedBy,

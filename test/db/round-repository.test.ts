@@ -141,11 +141,20 @@ describe.each(providers)('round repository on %s', (provider) => {
     const { db } = database();
     const { roundId } = await openQ1Round(db);
     const results = await Promise.all(
+      // Alternately on time and a day late, so the obligation shows which one counted.
       Array.from({ length: 4 }, (_, i) =>
-        recordSubmission(db, { roundId, unitId: 'cong-an-tinh', submittedBy: `u${i}@thaibinh.example`, submittedAt: LAST_ON_TIME_MINUTE }),
+        recordSubmission(db, {
+          roundId,
+          unitId: 'cong-an-tinh',
+          submittedBy: `u${i}@thaibinh.example`,
+          submittedAt: i % 2 ? '2015-03-25T17:00:00.000Z' : LAST_ON_TIME_MINUTE,
+        }),
       ),
     );
     expect(results.map((r) => r.submission.version).sort()).toEqual([1, 2, 3, 4]);
+    // Whichever became version 1 decided the obligation; later versions did not overwrite it.
+    const v1 = results.find((r) => r.submission.version === 1)!.submission;
+    expect(await getObligation(db, roundId, 'cong-an-tinh')).toMatchObject({ submittedAt: v1.submittedAt, status: v1.submittedAt < Q1_DEADLINE ? 'submitted' : 'late' });
   });
 
   test('when a report arrives exactly at the deadline instant, then it is late by 0 ms… and a minute later by 60 000 ms', async () => {
