@@ -11,4 +11,11 @@ fi
 KYBAO_TEMPORAL_CLI="$(bash scripts/toolchain.sh cli)"
 KYBAO_TEST_SERVER="$(bash scripts/toolchain.sh test-server)"
 export KYBAO_TEMPORAL_CLI KYBAO_TEST_SERVER
+# The Prisma clients are generated into node_modules (offline, no engine download), then the whole
+# tree is type-checked before any test runs.
+node_modules/.bin/tsx scripts/db.ts generate
+if [ $# -eq 0 ]; then
+  echo "[kybao] type-checking" >&2
+  node_modules/.bin/tsc --noEmit -p .
+fi
 exec node_modules/.bin/jest --runInBand "$@"
