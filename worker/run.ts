@@ -22,7 +22,11 @@ import { temporalTls } from './connection';
  */
 export async function createKybaoWorker(
   env: Env,
-  options: { dispatcher?: Partial<DispatcherOptions> } = {},
+  options: {
+    dispatcher?: Partial<DispatcherOptions>;
+    /** A prebuilt workflow bundle (tests); default: bundle ../workflows. */
+    workflowBundle?: { code: string };
+  } = {},
 ): Promise<{ worker: Worker; dispatcher: OutboxDispatcher | null; close(): Promise<void> }> {
   const templates = mailTemplatesFor(env.KYBAO_MAIL_TEMPLATES_DIR);
   const problems = checkMailTemplates(templates, loadProgramFile(process.env.KYBAO_PROGRAM_FILE ?? defaultProgramPath));
@@ -37,7 +41,7 @@ export async function createKybaoWorker(
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.KYBAO_TASK_QUEUE,
-      workflowsPath: require.resolve(path.join(__dirname, '../workflows')),
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve(path.join(__dirname, '../workflows')) }),
       activities: createActivities({ db, mailer, env }),
     });
     if (env.MAIL_DISPATCHER) {

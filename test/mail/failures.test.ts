@@ -5,6 +5,7 @@ import { listAudit } from '../../activities/db/audit-repository';
 import { claimNotification, completeFailed, listNotifications, undeliveredReminders } from '../../activities/db/outbox-repository';
 import { sinkFolderAcceptanceCheck } from '../../activities/mail/in-doubt';
 import { listStoredMessages, startMailSink, type MailSink } from '../../client/mail-sink';
+import { providers } from '../db/harness';
 import { createWorld, type World } from '../helpers/world';
 import { DEADLINE, seedRound, testDispatcher, waitFor } from './helpers';
 
@@ -13,13 +14,13 @@ import { DEADLINE, seedRound, testDispatcher, waitFor } from './helpers';
  * on the notification and the unit's audit trail, and reach the coordinator in the next escalation or
  * round-closed mail. Against real SMTP servers on loopback.
  */
-describe('delivery failures', () => {
+describe.each(providers)('delivery failures on %s', (provider) => {
   let world: World;
   let units: ReturnType<World['program']['units']['filter']>;
   const dirs: string[] = [];
   const sinks: MailSink[] = [];
   beforeAll(async () => {
-    world = await createWorld();
+    world = await createWorld({ provider });
     units = world.program.units.filter((u) => u.reports && u.id !== world.program.coordinator && u.id !== world.program.appraiser);
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { listAudit } from '../../activities/db/audit-repository';
 import { claimNotification, completeSent, getNotification, listNotifications } from '../../activities/db/outbox-repository';
 import { noAcceptanceCheck } from '../../activities/mail/in-doubt';
 import { messageIdFor } from '../../activities/mail/message-id';
+import { providers } from '../db/harness';
 import { createWorld, type World } from '../helpers/world';
 import { byMessageId, keyOf, seedRound, testDispatcher, waitFor } from './helpers';
 
@@ -12,11 +13,11 @@ import { byMessageId, keyOf, seedRound, testDispatcher, waitFor } from './helper
  * Exactly-once effect of the outbox: one e-mail per idempotency key whatever is retried, duplicated,
  * raced or killed, against the real SMTP sink on loopback.
  */
-describe('outbox delivery: one e-mail per idempotency key', () => {
+describe.each(providers)('outbox delivery: one e-mail per idempotency key on %s', (provider) => {
   let world: World;
   let units: string[];
   beforeAll(async () => {
-    world = await createWorld();
+    world = await createWorld({ provider });
     units = world.program.units.filter((u) => u.reports && u.id !== world.program.coordinator).map((u) => u.id);
   });
   afterAll(async () => {
