@@ -244,7 +244,8 @@ export function renderMail(templates: MailTemplates, input: MailInput): Rendered
  */
 export function sampleMailInput(template: TemplateName, language: Language, program: Program, baseUrl = 'https://kybao.example'): MailInput {
   // Sample units that are neither the coordinator nor the appraiser, so the sample reads like a real mail.
-  const units = program.units.filter((u) => u.reports && u.id !== program.coordinator && u.id !== program.appraiser);
+  const others = program.units.filter((u) => u.reports && u.id !== program.coordinator && u.id !== program.appraiser);
+  const units = others.length ? others : program.units;
   const [a, b, c] = [units[0]!, units[1] ?? units[0]!, units[2] ?? units[0]!];
   const kind: NotificationKind = template === 'escalation-head' || template === 'escalation-above' ? 'escalation' : template;
   const deadline = '2015-03-24T17:00:00.000Z';
