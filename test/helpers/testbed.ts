@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Program } from '../../domain/program/schema';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal';
 import { createWorld, World } from './world';
+import type { Provider } from '../db/harness';
 
 export interface Testbed {
   env: TestWorkflowEnvironment;
@@ -13,11 +14,16 @@ export interface Testbed {
  * with its clock at `startAt`, or a dev server) and a world (database, program, mail sink, activities).
  * Returns a getter, because both exist only once beforeAll has run.
  */
-export function useTestbed(options: { startAt?: string; server?: 'time-skipping' | 'dev'; program?: () => Program } = {}): () => Testbed {
+export function useTestbed(
+  options: { startAt?: string; server?: 'time-skipping' | 'dev'; program?: () => Program; provider?: Provider } = {},
+): () => Testbed {
   let bed: Partial<Testbed> = {};
   beforeAll(async () => {
     const env = options.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv(options.startAt);
-    bed = { env, world: await createWorld(options.program ? { program: options.program() } : {}) };
+    bed = {
+      env,
+      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}) }),
+    };
   }, 600_000);
   afterAll(async () => {
     await bed.world?.close();

@@ -6,6 +6,7 @@ import { extendDeadlineUpdate, roundStatusQuery, roundWorkflow, submitReportUpda
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
+import { providers } from '../db/harness';
 import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
 
 /**
@@ -21,8 +22,9 @@ function q1Input(program: Program, unitIds: string[], suffix: string) {
   return { q1, input: roundInputFromSchedule(program, q1, { roundId: roundIdOf(program.id, `2015-Q1-${suffix}`), unitIds }) };
 }
 
-describe('reporting round (Q1 2015, time skipped)', () => {
-  const bed = useTestbed({ startAt: START });
+// The whole scenario runs on SQLite and, when CI provides one, on PostgreSQL.
+describe.each(providers)('reporting round (Q1 2015, time skipped) on %s', (provider) => {
+  const bed = useTestbed({ startAt: START, provider });
 
   it('reminds, marks overdue, escalates, takes a late report and closes with on time / late / missing', async () => {
     const { env, world } = bed();
