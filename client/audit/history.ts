@@ -2,15 +2,17 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { tsToMs } from '@temporalio/common/lib/time';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { historyFromJSON, historyToJSON } from './proto-json';
 import type { temporal } from '@temporalio/proto';
 
 /**
  * Workflow histories as files: the JSON that Temporal's own tools write and read (`temporal workflow show
  * --output json`, the SDKs' replayers), one history per run. A file is named after its workflow id with
  * ":" written as "__" (round:qd-925-thai-binh:2015-Q1 → round__qd-925-thai-binh__2015-Q1.json), so the id
- * survives without a sidecar; any other name works too (the id then defaults to the file name).
+ * survives without a sidecar. Optional dot-separated parts around it: a label before it (the scenario
+ * that recorded it, "year-2015.cycle__qd-925-thai-binh__2015.json") and the first 8 characters of the
+ * run id after it when a workflow id has several runs.
  */
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export type { History };
@@ -21,13 +23,15 @@ export interface HistoryFile {
   history: History;
 }
 
-export function fileNameFor(workflowId: string, runId?: string): string {
-  return `${workflowId.replace(/:/g, '__').replace(/[^A-Za-z0-9._~-]/g, '_')}${runId ? `.${runId.slice(0, 8)}` : ''}.json`;
+export function fileNameFor(workflowId: string, options: { runId?: string; label?: string } = {}): string {
+  const id = workflowId.replace(/:/g, '__').replace(/[^A-Za-z0-9_~-]/g, '_');
+  return `${options.label ? `${options.label.replace(/[^A-Za-z0-9_~-]/g, '_')}.` : ''}${id}${options.runId ? `.${options.runId.slice(0, 8)}` : ''}.json`;
 }
 
 export function workflowIdFromFileName(file: string): string {
-  const base = path.basename(file).replace(/\.json$/i, '').replace(/\.[0-9a-f]{8}$/i, '');
-  return base.replace(/__/g, ':');
+  const parts = path.basename(file).replace(/\.json$/i, '').split('.');
+  if (parts.length > 1 && /^[0-9a-f]{8}$/i.test(parts[parts.length - 1]!)) parts.pop();
+  return parts[parts.length - 1]!.replace(/__/g, ':');
 }
 
 export function writeHistoryFile(file: string, history: History): void {
@@ -109,8 +113,15 @@ export function belongsToYear(workflowId: string, year: number): boolean {
 
 // ------------------------------------------------------------------------------------ decoding events
 
+/** Epoch ms of a protobuf Timestamp whose seconds may be a number, a string or any copy of Long. */
+export function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  if (!ts) return 0;
+  const seconds = ts.seconds === null || ts.seconds === undefined ? 0 : Number(String(ts.seconds));
+  return seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1_000_000);
+}
+
 export function eventTimeMs(e: HistoryEvent): number {
-  return e.eventTime ? tsToMs(e.eventTime) : 0;
+  return timestampMs(e.eventTime);
 }
 
 export function eventId(e: HistoryEvent): number {

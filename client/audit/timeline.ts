@@ -1,5 +1,4 @@
 import type { Db } from '../../activities/db/client';
-import { escalationMailboxes } from '../../domain/program/resolve';
 import type { Program } from '../../domain/program/schema';
 import type { CycleStatus } from '../../domain/cycle/schema';
 import type { RoundStatus } from '../../domain/round/schema';
@@ -65,7 +64,12 @@ export function programRecipients(program: Program): RecipientSource {
         }
       }
       if (roles.includes('coordinator')) contact(program.coordinator, `${program.coordinator} (coordinator)`);
-      if (roles.includes('escalation-recipients')) for (const m of escalationMailboxes(program)) out.push({ label: m.name ?? 'escalation recipient', email: m.email });
+      if (roles.includes('escalation-recipients')) {
+        for (const r of program.escalationRecipients) {
+          if (typeof r === 'string') contact(r, `${r} (escalation recipient)`);
+          else out.push({ label: `${r.name ?? r.email} (escalation recipient)`, email: r.email });
+        }
+      }
       if (roles.includes('approving-authority')) contact(program.approvingAuthority, `${program.approvingAuthority} (approving authority)`);
     } else if (req.kind === 'closed') {
       contact(program.coordinator, `${program.coordinator} (coordinator)`);
@@ -256,7 +260,9 @@ export async function buildTimeline(history: History, options: TimelineOptions =
         const n = arg as unknown as NotifyInput;
         const describe = NOTICE[n.kind] ?? ((x: NotifyInput) => `${x.kind} ${x.step} to ${x.unitIds.join(', ')}`);
         const who = (await recipients(n)) ?? n.unitIds.map((id) => ({ label: id, email: '' }));
-        push(e, n.kind, describe(n), who.map((r) => `→ ${r.label}${r.email ? ` <${r.email}>` : ''}`), Date.parse(n.at) || eventTimeMs(e));
+        // Reminders, overdue notices and escalations carry their planned instant; the others happen when sent.
+        const planned = n.kind === 'reminder' || n.kind === 'overdue' || n.kind === 'escalation';
+        push(e, n.kind, describe(n), who.map((r) => `→ ${r.label}${r.email ? ` <${r.email}>` : ''}`), planned ? Date.parse(n.at) || eventTimeMs(e) : eventTimeMs(e));
       } else if (name === 'openCycle' && arg) {
         const rounds = (arg.rounds ?? []) as Array<{ state: string }>;
         push(e, 'cycle', `cycle opened with ${plural(rounds.length, 'round')} (${rounds.filter((r) => r.state === 'not-tracked').length} not tracked: their deadlines had passed)`);

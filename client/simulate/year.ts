@@ -214,33 +214,39 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
 
   if (plan && appraisal && appraisal.deadlineMs > startedAt) {
     const planClose = plan.deadlineMs > startedAt ? Math.max(plan.deadlineMs, ...plan.escalations.map((e) => e.atMs)) : startedAt;
-    const appraiseAt = atLocal(planClose + DAY, 9);
-    later(appraiseAt, 'appraisal', async () => {
-      const status = await waitForPhase(cycle, ['appraisal', 'approval', 'reporting']);
-      if (status.phase !== 'appraisal') {
-        progress(`${fmt(appraiseAt)}  appraisal: nothing to decide (cycle in ${status.phase})`);
-        return;
-      }
-      const units = status.estimates.filter((e) => e.status === 'submitted').map((e) => e.unitId);
-      progress(`${fmt(appraiseAt)}  appraisal of ${units.length} estimates`);
-      for (const unitId of units) await decide(unitId, true, appraiseAt);
-      const approveAt = atLocal(appraiseAt + 6 * DAY, 9);
-      if (approval && approval.deadlineMs > startedAt) {
-        later(approveAt, 'plan approval', async () => {
-          const s = await waitForPhase(cycle, ['approval', 'reporting']);
-          if (s.phase !== 'approval') {
-            stats.refused.push(`${fmt(approveAt)} plan approval: the cycle is in its ${s.phase} phase`);
-            return;
-          }
-          try {
-            await cycle.executeUpdate(approvePlanUpdate, { args: [{ approvedBy: `chu-tich@${program.approvingAuthority}` }] });
-            progress(`${fmt(approveAt)}  plan ${year} approved`);
-          } catch (err) {
-            stats.refused.push(`${fmt(approveAt)} plan approval: ${message(err)}`);
-          }
-        });
-      }
-    });
+    const appraise = (appraiseAt: number, attempt: number) =>
+      later(appraiseAt, 'appraisal', async () => {
+        const status = await waitForPhase(cycle, ['appraisal', 'approval', 'reporting'], attempt < 10 ? 3_000 : 20_000);
+        if (status.phase === 'planning' && attempt < 20 && appraiseAt + DAY < appraisal.deadlineMs) {
+          // The plan round is still open (an extension moved its close): look again the next day.
+          appraise(appraiseAt + DAY, attempt + 1);
+          return;
+        }
+        if (status.phase !== 'appraisal') {
+          progress(`${fmt(appraiseAt)}  appraisal: nothing to decide (cycle in ${status.phase})`);
+          return;
+        }
+        const units = status.estimates.filter((e) => e.status === 'submitted').map((e) => e.unitId);
+        progress(`${fmt(appraiseAt)}  appraisal of ${units.length} estimates`);
+        for (const unitId of units) await decide(unitId, true, appraiseAt);
+        const approveAt = atLocal(appraiseAt + 6 * DAY, 9);
+        if (approval && approval.deadlineMs > startedAt) {
+          later(approveAt, 'plan approval', async () => {
+            const s = await waitForPhase(cycle, ['approval', 'reporting']);
+            if (s.phase !== 'approval') {
+              stats.refused.push(`${fmt(approveAt)} plan approval: the cycle is in its ${s.phase} phase`);
+              return;
+            }
+            try {
+              await cycle.executeUpdate(approvePlanUpdate, { args: [{ approvedBy: `chu-tich@${program.approvingAuthority}` }] });
+              progress(`${fmt(approveAt)}  plan ${year} approved`);
+            } catch (err) {
+              stats.refused.push(`${fmt(approveAt)} plan approval: ${message(err)}`);
+            }
+          });
+        }
+      });
+    appraise(atLocal(planClose + DAY, 9), 0);
   }
 
   // ---- reports, reviews, an ad hoc round ----------------------------------------------------------

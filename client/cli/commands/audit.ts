@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { historyToJSON } from '../../audit/proto-json';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { createPrismaClient, type Db } from '../../../activities/db/client';
 import { getProgramDefinition } from '../../../activities/db/program-repository';
@@ -53,7 +53,7 @@ async function exportYear(flags: ConnectionFlags, year: number, out: string, jso
       const { history } = await fetchHistory(client, run.workflowId, run.runId);
       // A program run belongs to the year it ran the cycle of.
       if (run.workflowId.startsWith('program:') && !programRunOfYear(history, year)) continue;
-      const file = path.join(out, fileNameFor(run.workflowId, (perId.get(run.workflowId) ?? 0) > 1 ? run.runId : undefined));
+      const file = path.join(out, fileNameFor(run.workflowId, (perId.get(run.workflowId) ?? 0) > 1 ? { runId: run.runId } : {}));
       writeHistoryFile(file, history);
       files.push({ workflowId: run.workflowId, runId: run.runId, file, events: history.events?.length ?? 0 });
       note(`exported ${run.workflowId} (${run.status.toLowerCase()}, ${history.events?.length ?? 0} events)`);

@@ -1,0 +1,222 @@
+/**
+ * Records the replay corpus: runs fixed scenarios on the time-skipping test server with the real
+ * workflows and activities, and writes every workflow history they produce to test/histories/ as
+ * "<scenario>.<workflow id with : as __>[.<run>].json". test/cli/replay.test.ts replays them all on every
+ * test run, so a workflow change that would break running workflows fails the tests.
+ *
+ *   npx tsx scripts/record-histories.ts                 every scenario, into test/histories/
+ *   npx tsx scripts/record-histories.ts round-q1 adhoc  only these (their old files are replaced)
+ *   npx tsx scripts/record-histories.ts --out DIR       somewhere else
+ *
+ * Scenarios: skeleton (the walking skeleton), round-q1 (a quarterly round: on time, late, missing, an
+ * extension), adhoc (a standalone ad hoc round with an extension and a second version), year-2015 (the
+ * program workflow running cycle 2015 of the default program with simulated units: plan, appraisal with
+ * returns and adjustments, approval, four quarters, an ad hoc round, revisions, the compilation).
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DateTime } from 'luxon';
+import { REPO_ROOT } from '../activities/db/database-url';
+import { computeYearSchedule } from '../domain/calendar/schedule';
+import { loadProgramFile } from '../domain/program/load-file';
+import { reportingUnits } from '../domain/program/resolve';
+import type { Program } from '../domain/program/schema';
+import { adhocRoundInput, resolveAdhocUnits } from '../domain/round/adhoc';
+import { roundInputFromSchedule } from '../domain/round/from-schedule';
+import { cycleWorkflowId, programWorkflowId, roundIdOf, roundWorkflowId } from '../workflows/ids';
+import { programWorkflow } from '../workflows/program';
+import { extendDeadlineUpdate, roundWorkflow, submitReportUpdate } from '../workflows/round';
+import { skeletonWorkflow, submitUpdate } from '../workflows/skeleton';
+import { fetchHistory, fileNameFor, writeHistoryFile } from '../client/audit/history';
+import { Behaviour } from '../client/simulate/behaviour';
+import { createSimulationWorker, startTimeSkippingServer } from '../client/simulate/environment';
+import { simulationStart } from '../client/simulate/run';
+import { createSimulationWorld } from '../client/simulate/world';
+import { driveYear, newStats, skipTo } from '../client/simulate/year';
+
+const ZONE = 'Asia/Ho_Chi_Minh';
+const at = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toMillis();
+const log = (line: string) => process.stderr.write(`[record] ${line}\n`);
+
+interface Run {
+  workflowId: string;
+  runId?: string;
+}
+
+interface Scenario {
+  name: string;
+  description: string;
+  startAt: (program: Program) => string;
+  run(env: TestWorkflowEnvironment, program: Program, taskQueue: string): Promise<Run[]>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    name: 'skeleton',
+    description: 'the walking skeleton: timer, activities, one accepted and one refused update',
+    startAt: () => '2015-03-02T09:00:00+07:00',
+    async run(env, program, taskQueue) {
+      const agencies = program.units.slice(0, 2).map((u) => ({ id: u.id, email: u.contact.email }));
+      const workflowId = 'skeleton-2015-03-02';
+      const handle = await env.client.workflow.start(skeletonWorkflow, {
+        taskQueue,
+        workflowId,
+        args: [{ programId: program.id, roundId: workflowId, agencies, openAfter: '1 day', closeAfter: '3 days' }],
+      });
+      await skipTo(env, at('2015-03-03T10:00'));
+      await handle.executeUpdate(submitUpdate, { args: [{ agencyId: agencies[0]!.id }] });
+      await handle.result();
+      return [{ workflowId }];
+    },
+  },
+  {
+    name: 'round-q1',
+    description: 'round 2015-Q1 for four units: on time, late, never, extended then on time',
+    startAt: () => '2015-03-02T09:00:00+07:00',
+    async run(env, program, taskQueue) {
+      const q1 = computeYearSchedule(program, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
+      const [onTime, late, never, extended] = reportingUnits(program).map((u) => u.id);
+      const input = roundInputFromSchedule(program, q1, { roundId: roundIdOf(program.id, '2015-Q1'), unitIds: [onTime!, late!, never!, extended!] });
+      const workflowId = roundWorkflowId(input.roundId);
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
+      await skipTo(env, at('2015-03-18T10:00'));
+      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: onTime!, submittedBy: `clerk@${onTime}`, reference: 'files/2015-Q1/so-tttt.pdf' }] });
+      await skipTo(env, at('2015-03-20T10:00'));
+      await handle.executeUpdate(extendDeadlineUpdate, {
+        args: [{ unitId: extended!, until: '2015-04-01T00:00:00+07:00', reason: 'Đang tổng hợp số liệu quý', grantedBy: 'coordinator@so-tttt' }],
+      });
+      await skipTo(env, at('2015-03-27T12:00'));
+      await handle.executeUpdate(submitReportUpdate, {
+        args: [{ unitId: late!, submittedBy: `clerk@${late}`, reference: 'files/2015-Q1/late.pdf', note: 'Xin lỗi vì nộp muộn' }],
+      });
+      await skipTo(env, at('2015-03-31T10:00'));
+      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/2015-Q1/extended.pdf' }] });
+      await handle.result();
+      return [{ workflowId }];
+    },
+  },
+  {
+    name: 'adhoc',
+    description: 'a standalone ad hoc round for three district committees: an extension, a second version, one silent unit',
+    startAt: () => '2015-05-11T10:00:00+07:00',
+    async run(env, program, taskQueue) {
+      const resolved = resolveAdhocUnits(program, { category: 'district' });
+      if (!('unitIds' in resolved)) throw new Error(resolved.problem);
+      const [extended, prompt, silent] = resolved.unitIds;
+      const request = {
+        title: 'Báo cáo đột xuất về công tác thông tin đối ngoại dịp 19/5',
+        units: { unitIds: [extended!, prompt!, silent!] },
+        deadline: '2015-05-23T00:00:00+07:00',
+        reminderOffsets: [5, 2, 1],
+        startedBy: 'coordinator@so-tttt',
+      };
+      const input = adhocRoundInput(program, 2015, '2015-adhoc-s1', request, [extended!, prompt!, silent!]);
+      const workflowId = roundWorkflowId(input.roundId);
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
+      await skipTo(env, at('2015-05-20T10:00'));
+      await handle.executeUpdate(extendDeadlineUpdate, {
+        args: [{ unitId: extended!, until: '2015-05-30T00:00:00+07:00', reason: 'Đơn vị đang tổng hợp số liệu lễ hội', grantedBy: 'coordinator@so-tttt' }],
+      });
+      await skipTo(env, at('2015-05-21T12:00'));
+      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: prompt!, submittedBy: `clerk@${prompt}`, reference: 'files/adhoc/prompt-v1.pdf' }] });
+      await skipTo(env, at('2015-05-22T09:30'));
+      await handle.executeUpdate(submitReportUpdate, {
+        args: [{ unitId: prompt!, submittedBy: `clerk@${prompt}`, reference: 'files/adhoc/prompt-v2.pdf', note: 'Bản sửa đổi' }],
+      });
+      await skipTo(env, at('2015-05-29T15:00'));
+      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/adhoc/extended.pdf' }] });
+      await handle.result();
+      return [{ workflowId }];
+    },
+  },
+  {
+    name: 'year-2015',
+    description: 'the program workflow from 2015: cycle 2015 of the default program with simulated units (seed 2015)',
+    startAt: (program) => simulationStart(program, 2015),
+    async run(env, program, taskQueue) {
+      const handle = await env.client.workflow.start(programWorkflow, {
+        taskQueue,
+        workflowId: programWorkflowId(program.id),
+        args: [{ program, fromYear: 2015 }],
+      });
+      const stats = newStats();
+      const cycle = await driveYear({ env, program, behaviour: new Behaviour(2015), stats, progress: (l) => log(`  ${l}`) }, 2015);
+      log(`  ${stats.submissions.onTime} on time, ${stats.submissions.late} late, ${stats.extensions} extensions, decisions ${JSON.stringify(stats.decisions)}`);
+      // The program's first run ends by continuing as new into 2016; that run is not part of the corpus.
+      const firstRunId = handle.firstExecutionRunId;
+      await waitUntilClosed(env.client, programWorkflowId(program.id), firstRunId);
+      // The test server cannot list workflows: the cycle's status names every round it ran.
+      const runs: Run[] = [{ workflowId: cycleWorkflowId(program.id, 2015) }];
+      for (const r of cycle.rounds) if (r.state === 'closed') runs.push({ workflowId: roundWorkflowId(r.roundId) });
+      runs.push({ workflowId: programWorkflowId(program.id), runId: firstRunId });
+      // Stop the program's next year before the worker shuts down.
+      await env.client.workflow.getHandle(programWorkflowId(program.id)).terminate('recording finished').catch(() => undefined);
+      return runs;
+    },
+  },
+];
+
+async function waitUntilClosed(client: Client, workflowId: string, runId: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const d = await client.workflow.getHandle(workflowId, runId).describe();
+    if (d.status.name !== 'RUNNING') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${workflowId} run ${runId} did not close`);
+}
+
+async function record(scenario: Scenario, program: Program, out: string): Promise<string[]> {
+  log(`${scenario.name}: ${scenario.description}`);
+  const env = await startTimeSkippingServer(scenario.startAt(program));
+  const world = await createSimulationWorld(program);
+  const written: string[] = [];
+  try {
+    const taskQueue = `record-${scenario.name}`;
+    const worker = await createSimulationWorker(env, world.activities, taskQueue);
+    await worker.runUntil(async () => {
+      const runs = await scenario.run(env, program, taskQueue);
+      for (const f of readdirSync(out).filter((f) => f.startsWith(`${scenario.name}.`) && f.endsWith('.json'))) rmSync(path.join(out, f));
+      const perId = new Map<string, number>();
+      for (const r of runs) perId.set(r.workflowId, (perId.get(r.workflowId) ?? 0) + 1);
+      for (const r of runs) {
+        const { history, runId } = await fetchHistory(env.client, r.workflowId, r.runId);
+        const file = path.join(out, fileNameFor(r.workflowId, { label: scenario.name, ...((perId.get(r.workflowId) ?? 0) > 1 ? { runId } : {}) }));
+        writeHistoryFile(file, history);
+        written.push(file);
+        log(`  wrote ${path.relative(REPO_ROOT, file)} (${history.events?.length ?? 0} events)`);
+      }
+    });
+  } finally {
+    await world.close();
+    await env.teardown();
+  }
+  return written;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  let out = path.join(REPO_ROOT, 'test/histories');
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--out') out = path.resolve(args[++i] ?? '');
+    else if (args[i] === '--help' || args[i] === '-h') {
+      process.stdout.write(`usage: npx tsx scripts/record-histories.ts [--out DIR] [${scenarios.map((s) => s.name).join('|')} ...]\n`);
+      return;
+    } else names.push(args[i]!);
+  }
+  const unknown = names.filter((n) => !scenarios.some((s) => s.name === n));
+  if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios are ${scenarios.map((s) => s.name).join(', ')}`);
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(out, { recursive: true });
+  const program = loadProgramFile();
+  let total = 0;
+  for (const s of scenarios.filter((x) => !names.length || names.includes(x.name))) total += (await record(s, program, out)).length;
+  log(`${total} histories in ${path.relative(REPO_ROOT, out) || out}; check them with: bin/kybao audit replay ${path.relative(REPO_ROOT, out) || out}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[record] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
