@@ -126,7 +126,6 @@ async function outcomeOf(f: HistoryFile, error: Error | undefined, replay: Repla
 
 /** Replays every history in `targets` (files or folders); one outcome per history, in file order. */
 export async function replayHistories(targets: string[], options: ReplayOptions = {}): Promise<ReplayOutcome[]> {
-  quietRuntime();
   const files = targets.flatMap(historyFilesIn);
   const outcomes: ReplayOutcome[] = [];
   const loaded: HistoryFile[] = [];
@@ -140,6 +139,8 @@ export async function replayHistories(targets: string[], options: ReplayOptions 
     }
   }
   if (!loaded.length) return outcomes;
+  // Only now: an installed runtime keeps the process alive until a worker has run and stopped.
+  quietRuntime();
   const byRunKey = new Map<string, HistoryFile>();
   // The replayer reports results by workflow id; give each history a unique one.
   const items = loaded.map((f, i) => {
