@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
@@ -11,6 +11,9 @@ import { formatInstant } from '../../../domain/calendar/notices';
 import { roundIdOf } from '../../../workflows/ids';
 
 /**
+ * Value parsers throw plain Errors (not commander's InvalidArgumentError), so a bad value ends the
+ * command the way every other failure does: one line "kybao: <reason>" (client/cli/main.ts), no usage.
+ *
  * Parsing and lookups the action commands share: years, dates ("YYYY-MM-DD" means 00:00 local that day,
  * i.e. "before that day"), amounts, who acts, which program and round a flag names, and turning the
  * client's errors into the one line `kybao: <reason>`.
@@ -18,13 +21,13 @@ import { roundIdOf } from '../../../workflows/ids';
 
 export function parseYear(value: string): number {
   const year = Number(value);
-  if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200) throw new InvalidArgumentError(`"${value}" is not a year; give four digits, e.g. 2015`);
+  if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200) throw new Error(`"${value}" is not a year; give four digits, e.g. 2015`);
   return year;
 }
 
 export function parseAmount(value: string): string {
   const digits = value.replace(/[_,.\s]/g, '');
-  if (!/^\d{1,15}$/.test(digits)) throw new InvalidArgumentError(`"${value}" is not a whole amount of VND; give digits, e.g. 1250000000`);
+  if (!/^\d{1,15}$/.test(digits)) throw new Error(`"${value}" is not a whole amount of VND; give digits, e.g. 1250000000`);
   return digits.replace(/^0+(?=\d)/, '');
 }
 
@@ -32,14 +35,14 @@ export function parseOffsets(value: string): number[] {
   const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
   const numbers = parts.map(Number);
   if (!parts.length || numbers.some((n) => !Number.isInteger(n) || n < 1 || n > 60)) {
-    throw new InvalidArgumentError(`"${value}" is not a list of working days between 1 and 60, e.g. 5,2,1`);
+    throw new Error(`"${value}" is not a list of working days between 1 and 60, e.g. 5,2,1`);
   }
   return [...new Set(numbers)].sort((a, b) => b - a);
 }
 
 export function parseList(value: string): string[] {
   const items = value.split(',').map((p) => p.trim()).filter(Boolean);
-  if (!items.length) throw new InvalidArgumentError('give at least one value, separated by commas');
+  if (!items.length) throw new Error(`"${value}": give at least one value, separated by commas`);
   return items;
 }
 
