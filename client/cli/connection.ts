@@ -51,7 +51,7 @@ export function settingsFrom(flags: ConnectionFlags, source: NodeJS.ProcessEnv =
   set('DATABASE_URL', flags.databaseUrl);
   set('KYBAO_TASK_QUEUE', flags.taskQueue);
   // The CLI never sends mail: SMTP settings are irrelevant here, so a bad one must not stop it.
-  for (const key of Object.keys(overlay)) if (key.startsWith('SMTP_') || key === 'MAIL_FROM') delete overlay[key];
+  for (const key of Object.keys(overlay)) if (key.startsWith('SMTP_') || key.startsWith('MAIL_')) delete overlay[key];
   if (flags.tlsKey && !flags.tlsCert && !overlay.TEMPORAL_TLS_CERT) throw new Error('--tls-key needs --tls-cert (or TEMPORAL_TLS_CERT)');
   return readEnv(overlay);
 }

@@ -222,15 +222,8 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
           appraise(appraiseAt + DAY, attempt + 1);
           return;
         }
-        if (status.phase !== 'appraisal') {
-          progress(`${fmt(appraiseAt)}  appraisal: nothing to decide (cycle in ${status.phase})`);
-          return;
-        }
-        const units = status.estimates.filter((e) => e.status === 'submitted').map((e) => e.unitId);
-        progress(`${fmt(appraiseAt)}  appraisal of ${units.length} estimates`);
-        for (const unitId of units) await decide(unitId, true, appraiseAt);
-        const approveAt = atLocal(appraiseAt + 6 * DAY, 9);
-        if (approval && approval.deadlineMs > startedAt) {
+        const approvePlan = (approveAt: number) => {
+          if (!approval || approval.deadlineMs <= startedAt) return;
           later(approveAt, 'plan approval', async () => {
             const s = await waitForPhase(cycle, ['approval', 'reporting']);
             if (s.phase !== 'approval') {
@@ -244,7 +237,16 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
               stats.refused.push(`${fmt(approveAt)} plan approval: ${message(err)}`);
             }
           });
+        };
+        if (status.phase !== 'appraisal') {
+          progress(`${fmt(appraiseAt)}  appraisal: nothing to decide (cycle in ${status.phase})`);
+          if (status.phase === 'approval') approvePlan(atLocal(appraiseAt + DAY, 9));
+          return;
         }
+        const units = status.estimates.filter((e) => e.status === 'submitted').map((e) => e.unitId);
+        progress(`${fmt(appraiseAt)}  appraisal of ${units.length} estimates`);
+        for (const unitId of units) await decide(unitId, true, appraiseAt);
+        approvePlan(atLocal(appraiseAt + 6 * DAY, 9));
       });
     appraise(atLocal(planClose + DAY, 9), 0);
   }
