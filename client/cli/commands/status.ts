@@ -147,7 +147,8 @@ export async function collectYear(client: Client | null, db: Db | null, program:
   const summaries: Array<Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'deadline' | 'state'>> = [...(cycle?.status.rounds ?? [])];
   const records = db ? await listRounds(db, { programId: program.id, year }) : [];
   for (const r of records) {
-    if (r.kind === 'compilation' || summaries.some((s) => s.roundId === r.id)) continue;
+    // The walking skeleton and the compilation record are not reporting rounds.
+    if (r.kind === 'compilation' || r.kind === 'skeleton' || summaries.some((s) => s.roundId === r.id)) continue;
     summaries.push({ roundId: r.id, kind: r.kind, title: r.title, deadline: r.deadline, state: r.status === 'open' ? 'open' : 'closed' });
   }
   const rounds: RoundView[] = [];
