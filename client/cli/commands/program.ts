@@ -8,7 +8,7 @@ import { cycleWorkflowId, programWorkflowId } from '../../../workflows/ids';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
 import { localTime, note, percent, print, printJson, table } from '../output';
 import { actorOf, addProgramOptions, byOption, parseYear, resolveProgram, type ProgramFlags } from './common';
-import { cycleStatusOf, roundKeyOf, workflowState } from './status';
+import { cycleStatusOf, roundKeyOf, withTimeout, workflowState } from './status';
 
 /** Exit codes of `validate`: 1 = the file was read but is not a valid program; 2 = it could not be read or parsed at all. */
 export function register(program: Command): void {
@@ -106,7 +106,7 @@ export function register(program: Command): void {
       const state = await workflowState(handle);
       if (state === null) throw new Error(`program ${def.id} has no workflow (${programWorkflowId(def.id)}); start it with "kybao program start"`);
       let status: ProgramStatus;
-      if (state === 'RUNNING') status = await handle.query(programStatusQuery);
+      if (state === 'RUNNING') status = await withTimeout(handle.query(programStatusQuery), `querying ${handle.workflowId}`);
       else if (state === 'COMPLETED') status = (await handle.result()) as ProgramStatus;
       else throw new Error(`${handle.workflowId} ended as ${state.toLowerCase()}; see "kybao audit timeline ${handle.workflowId}"`);
       const current = status.currentYear === null ? null : await cycleStatusOf(client, def.id, status.currentYear);

@@ -54,7 +54,7 @@ export function roundKeyOf(roundId: string, year: number): string {
 
 const QUERY_TIMEOUT_MS = 15_000;
 
-async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
+export async function withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${QUERY_TIMEOUT_MS / 1000}s; is a kybao worker running?`)), QUERY_TIMEOUT_MS);
