@@ -3,6 +3,7 @@ import {
   ChildWorkflowHandle,
   condition,
   defineQuery,
+  log,
   defineUpdate,
   proxyActivities,
   setHandler,
@@ -108,7 +109,8 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       estimates.set(req.unitId, est);
       await acts.recordEstimate({ programId: program.id, year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
       // A resubmission fulfils the unit's open revision round, which stops its reminders.
-      await revisions.get(req.unitId)?.signal(fulfilledByParentSignal, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
+      const revision = revisions.get(req.unitId);
+      if (revision) await signalIfOpen(revision, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
       return est;
     },
     {
@@ -289,7 +291,9 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       const closed = handle.result().then(() => (appraisalRoundClosed = true));
       await condition(() => allDecided() || appraisalRoundClosed);
       // Estimates never decided by the cut-off stay as they are; returned ones wait for their revision rounds.
-      await handle.signal(fulfilledByParentSignal, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
+      if (!appraisalRoundClosed) {
+        await signalIfOpen(handle, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
+      }
       await closed;
       markRound(appraisal, await handle.result());
       for (const est of estimates.values()) if (est.status === 'returned') est.status = 'missing';
@@ -303,7 +307,9 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       const closed = handle.result().then(() => (approvalRoundClosed = true));
       await condition(() => status.approval !== null || approvalRoundClosed);
       if (status.approval) {
-        await handle.signal(fulfilledByParentSignal, { unitId: program.approvingAuthority, reference: `plan-approval:${year}`, by: status.approval.approvedBy });
+        if (!approvalRoundClosed) {
+          await signalIfOpen(handle, { unitId: program.approvingAuthority, reference: `plan-approval:${year}`, by: status.approval.approvedBy });
+        }
         await acts.notify({ roundId: roundIdOf(program.id, approval.roundKey), kind: 'plan-approved', step: 0, unitIds: responsibleUnitIds(program, 'reporting-units'), at: status.approval.at });
       }
       await closed;
@@ -406,6 +412,18 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       return instantAt(`${year}-${month}-01`, '00:00', program.timeZone).toMillis();
     }
     return r.deadlineMs - REVIEW_OPENS_DAYS_BEFORE * 86_400_000;
+  }
+}
+
+/**
+ * Tells a child round that its obligation was fulfilled here. The round may have reached its cut-off
+ * and completed meanwhile; then there is nobody left to tell, which is not an error.
+ */
+async function signalIfOpen(handle: ChildWorkflowHandle<typeof roundWorkflow>, f: { unitId: string; reference: string; by: string }): Promise<void> {
+  try {
+    await handle.signal(fulfilledByParentSignal, f);
+  } catch (err) {
+    log.info('round already closed; fulfilment not signalled', { workflowId: handle.workflowId, error: String(err) });
   }
 }
 

@@ -1,14 +1,17 @@
 import { programWorkflow } from '../../workflows/program';
-import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
+import { computeYearSchedule } from '../../domain/calendar/schedule';
+import { cycleWorkflowId, programWorkflowId, roundIdOf } from '../../workflows/ids';
+import { iso } from '../helpers/clock';
+import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
-import { createTestWorker, waitForWorkflow } from '../helpers/temporal';
+import { createTestWorker } from '../helpers/temporal';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 
 /**
  * The default program's whole period, 2014–2020, from 1 November 2013, with no unit ever acting: every
  * round runs to its cut-off, the preliminary review falls in 2017 and the final review in 2020, and the
- * program workflow continues as new between years, ending after the final review. The worker is
- * replaced after the first year: the program goes on where it was.
+ * cycles overlap (each starts ahead of its December plan deadline) and the program ends after the final
+ * review.
  */
 describe('the 2014–2020 program (time skipped)', () => {
   const bed = useTestbed({ startAt: '2013-11-01T09:00:00+07:00' });
@@ -17,16 +20,9 @@ describe('the 2014–2020 program (time skipped)', () => {
     const { env, world } = bed();
     const program = world.program;
     expect(program.period).toEqual({ firstYear: 2014, lastYear: 2020 });
-    const first = await createTestWorker(env, world.activities);
-    const taskQueue = first.taskQueue;
-    const handle = await first.worker.runUntil(async () => {
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    const { result, cycles } = await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ program }] });
-      // Let the first worker carry the program into 2016, then stop it: a new worker takes over.
-      await (await waitForWorkflow(env, cycleWorkflowId(program.id, 2014))).result();
-      return handle;
-    });
-    const second = await createTestWorker(env, world.activities, taskQueue);
-    const { result, cycles } = await second.worker.runUntil(async () => {
       const result = await handle.result();
       const cycles = [];
       for (let year = 2014; year <= 2020; year++) {
@@ -36,8 +32,18 @@ describe('the 2014–2020 program (time skipped)', () => {
     });
 
     expect(result.state).toBe('done');
-    expect(result.completed.map((c) => c.year)).toEqual([2014, 2015, 2016, 2017, 2018, 2019, 2020]);
-    for (const c of result.completed) expect(c.notTracked).toBe(0);
+    expect(result.started).toEqual([2014, 2015, 2016, 2017, 2018, 2019, 2020]);
+    expect(result.final).toMatchObject({ year: 2020, notTracked: 0 });
+    for (const c of cycles) expect(c.rounds.filter((r) => r.state === 'not-tracked')).toEqual([]);
+    // Each year's cycle starts ahead of its plan deadline (December of the year before), while the
+    // previous year is still running, so plan reminders go out at their planned instants.
+    const unit = program.units.find((u) => u.reports)!.id;
+    for (let year = 2015; year <= 2020; year++) {
+      const plan = computeYearSchedule(program, year).rounds.find((r) => r.kind === 'annual-plan')!;
+      const sent = await outboxOf(world.db, roundIdOf(program.id, plan.roundKey));
+      const reminders = sent.filter((n) => n.unitId === unit && n.kind === 'reminder').map((n) => iso(n.at));
+      expect(reminders).toEqual(plan.reminders.map((r) => r.at));
+    }
     const kinds = (year: number) => cycles[year - 2014]!.rounds.map((r) => r.kind);
     expect(kinds(2017)).toContain('preliminary-review');
     expect(kinds(2016)).not.toContain('preliminary-review');

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Command, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { loadProgram } from '../../../activities/db/program-repository';
@@ -109,23 +110,21 @@ export function register(program: Command): void {
       if (state === 'RUNNING') status = await withTimeout(handle.query(programStatusQuery), `querying ${handle.workflowId}`);
       else if (state === 'COMPLETED') status = (await handle.result()) as ProgramStatus;
       else throw new Error(`${handle.workflowId} ended as ${state.toLowerCase()}; see "kybao audit timeline ${handle.workflowId}"`);
-      const current = status.currentYear === null ? null : await cycleStatusOf(client, def.id, status.currentYear);
+      // Two cycles overlap at the turn of the year (planning the next while reporting on this one): show
+      // this calendar year's, or else the newest.
+      const thisYear = DateTime.now().setZone(def.timeZone).year;
+      const currentYear = status.started.includes(thisYear) ? thisYear : (status.started[status.started.length - 1] ?? null);
+      const current = currentYear === null ? null : await cycleStatusOf(client, def.id, currentYear);
       return { workflowId: handle.workflowId, state: state.toLowerCase(), status, current: current ? { ...current.status, running: current.running } : null };
     });
     if (opts.json) return printJson(out);
     const { status } = out;
     const lines = [
-      `${out.workflowId}: ${out.state}; period ${status.period.firstYear}–${status.period.lastYear}; ${status.state === 'done' ? 'every year done' : `current year ${status.currentYear}`}`,
+      `${out.workflowId}: ${out.state}; period ${status.period.firstYear}–${status.period.lastYear}; ${status.state === 'done' ? 'every year done' : status.started.length ? `cycles started ${status.started.join(', ')}` : `next year ${status.nextYear}`}`,
     ];
-    if (status.completed.length) {
-      lines.push('', 'finished years:');
-      lines.push(
-        table(
-          ['year', 'rounds', 'closed', 'not tracked', 'report'],
-          status.completed.map((y) => [String(y.year), String(y.rounds), String(y.closedRounds), String(y.notTracked), y.compilation ?? '']),
-          { right: [1, 2, 3] },
-        ),
-      );
+    if (status.final) {
+      const y = status.final;
+      lines.push('', `final year ${y.year}: ${y.closedRounds} of ${y.rounds} rounds closed, ${y.notTracked} not tracked${y.compilation ? `; report ${y.compilation}` : ''}`);
     }
     if (out.current) {
       const c = out.current;
@@ -145,7 +144,7 @@ export function register(program: Command): void {
       const decided = c.estimates.filter((e) => e.status === 'approved' || e.status === 'adjusted').length;
       if (c.estimates.length) lines.push(`estimates: ${c.estimates.length} received, ${decided} decided`);
     } else if (status.state === 'running') {
-      note(`the cycle of ${status.currentYear} has not started yet`);
+      note(`the cycle of ${status.nextYear} has not started yet`);
     }
     print(lines.join('\n'));
   });
