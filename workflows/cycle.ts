@@ -3,6 +3,8 @@ import {
   ChildWorkflowHandle,
   condition,
   defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
   log,
   defineUpdate,
   proxyActivities,
@@ -18,6 +20,7 @@ import { addWorkingDays } from '../domain/calendar/working-days';
 import { instantAt, localDateOf, plusDays } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
 import type { Program } from '../domain/program/schema';
+import { yearOutcomeOf } from '../domain/cycle/outcome';
 import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../domain/round/adhoc';
 import { responsibleUnitIds, roundInput, roundInputFromSchedule } from '../domain/round/from-schedule';
 import { describeZodError, RoundInput, RoundStatus } from '../domain/round/schema';
@@ -29,6 +32,7 @@ import {
   EstimateState,
   SubmitEstimate,
 } from '../domain/cycle/schema';
+import { cycleEndedSignal } from './program-messages';
 import { roundIdOf, roundWorkflowId } from './ids';
 import { NON_RETRYABLE } from './retry';
 import { fulfilledByParentSignal, roundWorkflow } from './round';
@@ -56,6 +60,8 @@ export interface CycleInput {
   year: number;
   /** Deadlines before this instant are not tracked (default: when the cycle starts). */
   trackFrom?: string;
+  /** Workflow id of the program that started this cycle: told when the cycle ends. */
+  reportTo?: string;
 }
 
 export const submitEstimateUpdate = defineUpdate<EstimateState, [SubmitEstimate]>('cycle.submitEstimate');
@@ -65,6 +71,8 @@ export const startAdhocRoundUpdate = defineUpdate<{ roundId: string; workflowId:
   'cycle.startAdhocRound',
 );
 export const cycleStatusQuery = defineQuery<CycleStatus>('cycle.status');
+/** A program that adopts a cycle it did not start asks it, with its workflow id, to report its end too. */
+export const reportEndToSignal = defineSignal<[string]>('cycle.reportEndTo');
 
 export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatus> {
   const { program, year } = input;
@@ -94,6 +102,10 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   const appraisalRoundId = roundIdOf(program.id, `${year}-appraisal`);
 
   setHandler(cycleStatusQuery, () => ({ ...status, estimates: [...estimates.values()] }));
+  let reportTo = input.reportTo;
+  setHandler(reportEndToSignal, (programWorkflowId) => {
+    reportTo = programWorkflowId;
+  });
 
   // ---- budget estimates -------------------------------------------------------------------------
   setHandler(
@@ -266,7 +278,9 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   status.compilation = { reference };
   await acts.notify({ roundId: compilationRoundId, kind: 'compilation', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
   status.phase = 'done';
-  return { ...status, estimates: [...estimates.values()] };
+  const final = { ...status, estimates: [...estimates.values()] };
+  if (reportTo) await reportEnd(reportTo, final);
+  return final;
 
   // ---- steps ------------------------------------------------------------------------------------
   async function planning(): Promise<void> {
@@ -424,6 +438,18 @@ async function signalIfOpen(handle: ChildWorkflowHandle<typeof roundWorkflow>, f
     await handle.signal(fulfilledByParentSignal, f);
   } catch (err) {
     log.info('round already closed; fulfilment not signalled', { workflowId: handle.workflowId, error: String(err) });
+  }
+}
+
+/**
+ * Tells the program (its current run, whichever that is) that this year has ended. A program that was
+ * terminated meanwhile is nobody to tell, which must not fail the year.
+ */
+async function reportEnd(programWorkflowId: string, final: CycleStatus): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(programWorkflowId).signal(cycleEndedSignal, yearOutcomeOf(final));
+  } catch (err) {
+    log.warn('program not running; cycle end not reported', { programWorkflowId, year: final.year, error: String(err) });
   }
 }
 

@@ -1,100 +1,104 @@
-import { defineQuery, setHandler, sleep, startChild } from '@temporalio/workflow';
-import { DateTime } from 'luxon';
-import { computeYearSchedule } from '../domain/calendar/schedule';
-import type { Program } from '../domain/program/schema';
-import type { CycleStatus } from '../domain/cycle/schema';
-import { yearlyCycleWorkflow } from './cycle';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { yearlyCycleWorkflow, reportEndToSignal } from './cycle';
 import { cycleWorkflowId } from './ids';
+import { cycleEndedSignal, programStatusQuery, type ProgramStatus } from './program-messages';
+import { programOneRun } from './program-one-run';
+import { firstYearToStart, planningStartOf, type ProgramInput } from './program-plan';
+
+export type { ProgramInput } from './program-plan';
+export { programStatusQuery, type ProgramStatus, type ProgramYearResult } from './program-messages';
+
+/** Marks histories of the program that continues as new between years (see programOneRun for the rest). */
+const CONTINUES_AS_NEW = 'program-continues-as-new';
 
 /**
- * The whole program: one yearly cycle per year of its period, each a child workflow. A year's planning
- * begins in the year before (plans are due in December), so cycles overlap: each starts when its
- * planning begins, while the previous year is still reporting, and the program ends when the last year,
- * with its final review, has ended. A program adopted part-way through starts at the current year (or
- * the year asked for) and tracks only deadlines still ahead.
+ * The whole program: one yearly cycle per year of its period, each a child workflow, then done.
  *
- * Why one run and not continue-as-new per year: overlapping years mean a cycle is always running when
- * a year turns, and a child outliving a continue-as-new must be abandoned, which the Java test server
- * mishandles (time stops skipping once an abandoned child completes). The history holds about ten
- * events per year (a timer and a child), so one run stays far below any limit for any real period.
+ * Each run waits for a year's planning to begin (its plan is due in December of the year before), starts
+ * that year's cycle and continues as new with the next year, so a run's history holds a timer, a child
+ * and little else whatever the period's length. Years overlap (a year's planning begins while the one
+ * before is still reporting), so a cycle outlives the run that started it: cycles are abandoned, not
+ * awaited, and each tells the program's current run when it has ended. After the last year's cycle has
+ * started, the last run waits until every cycle has ended and completes with the last year's outcome.
+ * A program adopted part-way through starts at the current year (or the one asked for) and tracks only
+ * deadlines still ahead.
  */
-export interface ProgramInput {
-  program: Program;
-  /** Next year whose cycle to start; default: the current year, or the period's first year if later. */
-  fromYear?: number;
-  /** Deadlines before this instant are not tracked (default: when the program workflow starts). */
-  trackFrom?: string;
-}
-
-export interface ProgramYearResult {
-  year: number;
-  rounds: number;
-  closedRounds: number;
-  notTracked: number;
-  compilation: string | null;
-}
-
-export interface ProgramStatus {
-  programId: string;
-  period: { firstYear: number; lastYear: number };
-  /** Years whose cycles have started, oldest first; their own workflows tell how far each has got. */
-  started: number[];
-  nextYear: number | null;
-  /** The last year's outcome, once the program has ended. */
-  final: ProgramYearResult | null;
-  state: 'running' | 'done';
-}
-
-/** How long before its plan deadline a year's cycle starts, so units get the plan round's reminders. */
-const PLANNING_LEAD_DAYS = 45;
-
-export const programStatusQuery = defineQuery<ProgramStatus>('program.status');
-
 export async function programWorkflow(input: ProgramInput): Promise<ProgramStatus> {
+  if (!patched(CONTINUES_AS_NEW)) return programOneRun(input);
+
   const { program } = input;
   const { firstYear, lastYear } = program.period;
+  // Fixed by the first run and carried, so that every cycle tracks from the instant the program began.
   const trackFrom = input.trackFrom ?? new Date().toISOString();
-  const thisYear = DateTime.fromMillis(Date.now(), { zone: program.timeZone }).year;
-  const year = input.fromYear ?? Math.max(firstYear, thisYear);
-  const started: number[] = [];
+  const year = input.fromYear ?? firstYearToStart(program, Date.now());
+  const carried = input.carried ?? { started: [], ended: [], runs: 0 };
   const status: ProgramStatus = {
     programId: program.id,
     period: { firstYear, lastYear },
-    started,
+    started: [...carried.started],
+    ended: [...carried.ended],
     nextYear: year <= lastYear ? year : null,
     final: null,
     state: 'running',
+    run: carried.runs + 1,
   };
   setHandler(programStatusQuery, () => status);
+  setHandler(cycleEndedSignal, (outcome) => {
+    if (!status.ended.some((e) => e.year === outcome.year)) status.ended.push(outcome);
+  });
 
-  const results: Array<Promise<CycleStatus>> = [];
-  for (let y = year; y <= lastYear; y++) {
-    const startAt = planningStartOf(program, y);
+  if (year <= lastYear) {
+    const startAt = planningStartOf(program, year);
     if (startAt > Date.now()) await sleep(startAt - Date.now());
-    const handle = await startChild(yearlyCycleWorkflow, { workflowId: cycleWorkflowId(program.id, y), args: [{ program, year: y, trackFrom }] });
-    started.push(y);
-    status.nextYear = y < lastYear ? y + 1 : null;
-    results.push(handle.result());
+    await startCycle(year);
+    status.started.push(year);
+    status.nextYear = year < lastYear ? year + 1 : null;
+    // A signal handled in this run is carried; one that arrives while the run closes is delivered to the next.
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof programWorkflow>({
+      program,
+      fromYear: year + 1,
+      trackFrom,
+      carried: { started: status.started, ended: status.ended, runs: status.run },
+    });
   }
-  const outcomes = await Promise.all(results);
-  const last = outcomes[outcomes.length - 1];
-  if (last) {
-    status.final = {
-      year: last.year,
-      rounds: last.rounds.length,
-      closedRounds: last.rounds.filter((r) => r.state === 'closed').length,
-      notTracked: last.rounds.filter((r) => r.state === 'not-tracked').length,
-      compilation: last.compilation?.reference ?? null,
-    };
-  }
+
+  await condition(() => status.started.every((y) => status.ended.some((e) => e.year === y)));
+  const lastStarted = Math.max(...status.started);
+  status.final = status.ended.find((e) => e.year === lastStarted) ?? null;
+  status.nextYear = null;
   status.state = 'done';
   return status;
-}
 
-/** When a year's cycle starts: ahead of its plan deadline, and no later than the year itself. */
-function planningStartOf(program: Program, year: number): number {
-  const schedule = computeYearSchedule(program, year);
-  const plan = schedule.rounds.find((r) => r.kind === 'annual-plan');
-  const yearStart = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: program.timeZone }).toMillis();
-  return plan ? Math.min(plan.deadlineMs - PLANNING_LEAD_DAYS * 86_400_000, yearStart) : yearStart;
+  async function startCycle(y: number): Promise<void> {
+    const workflowId = cycleWorkflowId(program.id, y);
+    const self = workflowInfo().workflowId;
+    try {
+      await startChild(yearlyCycleWorkflow, {
+        workflowId,
+        // The cycle outlives this run (the program continues as new): abandoning it keeps it running.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ program, year: y, trackFrom, reportTo: self }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Started by hand before the program reached it (e.g. the main job's live cycle): adopt it, and
+      // ask it to report its end here like the cycles the program starts.
+      log.warn('cycle already running; the program adopts it', { workflowId, year: y });
+      await getExternalWorkflowHandle(workflowId).signal(reportEndToSignal, self);
+    }
+  }
 }

@@ -5,6 +5,8 @@ import { iso } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
 import { createTestWorker } from '../helpers/temporal';
+import { releaseLocksOfAbandonedChildren } from '../../client/simulate/abandoned-children';
+import type { Client } from '@temporalio/client';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 
 /**
@@ -21,19 +23,31 @@ describe('the 2014–2020 program (time skipped)', () => {
     const program = world.program;
     expect(program.period).toEqual({ firstYear: 2014, lastYear: 2020 });
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
-    const { result, cycles } = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ program }] });
-      const result = await handle.result();
-      const cycles = [];
-      for (let year = 2014; year <= 2020; year++) {
-        cycles.push(await env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year)).result());
-      }
-      return { result, cycles };
-    });
+    const years = [2014, 2015, 2016, 2017, 2018, 2019, 2020];
+    const watcher = releaseLocksOfAbandonedChildren(env, years.map((y) => cycleWorkflowId(program.id, y)));
+    const { result, cycles, runs } = await worker
+      .runUntil(async () => {
+        const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ program }] });
+        const result = await handle.result();
+        const cycles = [];
+        for (const year of years) cycles.push(await env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year)).result());
+        return { result, cycles, runs: await runsOf(env.client, handle.workflowId, handle.firstExecutionRunId) };
+      })
+      .finally(() => watcher.stop());
 
     expect(result.state).toBe('done');
-    expect(result.started).toEqual([2014, 2015, 2016, 2017, 2018, 2019, 2020]);
+    expect(result.started).toEqual(years);
+    expect(result.ended.map((e) => e.year).sort()).toEqual(years);
     expect(result.final).toMatchObject({ year: 2020, notTracked: 0 });
+    expect(result.final).toEqual(result.ended.find((e) => e.year === 2020));
+    // One run per year that starts a cycle, then the run that waits for the last cycles to end: each
+    // run's history stays small, whatever the period's length.
+    expect(runs.map((r) => r.end)).toEqual([...years.map(() => 'continued-as-new'), 'completed']);
+    expect(result.run).toBe(years.length + 1);
+    for (const r of runs) expect(r.events).toBeLessThan(40);
+    console.log(`program runs: ${runs.map((r) => r.events).join(', ')} events`);
+    // Every cycle ended after the run that started it, on the test server each left a lock to release.
+    expect(watcher.released()).toBe(years.length);
     for (const c of cycles) expect(c.rounds.filter((r) => r.state === 'not-tracked')).toEqual([]);
     // Each year's cycle starts ahead of its plan deadline (December of the year before), while the
     // previous year is still running, so plan reminders go out at their planned instants.
@@ -63,3 +77,16 @@ describe('the 2014–2020 program (time skipped)', () => {
     expect(lastRound.status).toBe('closed');
   }, 900_000);
 });
+
+/** Every run of a workflow, following continue-as-new from its first run: how it ended and its size. */
+async function runsOf(client: Client, workflowId: string, firstRunId: string): Promise<Array<{ runId: string; events: number; end: string }>> {
+  const runs = [];
+  for (let runId: string | undefined = firstRunId; runId; ) {
+    const history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const last = history.events?.[history.events.length - 1];
+    const next: string | undefined = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    runs.push({ runId, events: history.events?.length ?? 0, end: next ? 'continued-as-new' : last?.workflowExecutionCompletedEventAttributes ? 'completed' : 'other' });
+    runId = next;
+  }
+  return runs;
+}
