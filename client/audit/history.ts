@@ -88,6 +88,30 @@ export async function fetchHistory(client: Client, workflowId: string, runId?: s
   return { runId: description.runId, history };
 }
 
+export interface ChainedRun {
+  runId: string;
+  history: History;
+  /** How the run closed: "continued-as-new", "completed", or another close (or "open"). */
+  end: string;
+}
+
+/**
+ * Every run of a workflow from `firstRunId` on, following continue-as-new; works where listing does not
+ * (the time-skipping test server).
+ */
+export async function runChainOf(client: Client, workflowId: string, firstRunId: string): Promise<ChainedRun[]> {
+  const runs: ChainedRun[] = [];
+  for (let runId: string | undefined = firstRunId; runId; ) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const last = history.events?.[history.events.length - 1];
+    const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    const end = next ? 'continued-as-new' : last ? eventTypeName(last).replace(/^WorkflowExecution/, '').toLowerCase() : 'open';
+    runs.push({ runId, history, end });
+    runId = next;
+  }
+  return runs;
+}
+
 export interface ListedRun {
   workflowId: string;
   runId: string;

@@ -6,6 +6,7 @@ import type { Program } from '../../domain/program/schema';
 import { programWorkflow } from '../../workflows/program';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
+import { releaseLocksOfAbandonedChildren } from './abandoned-children';
 import { collectYear, type YearView } from '../cli/commands/status';
 import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
@@ -77,6 +78,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const stats = newStats();
     const reports: YearReport[] = [];
     const w = world;
+    // Cycles outlive the program run that started them; the test server needs help with that.
+    const watcher = options.all ? releaseLocksOfAbandonedChildren(env, years.map((y) => cycleWorkflowId(program.id, y))) : null;
     await worker.runUntil(async () => {
       if (options.all) {
         await env.client.workflow.start(programWorkflow, {
@@ -96,7 +99,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
       if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();
       if (options.beforeClose) await options.beforeClose({ client: env.client, world: w });
-    });
+    }).finally(() => watcher?.stop());
     const rows = await world.db.notification.findMany({ select: { kind: true, recipients: true } });
     const byKind = new Map<string, MailCount>();
     for (const r of rows) {

@@ -6,7 +6,7 @@ import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
 import { createTestWorker } from '../helpers/temporal';
 import { releaseLocksOfAbandonedChildren } from '../../client/simulate/abandoned-children';
-import type { Client } from '@temporalio/client';
+import { runChainOf } from '../../client/audit/history';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 
 /**
@@ -31,7 +31,7 @@ describe('the 2014–2020 program (time skipped)', () => {
         const result = await handle.result();
         const cycles = [];
         for (const year of years) cycles.push(await env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year)).result());
-        return { result, cycles, runs: await runsOf(env.client, handle.workflowId, handle.firstExecutionRunId) };
+        return { result, cycles, runs: await runChainOf(env.client, handle.workflowId, handle.firstExecutionRunId) };
       })
       .finally(() => watcher.stop());
 
@@ -44,8 +44,9 @@ describe('the 2014–2020 program (time skipped)', () => {
     // run's history stays small, whatever the period's length.
     expect(runs.map((r) => r.end)).toEqual([...years.map(() => 'continued-as-new'), 'completed']);
     expect(result.run).toBe(years.length + 1);
-    for (const r of runs) expect(r.events).toBeLessThan(40);
-    console.log(`program runs: ${runs.map((r) => r.events).join(', ')} events`);
+    const sizes = runs.map((r) => r.history.events?.length ?? 0);
+    for (const size of sizes) expect(size).toBeLessThan(40);
+    console.log(`program runs: ${sizes.join(', ')} events`);
     // Every cycle ended after the run that started it, on the test server each left a lock to release.
     expect(watcher.released()).toBe(years.length);
     for (const c of cycles) expect(c.rounds.filter((r) => r.state === 'not-tracked')).toEqual([]);
@@ -78,15 +79,3 @@ describe('the 2014–2020 program (time skipped)', () => {
   }, 900_000);
 });
 
-/** Every run of a workflow, following continue-as-new from its first run: how it ended and its size. */
-async function runsOf(client: Client, workflowId: string, firstRunId: string): Promise<Array<{ runId: string; events: number; end: string }>> {
-  const runs = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
-    const history: Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>> = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const last = history.events?.[history.events.length - 1];
-    const next: string | undefined = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-    runs.push({ runId, events: history.events?.length ?? 0, end: next ? 'continued-as-new' : last?.workflowExecutionCompletedEventAttributes ? 'completed' : 'other' });
-    runId = next;
-  }
-  return runs;
-}

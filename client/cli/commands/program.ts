@@ -120,8 +120,11 @@ export function register(program: Command): void {
     if (opts.json) return printJson(out);
     const { status } = out;
     const lines = [
-      `${out.workflowId}: ${out.state}; period ${status.period.firstYear}–${status.period.lastYear}; ${status.state === 'done' ? 'every year done' : status.started.length ? `cycles started ${status.started.join(', ')}` : `next year ${status.nextYear}`}`,
+      `${out.workflowId}: ${out.state}${status.run ? ` (run ${status.run})` : ''}; period ${status.period.firstYear}–${status.period.lastYear}; ${status.state === 'done' ? 'every year done' : status.started.length ? `cycles started ${status.started.join(', ')}` : `next year ${status.nextYear}`}`,
     ];
+    // Programs recorded before the program continued as new do not say which years ended.
+    const ended = (status.ended ?? []).map((e) => e.year).sort((a, b) => a - b);
+    if (status.state !== 'done' && ended.length) lines.push(`years ended: ${ended.join(', ')}${status.nextYear ? `; next year ${status.nextYear}` : ''}`);
     if (status.final) {
       const y = status.final;
       lines.push('', `final year ${y.year}: ${y.closedRounds} of ${y.rounds} rounds closed, ${y.notTracked} not tracked${y.compilation ? `; report ${y.compilation}` : ''}`);
