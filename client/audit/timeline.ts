@@ -219,7 +219,7 @@ export async function buildTimeline(history: History, options: TimelineOptions =
       `units: ${(r.unitIds ?? []).join(', ')}`,
     ]);
   } else if (workflowType === 'yearlyCycleWorkflow' || workflowType === 'programWorkflow') {
-    const c = input as { program?: Program; year?: number; fromYear?: number };
+    const c = input as { program?: Program; year?: number; fromYear?: number; carried?: { started?: number[]; runs?: number } };
     program = c.program ?? null;
     timeZone = program?.timeZone ?? timeZone;
     if (workflowType === 'yearlyCycleWorkflow') {
@@ -227,7 +227,12 @@ export async function buildTimeline(history: History, options: TimelineOptions =
       push(events[0]!, 'opened', `cycle ${c.year} of ${program?.id} started`);
     } else {
       title = `program ${program?.id}`;
-      push(events[0]!, 'opened', `program ${program?.id} (${program?.period.firstYear}–${program?.period.lastYear}) started${c.fromYear ? ` at year ${c.fromYear}` : ''}`);
+      // A run after the first (continue-as-new) carries what the earlier runs did.
+      const what = c.carried ? `run ${(c.carried.runs ?? 0) + 1} of program ${program?.id}` : `program ${program?.id}`;
+      const lastYear = program?.period.lastYear ?? Infinity;
+      const next =
+        c.fromYear === undefined ? '' : c.fromYear > lastYear ? `; every year started (${(c.carried?.started ?? []).join(', ')}), waiting for their cycles to end` : ` at year ${c.fromYear}`;
+      push(events[0]!, c.carried ? 'continued' : 'opened', `${what} (${program?.period.firstYear}–${program?.period.lastYear}) started${next}`);
     }
   } else {
     push(events[0]!, 'opened', `${workflowType} started`);
@@ -284,7 +289,10 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     if (sig) {
       const arg = decodePayloads(sig.input)[0] as { unitId?: string; reference?: string; by?: string } | undefined;
       if (sig.signalName === 'round.fulfilledByParent') push(e, 'submission', `fulfilled through the cycle for ${arg?.unitId} by ${arg?.by}: ${arg?.reference}`);
-      else push(e, 'signal', `signal ${sig.signalName}${arg ? ` ${JSON.stringify(arg)}` : ''}`);
+      else if (sig.signalName === 'program.cycleEnded') {
+        const y = decodePayloads(sig.input)[0] as { year?: number; rounds?: number; closedRounds?: number; notTracked?: number; compilation?: string | null };
+        push(e, 'child', `cycle ${y.year} ended: ${y.closedRounds} of ${y.rounds} rounds closed, ${y.notTracked} not tracked${y.compilation ? `; report ${y.compilation}` : ''}`);
+      } else push(e, 'signal', `signal ${sig.signalName}${arg ? ` ${JSON.stringify(arg)}` : ''}`);
       continue;
     }
     const child = e.startChildWorkflowExecutionInitiatedEventAttributes;

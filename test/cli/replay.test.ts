@@ -126,6 +126,21 @@ describe('audit replay and timeline on the committed corpus', () => {
     expect(timeline.entries.filter((e) => e.kind === 'reminder')).toHaveLength(4);
   });
 
+  it('tells the program runs apart: the run that started a year, and the last one that saw it end', async () => {
+    const files = readdirSync(corpus).filter((f) => f.startsWith('year-2015.program__'));
+    expect(files).toHaveLength(2);
+    const texts = await Promise.all(files.map(async (f) => {
+      const result = await kybao(['audit', 'timeline', path.join('test/histories', f), '--no-database']);
+      expectSuccess(result);
+      return result.stdout;
+    }));
+    const first = texts.find((t) => t.includes('continued as new'))!;
+    const last = texts.find((t) => t.includes('completed'))!;
+    expect(first).toMatch(/program qd-925-thai-binh \(2014–2015\) started at year 2015\n.*started cycle:qd-925-thai-binh:2015\n/);
+    expect(last).toMatch(/run 2 of program qd-925-thai-binh \(2014–2015\) started; every year started \(2015\), waiting for their cycles to end/);
+    expect(last).toMatch(/cycle 2015 ended: 13 of 13 rounds closed, 0 not tracked; report .*annual-2015\.md/);
+  });
+
   it('rejects what is not a history', async () => {
     const notJson = await kybao(['audit', 'replay', 'README.md']);
     expect(notJson.code).toBe(1);
