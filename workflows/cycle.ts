@@ -7,23 +7,26 @@ import {
   getExternalWorkflowHandle,
   log,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
 import { computeYearSchedule } from '../domain/calendar/schedule';
-import { formatInstant } from '../domain/calendar/notices';
-import { addWorkingDays } from '../domain/calendar/working-days';
-import { instantAt, localDateOf, plusDays } from '../domain/calendar/local-date';
+import { instantAt } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
 import type { Program } from '../domain/program/schema';
 import { yearOutcomeOf } from '../domain/cycle/outcome';
+import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, decisionProblem, isDecided, newEstimate, submissionProblem } from '../domain/cycle/estimate';
+import { estimateGroupOf, estimateGroupsOf, programForGroup } from '../domain/cycle/estimate-groups';
+import { revisionRoundInput } from '../domain/cycle/revision';
 import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../domain/round/adhoc';
-import { responsibleUnitIds, roundInput, roundInputFromSchedule } from '../domain/round/from-schedule';
-import { describeZodError, RoundInput, RoundStatus } from '../domain/round/schema';
+import { responsibleUnitIds, roundInputFromSchedule } from '../domain/round/from-schedule';
+import type { RoundInput, RoundStatus } from '../domain/round/schema';
 import {
   ApprovePlan,
   CycleRoundSummary,
@@ -33,9 +36,18 @@ import {
   SubmitEstimate,
 } from '../domain/cycle/schema';
 import { cycleEndedSignal } from './program-messages';
-import { roundIdOf, roundWorkflowId } from './ids';
+import { parsePayload, requireReportingUnit, roundSummaryOf, signalIfOpen } from './cycle-helpers';
+import {
+  appraisalClosedSignal,
+  appraisalOpenedSignal,
+  estimatesSettledSignal,
+  estimatesWorkflow,
+  type EstimatesStatus,
+  type PlannedEstimate,
+} from './estimates';
+import { estimatesWorkflowId, roundIdOf, roundWorkflowId } from './ids';
 import { NON_RETRYABLE } from './retry';
-import { fulfilledByParentSignal, roundWorkflow } from './round';
+import { roundWorkflow } from './round';
 
 /**
  * One year of the program, in the order the decision sets: units send their annual plans with budget
@@ -50,8 +62,8 @@ const acts = proxyActivities<CycleActivities & Pick<RoundActivities, 'notify'>>(
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** Working days a unit gets to resubmit a returned estimate. */
-const REVISION_WORKING_DAYS = 5;
+/** Marks cycles whose budget estimates are held by estimate-group workflows, not by the cycle itself. */
+const ESTIMATES_IN_GROUPS = 'estimates-in-groups';
 /** A review round opens this long before its deadline; a quarterly round opens with its quarter. */
 const REVIEW_OPENS_DAYS_BEFORE = 30;
 
@@ -108,96 +120,92 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   });
 
   // ---- budget estimates -------------------------------------------------------------------------
-  setHandler(
-    submitEstimateUpdate,
-    async (raw) => {
-      const req = SubmitEstimate.parse(raw);
-      const at = new Date().toISOString();
-      const est = estimates.get(req.unitId) ?? newEstimate(req.unitId);
-      est.version += 1;
-      est.amountVnd = req.amountVnd;
-      est.status = 'submitted';
-      est.history.push({ action: 'submitted', amountVnd: req.amountVnd, by: req.submittedBy, at });
-      estimates.set(req.unitId, est);
-      await acts.recordEstimate({ programId: program.id, year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
-      // A resubmission fulfils the unit's open revision round, which stops its reminders.
-      const revision = revisions.get(req.unitId);
-      if (revision) await signalIfOpen(revision, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
-      return est;
-    },
-    {
-      validator: (raw) => {
-        const req = parse(SubmitEstimate, raw);
-        requireReportingUnit(program, req.unitId);
-        if (status.phase !== 'planning' && status.phase !== 'appraisal') {
-          throw ApplicationFailure.nonRetryable(`estimates for ${year} are closed: the cycle is in its ${status.phase} phase`);
-        }
-        const est = estimates.get(req.unitId);
-        if (est && (est.status === 'approved' || est.status === 'adjusted')) {
-          throw ApplicationFailure.nonRetryable(`the estimate of "${req.unitId}" was already ${est.status}; it cannot be replaced`);
-        }
-        if (status.phase === 'appraisal' && est?.status !== 'returned') {
-          throw ApplicationFailure.nonRetryable(`during appraisal only a returned estimate can be resubmitted; "${req.unitId}" has ${est ? `status ${est.status}` : 'no estimate'}`);
-        }
+  // Held by estimate groups (workflows of at most ESTIMATE_GROUP_SIZE units each), so the cycle's history
+  // does not grow with the number of units; cycles recorded before that hold them here.
+  const inGroups = patched(ESTIMATES_IN_GROUPS);
+  const groups = inGroups ? estimateGroupsOf(program).map((unitIds, i) => ({ group: i + 1, unitIds, workflowId: estimatesWorkflowId(program.id, year, i + 1) })) : [];
+  const groupHandles = new Map<number, ChildWorkflowHandle<typeof estimatesWorkflow>>();
+  const settled = new Set<number>();
+  if (inGroups) {
+    setHandler(estimatesSettledSignal, (s) => {
+      settled.add(s.group);
+      takeGroup(s);
+    });
+    // Clients of the time when estimates lived here are told where they live now.
+    for (const update of [submitEstimateUpdate, decideEstimateUpdate]) {
+      setHandler(update, () => Promise.reject(new Error('unreachable: the validator refuses every call')), {
+        validator: (raw) => {
+          const unitId = (raw as { unitId?: unknown } | null)?.unitId;
+          const group = typeof unitId === 'string' ? estimateGroupOf(program, unitId) : null;
+          if (typeof unitId === 'string') requireReportingUnit(program, unitId);
+          throw ApplicationFailure.nonRetryable(
+            `budget estimates of ${year} are held by ${group ? estimatesWorkflowId(program.id, year, group) : `the workflows estimates:${program.id}:${year}:<group>`}; send the update there`,
+          );
+        },
+      });
+    }
+  } else {
+    setHandler(
+      submitEstimateUpdate,
+      async (raw) => {
+        const req = SubmitEstimate.parse(raw);
+        const at = new Date().toISOString();
+        const est = applySubmission(estimates.get(req.unitId) ?? newEstimate(req.unitId), { amountVnd: req.amountVnd, by: req.submittedBy, at });
+        estimates.set(req.unitId, est);
+        await acts.recordEstimate({ programId: program.id, year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
+        // A resubmission fulfils the unit's open revision round, which stops its reminders.
+        const revision = revisions.get(req.unitId);
+        if (revision) await signalIfOpen(revision, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
+        return est;
       },
-    },
-  );
+      {
+        validator: (raw) => {
+          const req = parsePayload(SubmitEstimate, raw);
+          requireReportingUnit(program, req.unitId);
+          if (status.phase !== 'planning' && status.phase !== 'appraisal') {
+            throw ApplicationFailure.nonRetryable(`estimates for ${year} are closed: the cycle is in its ${status.phase} phase`);
+          }
+          const problem = submissionProblem(req.unitId, estimates.get(req.unitId), status.phase);
+          if (problem) throw ApplicationFailure.nonRetryable(problem);
+        },
+      },
+    );
 
-  setHandler(
-    decideEstimateUpdate,
-    async (raw) => {
-      const d = DecideEstimate.parse(raw);
-      const est = estimates.get(d.unitId)!;
-      const at = new Date().toISOString();
-      await acts.recordDecision({
-        programId: program.id,
-        year,
-        unitId: d.unitId,
-        version: est.version,
-        decision: d.decision,
-        amountVnd: d.decision === 'adjust' ? d.amountVnd : d.decision === 'approve' ? est.amountVnd : undefined,
-        reason: d.decision === 'approve' ? undefined : d.reason,
-        decidedBy: d.decidedBy,
-        decidedAt: at,
-      });
-      if (d.decision === 'approve') {
-        est.status = 'approved';
-        est.approvedAmountVnd = est.amountVnd;
-        est.history.push({ action: 'approve', amountVnd: est.amountVnd, by: d.decidedBy, at });
-      } else if (d.decision === 'adjust') {
-        est.status = 'adjusted';
-        est.approvedAmountVnd = d.amountVnd;
-        est.history.push({ action: 'adjust', amountVnd: d.amountVnd, reason: d.reason, by: d.decidedBy, at });
-      } else {
-        est.status = 'returned';
-        est.returns += 1;
-        est.history.push({ action: 'return', reason: d.reason, by: d.decidedBy, at });
-        reopenForRevision(d.unitId, est.returns);
-      }
-      await acts.notify({
-        roundId: appraisalRoundId,
-        kind: d.decision === 'approve' ? 'estimate-approved' : d.decision === 'adjust' ? 'estimate-adjusted' : 'estimate-returned',
-        step: est.version,
-        unitIds: [d.unitId],
-        at,
-      });
-      return est;
-    },
-    {
-      validator: (raw) => {
-        const d = parse(DecideEstimate, raw);
-        if (status.phase !== 'appraisal') {
-          throw ApplicationFailure.nonRetryable(`estimates are decided during appraisal; the ${year} cycle is in its ${status.phase} phase`);
-        }
-        requireReportingUnit(program, d.unitId);
-        const est = estimates.get(d.unitId);
-        if (!est) throw ApplicationFailure.nonRetryable(`"${d.unitId}" has no estimate for ${year} to decide on`);
-        if (est.status !== 'submitted') {
-          throw ApplicationFailure.nonRetryable(`the estimate of "${d.unitId}" is ${est.status}; only a submitted estimate can be decided`);
-        }
+    setHandler(
+      decideEstimateUpdate,
+      async (raw) => {
+        const d = DecideEstimate.parse(raw);
+        const est = estimates.get(d.unitId)!;
+        const at = new Date().toISOString();
+        await acts.recordDecision({
+          programId: program.id,
+          year,
+          unitId: d.unitId,
+          version: est.version,
+          decision: d.decision,
+          amountVnd: decidedAmount(est, d),
+          reason: d.decision === 'approve' ? undefined : d.reason,
+          decidedBy: d.decidedBy,
+          decidedAt: at,
+        });
+        applyDecision(est, d, at);
+        if (d.decision === 'return') reopenForRevision(d.unitId, est.returns);
+        await acts.notify({ roundId: appraisalRoundId, kind: decisionNoticeKind(d), step: est.version, unitIds: [d.unitId], at });
+        return est;
       },
-    },
-  );
+      {
+        validator: (raw) => {
+          const d = parsePayload(DecideEstimate, raw);
+          if (status.phase !== 'appraisal') {
+            throw ApplicationFailure.nonRetryable(`estimates are decided during appraisal; the ${year} cycle is in its ${status.phase} phase`);
+          }
+          requireReportingUnit(program, d.unitId);
+          const problem = decisionProblem(d.unitId, year, estimates.get(d.unitId));
+          if (problem) throw ApplicationFailure.nonRetryable(problem);
+        },
+      },
+    );
+  }
 
   setHandler(
     approvePlanUpdate,
@@ -208,7 +216,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
     },
     {
       validator: (raw) => {
-        parse(ApprovePlan, raw);
+        parsePayload(ApprovePlan, raw);
         if (status.phase !== 'approval') {
           throw ApplicationFailure.nonRetryable(`the ${year} plan can be approved once appraisal is done; the cycle is in its ${status.phase} phase`);
         }
@@ -231,7 +239,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
     },
     {
       validator: (raw) => {
-        const req = parse(StartAdhocRound, raw);
+        const req = parsePayload(StartAdhocRound, raw);
         const resolved = resolveAdhocUnits(program, req.units);
         if ('problem' in resolved) throw ApplicationFailure.nonRetryable(resolved.problem);
         if (Date.parse(req.deadline) <= Date.now()) {
@@ -246,6 +254,14 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
 
   // ---- the year ---------------------------------------------------------------------------------
   await acts.openCycle({ programId: program.id, year, rounds: status.rounds });
+  for (const g of groups) {
+    const handle = await startChild(estimatesWorkflow, {
+      workflowId: g.workflowId,
+      args: [{ program: programForGroup(program, g.unitIds), year, group: g.group, unitIds: g.unitIds, appraisalRoundId, cycleWorkflowId: workflowInfo().workflowId }],
+    });
+    groupHandles.set(g.group, handle);
+    running.push(handle.result().then(takeGroup));
+  }
 
   const reporting = Promise.all(
     schedule.rounds
@@ -286,33 +302,13 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   async function planning(): Promise<void> {
     const plan = byKind('annual-plan');
     const planResult = plan ? await runScheduled(plan) : null;
-    for (const unit of planResult?.units ?? []) {
-      const latest = [...unit.submissions].reverse().find((s) => s.amountVnd !== undefined);
-      if (!latest || estimates.has(unit.unitId)) continue;
-      estimates.set(unit.unitId, {
-        ...newEstimate(unit.unitId),
-        version: 1,
-        amountVnd: latest.amountVnd!,
-        history: [{ action: 'submitted', amountVnd: latest.amountVnd!, by: latest.by, at: latest.at }],
-      });
-      // Already stored as version 1 by the plan round when the unit submitted it.
-    }
+    const planned = plannedEstimatesOf(planResult);
+    // Already stored as version 1 by the plan round when each unit submitted it.
+    for (const p of planned) if (!estimates.has(p.unitId)) estimates.set(p.unitId, applySubmission(newEstimate(p.unitId), p));
 
     status.phase = 'appraisal';
-    const appraisal = byKind('budget-appraisal');
-    if (appraisal && appraisal.deadlineMs > trackFrom) {
-      const handle = await startScheduled(appraisal);
-      const closed = handle.result().then(() => (appraisalRoundClosed = true));
-      await condition(() => allDecided() || appraisalRoundClosed);
-      // Estimates never decided by the cut-off stay as they are; returned ones wait for their revision rounds.
-      if (!appraisalRoundClosed) {
-        await signalIfOpen(handle, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
-      }
-      await closed;
-      markRound(appraisal, await handle.result());
-      for (const est of estimates.values()) if (est.status === 'returned') est.status = 'missing';
-      await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
-    }
+    if (inGroups) await appraisalInGroups(planned);
+    else await appraisalHere();
 
     status.phase = 'approval';
     const approval = byKind('plan-approval');
@@ -331,23 +327,74 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
     }
   }
 
-  function allDecided(): boolean {
-    return [...estimates.values()].every((e) => e.status === 'approved' || e.status === 'adjusted');
+  /** The appraisal: the appraiser's round runs here, the decisions in the estimate groups. */
+  async function appraisalInGroups(planned: PlannedEstimate[]): Promise<void> {
+    for (const g of groups) {
+      const members = new Set(g.unitIds);
+      await groupHandles.get(g.group)!.signal(appraisalOpenedSignal, planned.filter((p) => members.has(p.unitId)));
+    }
+    const appraisal = byKind('budget-appraisal');
+    if (!appraisal || appraisal.deadlineMs <= trackFrom) {
+      await closeUnsettledGroups();
+      return;
+    }
+    const handle = await startScheduled(appraisal);
+    const closed = handle.result().then(() => (appraisalRoundClosed = true));
+    await condition(() => settled.size === groups.length || appraisalRoundClosed);
+    if (!appraisalRoundClosed) {
+      await signalIfOpen(handle, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
+    } else {
+      await closeUnsettledGroups();
+    }
+    await closed;
+    markRound(appraisal, await handle.result());
+    await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
+  }
+
+  /** The appraisal's cut-off (or an appraisal never tracked): groups settle with what they have. */
+  async function closeUnsettledGroups(): Promise<void> {
+    for (const g of groups) {
+      if (settled.has(g.group)) continue;
+      try {
+        await groupHandles.get(g.group)!.signal(appraisalClosedSignal);
+      } catch (err) {
+        log.info('estimate group already ended', { workflowId: g.workflowId, error: String(err) });
+      }
+    }
+    await condition(() => settled.size === groups.length);
+  }
+
+  /** What an estimate group reports: its estimates, and the revision rounds it ran. */
+  function takeGroup(s: EstimatesStatus): void {
+    for (const est of s.estimates) estimates.set(est.unitId, est);
+    for (const r of s.revisionRounds) {
+      const line = status.rounds.find((x) => x.roundId === r.roundId);
+      if (line) Object.assign(line, r);
+      else status.rounds.push({ ...r });
+    }
+  }
+
+  /** The appraisal as cycles recorded before estimate groups ran it: every decision in this history. */
+  async function appraisalHere(): Promise<void> {
+    const appraisal = byKind('budget-appraisal');
+    if (appraisal && appraisal.deadlineMs > trackFrom) {
+      const handle = await startScheduled(appraisal);
+      const closed = handle.result().then(() => (appraisalRoundClosed = true));
+      await condition(() => [...estimates.values()].every(isDecided) || appraisalRoundClosed);
+      // Estimates never decided by the cut-off stay as they are; returned ones wait for their revision rounds.
+      if (!appraisalRoundClosed) {
+        await signalIfOpen(handle, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
+      }
+      await closed;
+      markRound(appraisal, await handle.result());
+      for (const est of estimates.values()) if (est.status === 'returned') est.status = 'missing';
+      await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
+    }
   }
 
   function reopenForRevision(unitId: string, attempt: number): void {
-    const zone = program.timeZone;
-    const lastDay = addWorkingDays(localDateOf(Date.now(), zone), REVISION_WORKING_DAYS, program.calendar);
-    const deadline = formatInstant(instantAt(plusDays(lastDay, 1), '00:00', zone).toMillis(), zone);
-    const input = roundInput(program, {
-      roundId: roundIdOf(program.id, `${year}-estimate-${unitId}-r${attempt}`),
-      kind: 'budget-revision',
-      year,
-      title: { vi: `Dự toán kinh phí ${year} (trình lại lần ${attempt})`, en: `Budget estimate ${year} (resubmission ${attempt})` },
-      deadline,
-      unitIds: [unitId],
-    });
-    status.rounds.push({ roundId: input.roundId, kind: 'budget-revision', title: input.title, deadline, state: 'scheduled' });
+    const input = revisionRoundInput(program, year, unitId, attempt, Date.now());
+    status.rounds.push({ roundId: input.roundId, kind: 'budget-revision', title: input.title, deadline: input.deadline, state: 'scheduled' });
     running.push(
       (async () => {
         const handle = await startRound(input);
@@ -359,10 +406,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
         const est = estimates.get(unitId);
         const answer = result.units[0]?.submissions.find((s) => s.amountVnd !== undefined);
         if (est && est.status === 'returned' && answer) {
-          est.version += 1;
-          est.amountVnd = answer.amountVnd!;
-          est.status = 'submitted';
-          est.history.push({ action: 'submitted', amountVnd: answer.amountVnd!, by: answer.by, at: answer.at });
+          applySubmission(est, { amountVnd: answer.amountVnd!, by: answer.by, at: answer.at });
           await acts.recordEstimate({ programId: program.id, year, unitId, version: est.version, amountVnd: est.amountVnd, submittedBy: answer.by, submittedAt: answer.at });
         }
       })(),
@@ -412,12 +456,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   function setRoundState(roundId: string, result: RoundStatus): void {
     const summary = status.rounds.find((s) => s.roundId === roundId);
     if (!summary) return;
-    Object.assign(summary, {
-      state: 'closed',
-      counts: result.counts,
-      completionRate: result.completionRate,
-      timelinessRate: result.timelinessRate,
-    } satisfies Partial<CycleRoundSummary>);
+    Object.assign(summary, roundSummaryOf(result));
   }
 
   function opensAtOf(r: ScheduledRound): number {
@@ -426,18 +465,6 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       return instantAt(`${year}-${month}-01`, '00:00', program.timeZone).toMillis();
     }
     return r.deadlineMs - REVIEW_OPENS_DAYS_BEFORE * 86_400_000;
-  }
-}
-
-/**
- * Tells a child round that its obligation was fulfilled here. The round may have reached its cut-off
- * and completed meanwhile; then there is nobody left to tell, which is not an error.
- */
-async function signalIfOpen(handle: ChildWorkflowHandle<typeof roundWorkflow>, f: { unitId: string; reference: string; by: string }): Promise<void> {
-  try {
-    await handle.signal(fulfilledByParentSignal, f);
-  } catch (err) {
-    log.info('round already closed; fulfilment not signalled', { workflowId: handle.workflowId, error: String(err) });
   }
 }
 
@@ -453,18 +480,12 @@ async function reportEnd(programWorkflowId: string, final: CycleStatus): Promise
   }
 }
 
-function newEstimate(unitId: string): EstimateState {
-  return { unitId, version: 0, amountVnd: '0', status: 'submitted', approvedAmountVnd: null, returns: 0, history: [] };
-}
-
-function requireReportingUnit(program: Program, unitId: string): void {
-  const unit = program.units.find((u) => u.id === unitId);
-  if (!unit) throw ApplicationFailure.nonRetryable(`unknown unit "${unitId}" in program ${program.id}`);
-  if (!unit.reports) throw ApplicationFailure.nonRetryable(`unit "${unitId}" owes no plan or estimate in program ${program.id}`);
-}
-
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw ApplicationFailure.nonRetryable(`malformed payload: ${describeZodError(parsed.error)}`);
-  return parsed.data;
+/** The estimates that came with the plans: each unit's latest plan submission that carried an amount. */
+function plannedEstimatesOf(planResult: RoundStatus | null): PlannedEstimate[] {
+  const planned: PlannedEstimate[] = [];
+  for (const unit of planResult?.units ?? []) {
+    const latest = [...unit.submissions].reverse().find((s) => s.amountVnd !== undefined);
+    if (latest) planned.push({ unitId: unit.unitId, amountVnd: latest.amountVnd!, by: latest.by, at: latest.at });
+  }
+  return planned;
 }

@@ -4,6 +4,8 @@
  */
 export const programWorkflowId = (programId: string) => `program:${programId}`;
 export const cycleWorkflowId = (programId: string, year: number) => `cycle:${programId}:${year}`;
+/** Group n (1-based, domain/cycle/estimate-groups.ts) of a year's budget estimates. */
+export const estimatesWorkflowId = (programId: string, year: number, group: number) => `estimates:${programId}:${year}:${group}`;
 export const roundWorkflowId = (roundId: string) => `round:${roundId}`;
 /** Round ids are unique across programs: "<program>:<round key>", e.g. "qd925-ttdn-2014-2020:2015-Q1". */
 export const roundIdOf = (programId: string, roundKey: string) => `${programId}:${roundKey}`;

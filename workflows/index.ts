@@ -2,4 +2,5 @@
 export { skeletonWorkflow } from './skeleton';
 export { roundWorkflow } from './round';
 export { yearlyCycleWorkflow } from './cycle';
+export { estimatesWorkflow } from './estimates';
 export { programWorkflow } from './program';

@@ -164,8 +164,10 @@ function updateText(name: string, args: unknown[], result: { ok: true; value: un
     case 'round.extendDeadline':
       return { kind: 'extension', text: `extension for ${a.unitId} until ${localTime(a.until, zone)} granted by ${a.grantedBy}: ${a.reason}${failed}` };
     case 'cycle.submitEstimate':
+    case 'estimates.submit':
       return { kind: 'estimate', text: `budget estimate from ${a.unitId} by ${a.submittedBy}: ${vnd(a.amountVnd)} VND${a.note ? `, note "${a.note}"` : ''}${failed}` };
-    case 'cycle.decideEstimate': {
+    case 'cycle.decideEstimate':
+    case 'estimates.decide': {
       const what =
         a.decision === 'approve' ? `approved the estimate of ${a.unitId}` : a.decision === 'adjust' ? `adjusted the estimate of ${a.unitId} to ${vnd(a.amountVnd)} VND: ${a.reason}` : `returned the estimate of ${a.unitId}: ${a.reason}`;
       return { kind: 'decision', text: `appraisal: ${a.decidedBy} ${what}${failed}` };
@@ -218,6 +220,12 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     push(events[0]!, carried ? 'continued' : 'opened', `${carried ? 'round continued (new run, state carried over)' : 'round opened'}: ${r.kind}, ${plural(r.unitIds?.length ?? 0, 'unit')}, due before ${localTime(r.deadline, timeZone)}`, [
       `units: ${(r.unitIds ?? []).join(', ')}`,
     ]);
+  } else if (workflowType === 'estimatesWorkflow') {
+    const g = input as { program?: Program; year?: number; group?: number; unitIds?: string[] };
+    program = g.program ?? null;
+    timeZone = program?.timeZone ?? timeZone;
+    title = `budget estimates ${program?.id} ${g.year}, group ${g.group}`;
+    push(events[0]!, 'opened', `budget estimates of ${g.year}, group ${g.group}: ${plural(g.unitIds?.length ?? 0, 'unit')}`, [`units: ${(g.unitIds ?? []).join(', ')}`]);
   } else if (workflowType === 'yearlyCycleWorkflow' || workflowType === 'programWorkflow') {
     const c = input as { program?: Program; year?: number; fromYear?: number; carried?: { started?: number[]; runs?: number } };
     program = c.program ?? null;
@@ -289,7 +297,14 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     if (sig) {
       const arg = decodePayloads(sig.input)[0] as { unitId?: string; reference?: string; by?: string } | undefined;
       if (sig.signalName === 'round.fulfilledByParent') push(e, 'submission', `fulfilled through the cycle for ${arg?.unitId} by ${arg?.by}: ${arg?.reference}`);
-      else if (sig.signalName === 'program.cycleEnded') {
+      else if (sig.signalName === 'estimates.appraisalOpened') push(e, 'signal', `appraisal opened: ${plural((arg as unknown as unknown[] | undefined)?.length ?? 0, 'estimate')} came with the plans`);
+      else if (sig.signalName === 'estimates.appraisalClosed') push(e, 'signal', 'appraisal closed: estimates settle as they are');
+      else if (sig.signalName === 'cycle.estimatesSettled') {
+        const g = decodePayloads(sig.input)[0] as { group?: number; estimates?: Array<{ status: string }> };
+        const counts = new Map<string, number>();
+        for (const est of g.estimates ?? []) counts.set(est.status, (counts.get(est.status) ?? 0) + 1);
+        push(e, 'decision', `estimate group ${g.group} settled: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'no estimates'}`);
+      } else if (sig.signalName === 'program.cycleEnded') {
         const y = decodePayloads(sig.input)[0] as { year?: number; rounds?: number; closedRounds?: number; notTracked?: number; compilation?: string | null };
         push(e, 'child', `cycle ${y.year} ended: ${y.closedRounds} of ${y.rounds} rounds closed, ${y.notTracked} not tracked${y.compilation ? `; report ${y.compilation}` : ''}`);
       } else push(e, 'signal', `signal ${sig.signalName}${arg ? ` ${JSON.stringify(arg)}` : ''}`);

@@ -11,13 +11,13 @@ import type { Program } from '../../domain/program/schema';
 import {
   approvePlanUpdate,
   cycleStatusQuery,
-  decideEstimateUpdate,
   startAdhocRoundUpdate,
-  submitEstimateUpdate,
   type yearlyCycleWorkflow,
 } from '../../workflows/cycle';
 import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
+import { submitEstimateUpdate } from '../../workflows/estimates';
 import { extendDeadlineUpdate, submitReportUpdate } from '../../workflows/round';
+import { currentEstimate, decideEstimate, estimatesWorkflowOf } from '../estimates';
 import type { Behaviour } from './behaviour';
 
 /**
@@ -180,7 +180,7 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
   if (plan) planRound(plan, true);
 
   const decide = async (unitId: string, allowReturn: boolean, at: number) => {
-    const est = (await cycle.query(cycleStatusQuery)).estimates.find((e) => e.unitId === unitId);
+    const est = await currentEstimate(env.client, program, year, unitId);
     if (!est || est.status !== 'submitted') return;
     let d = behaviour.decision();
     if (d === 'return' && !allowReturn) d = 'approve';
@@ -192,7 +192,7 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
           ? { decision: 'adjust' as const, unitId, decidedBy: by, amountVnd: String(Math.round((Number(est.amountVnd) * 0.8) / 1_000_000) * 1_000_000), reason: 'Cắt giảm theo định mức chi' }
           : { decision: 'return' as const, unitId, decidedBy: by, reason: 'Thiếu thuyết minh chi tiết các khoản chi' };
     try {
-      await cycle.executeUpdate(decideEstimateUpdate, { args: [payload] });
+      await decideEstimate(env.client, program, year, payload);
       stats.decisions[d] += 1;
     } catch (err) {
       stats.refused.push(`${fmt(at)} appraisal of ${unitId}: ${message(err)}`);
@@ -202,7 +202,7 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
       const resubmitAt = atLocal(at + 2 * DAY, 10);
       later(resubmitAt, `estimate resubmission ${unitId}`, async () => {
         try {
-          await cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` }] });
+          await env.client.workflow.getHandle(estimatesWorkflowOf(program, year, unitId)).executeUpdate(submitEstimateUpdate, { args: [{ unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` }] });
           stats.resubmissions += 1;
           later(atLocal(resubmitAt + DAY, 11), `re-appraisal ${unitId}`, () => decide(unitId, false, resubmitAt + DAY));
         } catch (err) {

@@ -1,15 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { reportingUnits } from '../../domain/program/resolve';
-import {
-  approvePlanUpdate,
-  cycleStatusQuery,
-  decideEstimateUpdate,
-  startAdhocRoundUpdate,
-  submitEstimateUpdate,
-  yearlyCycleWorkflow,
-} from '../../workflows/cycle';
-import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
+import { approvePlanUpdate, cycleStatusQuery, decideEstimateUpdate as decideInCycle, startAdhocRoundUpdate, yearlyCycleWorkflow } from '../../workflows/cycle';
+import { decideEstimateUpdate, estimatesStatusQuery, submitEstimateUpdate } from '../../workflows/estimates';
+import { cycleWorkflowId, estimatesWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
 import { submitReportUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
@@ -47,6 +41,8 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
         workflowId: cycleWorkflowId(program.id, year),
         args: [{ program, year }],
       });
+      // The default program's 26 reporting units are one estimate group.
+      const estimates = env.client.workflow.getHandle(estimatesWorkflowId(program.id, year, 1));
       const submitTo = async (roundKey: string, ids: string[], amount = false) => {
         const handle = env.client.workflow.getHandle(roundWorkflowId(roundIdOf(program.id, roundKey)));
         for (const unitId of ids) {
@@ -69,14 +65,20 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
       await expectUpdateRejected(adhoc({ ...base, units: { all: true }, deadline: '2014-11-01T00:00:00+07:00' }), /has already passed/);
       await expectUpdateRejected(adhoc({ ...base, units: { all: true }, deadline: 'tomorrow' }), /malformed payload: deadline/);
       await expectUpdateRejected(
-        cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: 'so-xyz', amountVnd: '1', submittedBy: 'x' }] }),
+        estimates.executeUpdate(submitEstimateUpdate, { args: [{ unitId: 'so-xyz', amountVnd: '1', submittedBy: 'x' }] }),
         /unknown unit "so-xyz"/,
       );
       await expectUpdateRejected(
-        cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: units[0]!, amountVnd: '-5', submittedBy: 'x' }] }),
+        estimates.executeUpdate(submitEstimateUpdate, { args: [{ unitId: units[0]!, amountVnd: '-5', submittedBy: 'x' }] }),
         /amounts are whole VND/,
       );
+      // A client that still sends decisions to the cycle is told where estimates live.
+      await expectUpdateRejected(
+        cycle.executeUpdate(decideInCycle, { args: [{ decision: 'approve', unitId: units[0]!, decidedBy: 'x' }] }),
+        new RegExp(`budget estimates of 2015 are held by estimates:${program.id}:2015:1; send the update there`),
+      );
       expect(await cycle.query(cycleStatusQuery)).toEqual(before);
+      expect((await estimates.query(estimatesStatusQuery)).estimates).toEqual([]);
 
       // Plans and estimates, due before 16 Dec 2014 00:00.
       await skipTo(env, at('2014-12-10T10:00'));
@@ -87,7 +89,7 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
       // Appraisal opens when the plan round closes (its cut-off, 19 Dec 08:00).
       await skipTo(env, at('2014-12-22T10:00'));
       await waitForPhase(cycle, 'appraisal');
-      const decide = (payload: object) => cycle.executeUpdate(decideEstimateUpdate, { args: [payload as never] });
+      const decide = (payload: object) => estimates.executeUpdate(decideEstimateUpdate, { args: [payload as never] });
       for (const unitId of [...onTime, ...late]) {
         if (unitId === returned) await decide({ decision: 'return', unitId, decidedBy: 'appraiser@so-tc', reason: 'Thiếu thuyết minh chi tiết' });
         else if (unitId === adjusted) await decide({ decision: 'adjust', unitId, decidedBy: 'appraiser@so-tc', amountVnd: '800000000', reason: 'Cắt giảm hạng mục in ấn' });
@@ -98,11 +100,11 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
       await expectUpdateRejected(cycle.executeUpdate(approvePlanUpdate, { args: [{ approvedBy: 'ubnd' }] }), /once appraisal is done/);
 
       await skipTo(env, at('2014-12-24T10:00'));
-      await cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: returned, amountVnd: '950000000', submittedBy: `clerk@${returned}` }] });
+      await estimates.executeUpdate(submitEstimateUpdate, { args: [{ unitId: returned, amountVnd: '950000000', submittedBy: `clerk@${returned}` }] });
       await skipTo(env, at('2014-12-26T10:00'));
       await decide({ decision: 'return', unitId: returned, decidedBy: 'appraiser@so-tc', reason: 'Chưa khớp với kế hoạch' });
       await skipTo(env, at('2015-01-05T10:00'));
-      await cycle.executeUpdate(submitEstimateUpdate, { args: [{ unitId: returned, amountVnd: '900000000', submittedBy: `clerk@${returned}` }] });
+      await estimates.executeUpdate(submitEstimateUpdate, { args: [{ unitId: returned, amountVnd: '900000000', submittedBy: `clerk@${returned}` }] });
       await skipTo(env, at('2015-01-07T10:00'));
       await decide({ decision: 'approve', unitId: returned, decidedBy: 'appraiser@so-tc' });
 

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { DecideEstimate } from '../../../domain/cycle/schema';
 import { describeZodError } from '../../../domain/round/schema';
-import { decideEstimateUpdate } from '../../../workflows/cycle';
-import { cycleWorkflowId } from '../../../workflows/ids';
+import { decideEstimate, estimatesWorkflowOf } from '../../estimates';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
 import { print, printJson, vnd } from '../output';
 import { actorOf, addProgramOptions, byOption, answerWithin, explainWorkflowError, parseAmount, parseYear, requireUnit, resolveProgram, type ProgramFlags } from './common';
@@ -48,10 +47,10 @@ export function register(program: Command): void {
           : { decision: 'return', unitId: opts.unit, decidedBy, reason: opts.return };
     const parsed = DecideEstimate.safeParse(raw);
     if (!parsed.success) throw new Error(describeZodError(parsed.error));
-    const workflowId = cycleWorkflowId(def.id, opts.year);
+    const workflowId = estimatesWorkflowOf(def, opts.year, opts.unit);
     const est = await withTemporal(env, async (client) => {
       try {
-        return await answerWithin(client.workflow.getHandle(workflowId).executeUpdate(decideEstimateUpdate, { args: [parsed.data] }), workflowId);
+        return (await answerWithin(decideEstimate(client, def, opts.year, parsed.data), workflowId)).estimate;
       } catch (err) {
         throw explainWorkflowError(err, workflowId, 'the decision was');
       }

@@ -1,0 +1,35 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { estimateGroupOf } from '../domain/cycle/estimate-groups';
+import type { DecideEstimate, EstimateState } from '../domain/cycle/schema';
+import type { Program } from '../domain/program/schema';
+import { decideEstimateUpdate as decideInCycle } from '../workflows/cycle';
+import { decideEstimateUpdate, estimatesStatusQuery } from '../workflows/estimates';
+import { cycleWorkflowId, estimatesWorkflowId } from '../workflows/ids';
+
+/**
+ * Where a unit's budget estimate for a year lives: the estimate group holding the unit, or, for a cycle
+ * started before estimates moved into groups, the cycle itself.
+ */
+export function estimatesWorkflowOf(program: Program, year: number, unitId: string): string {
+  const group = estimateGroupOf(program, unitId);
+  if (group === null) throw new Error(`unit "${unitId}" owes no budget estimate in program ${program.id}`);
+  return estimatesWorkflowId(program.id, year, group);
+}
+
+/** The appraiser's decision, sent where the estimate lives; returns the workflow that took it too. */
+export async function decideEstimate(client: Client, program: Program, year: number, d: DecideEstimate): Promise<{ workflowId: string; estimate: EstimateState }> {
+  const workflowId = estimatesWorkflowOf(program, year, d.unitId);
+  try {
+    return { workflowId, estimate: await client.workflow.getHandle(workflowId).executeUpdate(decideEstimateUpdate, { args: [d] }) };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const cycle = cycleWorkflowId(program.id, year);
+    return { workflowId: cycle, estimate: await client.workflow.getHandle(cycle).executeUpdate(decideInCycle, { args: [d] }) };
+  }
+}
+
+/** A unit's estimate as its group holds it now (null when it has none, or the group has ended). */
+export async function currentEstimate(client: Client, program: Program, year: number, unitId: string): Promise<EstimateState | null> {
+  const status = await client.workflow.getHandle(estimatesWorkflowOf(program, year, unitId)).query(estimatesStatusQuery);
+  return status.estimates.find((e) => e.unitId === unitId) ?? null;
+}
