@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { estimateGroupOf } from '../domain/cycle/estimate-groups';
+import { estimateGroupOf, estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import type { DecideEstimate, EstimateState } from '../domain/cycle/schema';
 import type { Program } from '../domain/program/schema';
 import { decideEstimateUpdate as decideInCycle } from '../workflows/cycle';
@@ -32,4 +32,21 @@ export async function decideEstimate(client: Client, program: Program, year: num
 export async function currentEstimate(client: Client, program: Program, year: number, unitId: string): Promise<EstimateState | null> {
   const status = await client.workflow.getHandle(estimatesWorkflowOf(program, year, unitId)).query(estimatesStatusQuery);
   return status.estimates.find((e) => e.unitId === unitId) ?? null;
+}
+
+/**
+ * A year's estimates as their groups hold them now, over `known` (what the cycle knows); a group that
+ * does not answer (a cycle from before estimate groups, or one that has ended) leaves `known` as it is.
+ */
+export async function liveEstimates(client: Client, program: Program, year: number, known: EstimateState[]): Promise<EstimateState[]> {
+  const byUnit = new Map(known.map((e) => [e.unitId, e]));
+  const groups = estimateGroupsOf(program).map((_, i) => estimatesWorkflowId(program.id, year, i + 1));
+  for (const workflowId of groups) {
+    const status = await client.workflow
+      .getHandle(workflowId)
+      .query(estimatesStatusQuery)
+      .catch(() => null);
+    for (const e of status?.estimates ?? []) byUnit.set(e.unitId, e);
+  }
+  return [...byUnit.values()];
 }

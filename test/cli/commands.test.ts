@@ -108,7 +108,7 @@ describe('kybao commands against the dev server', () => {
       status = await run('program', 'status', '--program-id', 'qd-925-cli-test');
     }
     expectSuccess(status);
-    expect(status.stdout).toMatch(new RegExp(`^program:qd-925-cli-test: running; period 2014–${year + 1}; cycles started ${today.year}`, 'm'));
+    expect(status.stdout).toMatch(new RegExp(`^program:qd-925-cli-test: running \\(run \\d+\\); period 2014–${year + 1}; cycles started ${today.year}`, 'm'));
     expect(status.stdout).toMatch(new RegExp(`^cycle:qd-925-cli-test:${today.year}: phase \\w+`, 'm'));
     const json = JSON.parse((await run('program', 'status', '--program-id', 'qd-925-cli-test', '--json')).stdout) as { status: { started: number[] } };
     expect(json.status.started).toContain(today.year);

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { DecideEstimate } from '../../../domain/cycle/schema';
 import { describeZodError } from '../../../domain/round/schema';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { cycleWorkflowId } from '../../../workflows/ids';
 import { decideEstimate, estimatesWorkflowOf } from '../../estimates';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
 import { print, printJson, vnd } from '../output';
@@ -52,7 +54,8 @@ export function register(program: Command): void {
       try {
         return (await answerWithin(decideEstimate(client, def, opts.year, parsed.data), workflowId)).estimate;
       } catch (err) {
-        throw explainWorkflowError(err, workflowId, 'the decision was');
+        // Not found even as a cycle of the time before estimate groups: the year has no cycle running.
+        throw explainWorkflowError(err, err instanceof WorkflowNotFoundError ? cycleWorkflowId(def.id, opts.year) : workflowId, 'the decision was');
       }
     });
     if (opts.json) return printJson(est);

@@ -114,7 +114,7 @@ export function register(program: Command): void {
       // this calendar year's, or else the newest.
       const thisYear = DateTime.now().setZone(def.timeZone).year;
       const currentYear = status.started.includes(thisYear) ? thisYear : (status.started[status.started.length - 1] ?? null);
-      const current = currentYear === null ? null : await cycleStatusOf(client, def.id, currentYear);
+      const current = currentYear === null ? null : await cycleStatusOf(client, def, currentYear);
       return { workflowId: handle.workflowId, state: state.toLowerCase(), status, current: current ? { ...current.status, running: current.running } : null };
     });
     if (opts.json) return printJson(out);

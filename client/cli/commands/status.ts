@@ -10,6 +10,7 @@ import type { ObligationStatus, RoundStatus, UnitRoundStatus } from '../../../do
 import { cycleStatusQuery } from '../../../workflows/cycle';
 import { cycleWorkflowId, roundWorkflowId } from '../../../workflows/ids';
 import { roundStatusQuery } from '../../../workflows/round';
+import { liveEstimates } from '../../estimates';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
 import { duration, localTime, percent, print, printJson, table } from '../output';
 import { addProgramOptions, parseYear, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
@@ -76,13 +77,16 @@ export async function workflowState(handle: WorkflowHandle): Promise<string | nu
   }
 }
 
-export async function cycleStatusOf(client: Client, programId: string, year: number): Promise<{ status: CycleStatus; running: boolean } | null> {
-  const handle = client.workflow.getHandle(cycleWorkflowId(programId, year));
+export async function cycleStatusOf(client: Client, program: Program, year: number): Promise<{ status: CycleStatus; running: boolean } | null> {
+  const handle = client.workflow.getHandle(cycleWorkflowId(program.id, year));
   const state = await workflowState(handle);
   if (state === null) return null;
-  if (state === 'RUNNING') return { status: await withTimeout(handle.query(cycleStatusQuery), `querying ${handle.workflowId}`), running: true };
   if (state === 'COMPLETED') return { status: (await handle.result()) as CycleStatus, running: false };
-  return null;
+  if (state !== 'RUNNING') return null;
+  const status = await withTimeout(handle.query(cycleStatusQuery), `querying ${handle.workflowId}`);
+  // Until appraisal ends, the estimate groups hold the live estimates; the cycle knows the plans' ones.
+  if (status.phase === 'planning' || status.phase === 'appraisal') status.estimates = await liveEstimates(client, program, year, status.estimates);
+  return { status, running: true };
 }
 
 async function roundFromWorkflow(client: Client, roundId: string): Promise<RoundStatus | null> {
@@ -143,7 +147,7 @@ function view(summary: Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'd
 
 /** Everything `kybao status` shows for a year, from the workflows where they run and the database otherwise. */
 export async function collectYear(client: Client | null, db: Db | null, program: Program, year: number, onlyRound?: string): Promise<YearView> {
-  const cycle = client ? await cycleStatusOf(client, program.id, year) : null;
+  const cycle = client ? await cycleStatusOf(client, program, year) : null;
   const summaries: Array<Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'deadline' | 'state'>> = [...(cycle?.status.rounds ?? [])];
   const records = db ? await listRounds(db, { programId: program.id, year }) : [];
   for (const r of records) {
