@@ -11,12 +11,11 @@ import { readEnv, type Env } from '../../worker/config';
 import { listStoredMessages, startMailSink, type MailSink, type StoredMessage } from '../mail-sink';
 
 /**
- * Everything real a simulated run needs besides Temporal: a migrated SQLite database in a temp folder with
- * the program loaded, a loopback SMTP sink, and the worker's activities wired to both — the wiring of
- * test/helpers/world.ts, for commands and scripts.
+ * The worker's side of a world on a database that is already migrated: the program loaded, a loopback
+ * SMTP sink under `dir`, and the activities wired to both. Shared by simulations and by the tests'
+ * worlds (test/helpers/world.ts), which bring their own database and clean up their own folders.
  */
-export interface SimulationWorld {
-  dir: string;
+export interface WiredWorld {
   db: Db;
   url: string;
   program: Program;
@@ -24,6 +23,56 @@ export interface SimulationWorld {
   env: Env;
   activities: ReturnType<typeof createActivities>;
   messages(): Promise<StoredMessage[]>;
+  /** Closes the mailer, the sink and the database connection; the database and `dir` stay. */
+  close(): Promise<void>;
+}
+
+export interface WireWorldOptions {
+  url: string;
+  program: Program;
+  dir: string;
+  /** Recorded as who loaded the program (loadProgram's default when absent). */
+  actor?: string;
+  /** Added to the environment the activities read, e.g. KYBAO_BASE_URL for links in mail. */
+  env?: Record<string, string>;
+}
+
+export async function wireWorld(options: WireWorldOptions): Promise<WiredWorld> {
+  const { url, program, dir } = options;
+  const db = createPrismaClient(url);
+  await loadProgram(db, program, options.actor ? { actor: options.actor } : {});
+  const sink = await startMailSink({ dir: path.join(dir, 'mail') });
+  const env = readEnv({
+    DATABASE_URL: url,
+    SMTP_HOST: sink.host,
+    SMTP_PORT: String(sink.port),
+    KYBAO_REPORTS_DIR: path.join(dir, 'reports'),
+    ...options.env,
+  });
+  const mailer = createMailTransport(env);
+  return {
+    db,
+    url,
+    program,
+    sink,
+    env,
+    activities: createActivities({ db, mailer, env }),
+    messages: () => listStoredMessages(sink.dir),
+    async close() {
+      mailer.close();
+      await sink.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+/**
+ * Everything real a simulated run needs besides Temporal: a migrated SQLite database in a temp folder with
+ * the program loaded, a loopback SMTP sink, and the worker's activities wired to both — for commands and
+ * scripts.
+ */
+export interface SimulationWorld extends Omit<WiredWorld, 'close'> {
+  dir: string;
   close(options?: { keep?: boolean }): Promise<void>;
 }
 
@@ -33,31 +82,18 @@ export async function createSimulationWorld(program: Program, options: { dir?: s
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'kybao-sim-'));
   const url = `file:${path.join(dir, 'kybao.db')}`;
   await migrateDeploy(url, { log: quiet });
-  const db = createPrismaClient(url);
-  await loadProgram(db, program, { actor: 'simulation' });
-  const sink = await startMailSink({ dir: path.join(dir, 'mail') });
-  const env = readEnv({
-    DATABASE_URL: url,
-    SMTP_HOST: sink.host,
-    SMTP_PORT: String(sink.port),
-    KYBAO_REPORTS_DIR: path.join(dir, 'reports'),
-    KYBAO_MAIL_SINK_DIR: path.join(dir, 'mail'),
-    KYBAO_BASE_URL: 'https://kybao.simulation',
-  });
-  const mailer = createMailTransport(env);
-  return {
-    dir,
-    db,
+  const world = await wireWorld({
     url,
     program,
-    sink,
-    env,
-    activities: createActivities({ db, mailer, env }),
-    messages: () => listStoredMessages(sink.dir),
+    dir,
+    actor: 'simulation',
+    env: { KYBAO_MAIL_SINK_DIR: path.join(dir, 'mail'), KYBAO_BASE_URL: 'https://kybao.simulation' },
+  });
+  return {
+    ...world,
+    dir,
     async close({ keep = false } = {}) {
-      mailer.close();
-      await sink.close();
-      await db.$disconnect();
+      await world.close();
       if (!keep && !options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,17 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { defaultProgramPath } from '../../domain/program/load-file';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId } from '../../workflows/ids';
-import { createDevServerEnv, createTestWorker } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
-import { expectFailure, expectSuccess, kybao } from './run';
+import { useCliBed } from '../helpers/cli-bed';
+import { expectFailure, expectSuccess } from './run';
 import { parse } from 'yaml';
 
 /**
@@ -23,12 +19,7 @@ import { parse } from 'yaml';
 const ZONE = 'Asia/Ho_Chi_Minh';
 
 describe('kybao commands against the dev server', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-  let worker: Worker;
-  let running: Promise<void>;
-  let cli: Record<string, string>;
-  let tmp: string;
+  const bed = useCliBed({ server: 'dev' }, { KYBAO_ACTOR: 'clerk@test' });
   const programId = 'qd-925-thai-binh';
   // Dates relative to today, so the suite runs any day of the year.
   const today = DateTime.now().setZone(ZONE).startOf('day');
@@ -37,36 +28,16 @@ describe('kybao commands against the dev server', () => {
   const day = (d: DateTime) => d.toFormat('yyyy-MM-dd');
 
   beforeAll(async () => {
-    env = await createDevServerEnv();
-    world = await createWorld();
-    const created = await createTestWorker(env, world.activities);
-    worker = created.worker;
-    running = worker.run();
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kybao-cli-'));
-    cli = {
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
-      KYBAO_TASK_QUEUE: created.taskQueue,
-      DATABASE_URL: world.url,
-      KYBAO_SUBMISSIONS_DIR: path.join(tmp, 'submissions'),
-      KYBAO_ACTOR: 'clerk@test',
-    };
+    const { env, world, taskQueue } = bed();
     // The year of the ad hoc deadline runs a cycle, as the main job does for the current year.
     await env.client.workflow.start(yearlyCycleWorkflow, {
-      taskQueue: created.taskQueue,
+      taskQueue,
       workflowId: cycleWorkflowId(programId, year),
       args: [{ program: world.program, year }],
     });
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running?.catch(() => undefined);
-    await world?.close();
-    await env?.teardown();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
 
-  const run = (...args: string[]) => kybao(args, cli);
+  const run = (...args: string[]) => bed().run(...args);
 
   it('has --help on every command', async () => {
     const root = await run('--help');
@@ -82,6 +53,7 @@ describe('kybao commands against the dev server', () => {
   }, 120_000);
 
   it('loads programs idempotently and runs a program workflow', async () => {
+    const { tmp } = bed();
     const same = await run('program', 'load', '--json');
     expectSuccess(same);
     expect(JSON.parse(same.stdout)).toMatchObject({ programId, changed: false, created: false });
@@ -140,6 +112,7 @@ describe('kybao commands against the dev server', () => {
   }, 120_000);
 
   it('takes submissions with a stored copy, extensions, and refuses with the workflow’s reason', async () => {
+    const { tmp, cli } = bed();
     const round = `${year}-adhoc-1`;
     const report = path.join(tmp, 'bao-cao-so-tttt.pdf');
     writeFileSync(report, `%PDF-1.4 báo cáo ${Date.now()}\n`);
@@ -214,6 +187,7 @@ describe('kybao commands against the dev server', () => {
   }, 120_000);
 
   it('exports histories, prints a live timeline with the outbox recipients, and replays the export', async () => {
+    const { tmp } = bed();
     const workflowId = `round:${programId}:${year}-adhoc-1`;
     const out = path.join(tmp, 'adhoc.json');
     const exported = await run('audit', 'export', workflowId, '--out', out);

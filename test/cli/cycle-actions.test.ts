@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { CycleStatus } from '../../domain/cycle/schema';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId } from '../../workflows/ids';
-import { createTestWorker, createTimeSkippingEnv } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
-import { expectFailure, expectSuccess, kybao } from './run';
+import { useCliBed } from '../helpers/cli-bed';
+import { expectFailure, expectSuccess } from './run';
 
 /**
  * The appraiser's and the authority's commands through a planning season: cycle 2015 on the
@@ -21,38 +17,12 @@ const ZONE = 'Asia/Ho_Chi_Minh';
 const at = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toMillis();
 
 describe('kybao appraise and plan approve (cycle 2015, time skipped)', () => {
-  let env: TestWorkflowEnvironment;
-  let world: World;
-  let worker: Worker;
-  let running: Promise<void>;
-  let cli: Record<string, string>;
-  let tmp: string;
+  const bed = useCliBed({ startAt: '2014-11-20T09:00:00+07:00' });
   const programId = 'qd-925-thai-binh';
 
-  beforeAll(async () => {
-    env = await createTimeSkippingEnv('2014-11-20T09:00:00+07:00');
-    world = await createWorld();
-    const created = await createTestWorker(env, world.activities);
-    worker = created.worker;
-    running = worker.run();
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kybao-cli-cycle-'));
-    cli = {
-      TEMPORAL_ADDRESS: env.address,
-      KYBAO_TASK_QUEUE: created.taskQueue,
-      DATABASE_URL: world.url,
-      KYBAO_SUBMISSIONS_DIR: path.join(tmp, 'submissions'),
-    };
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running?.catch(() => undefined);
-    await world?.close();
-    await env?.teardown();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
-
-  const run = (...args: string[]) => kybao(args, cli);
+  const run = (...args: string[]) => bed().run(...args);
   const skipTo = async (ms: number) => {
+    const { env } = bed();
     const now = await env.currentTimeMs();
     if (ms > now) await env.sleep(ms - now);
   };
@@ -66,6 +36,7 @@ describe('kybao appraise and plan approve (cycle 2015, time skipped)', () => {
   }
 
   it('appraises estimates (approve, adjust, return and resubmit) and approves the plan', async () => {
+    const { env, world, cli, tmp } = bed();
     const cycle = await env.client.workflow.start(yearlyCycleWorkflow, {
       taskQueue: cli.KYBAO_TASK_QUEUE!,
       workflowId: cycleWorkflowId(programId, 2015),

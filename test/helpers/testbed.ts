@@ -9,26 +9,46 @@ export interface Testbed {
   world: World;
 }
 
+export interface TestbedOptions {
+  startAt?: string;
+  server?: 'time-skipping' | 'dev';
+  program?: () => Program;
+  provider?: Provider;
+}
+
+/**
+ * useTestbed's setup and teardown on their own: jest runs afterAll hooks in the order they were registered,
+ * so a helper that must stop something (a worker) before the testbed closes registers its own hooks.
+ */
+export async function createTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const env = options.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv(options.startAt);
+  try {
+    return {
+      env,
+      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}) }),
+    };
+  } catch (error) {
+    await env.teardown();
+    throw error;
+  }
+}
+
+export async function closeTestbed(bed: Partial<Testbed>): Promise<void> {
+  await bed.world?.close();
+  await bed.env?.teardown();
+}
+
 /**
  * Registers beforeAll/afterAll for a describe block: a Temporal environment (the time-skipping server
  * with its clock at `startAt`, or a dev server) and a world (database, program, mail sink, activities).
  * Returns a getter, because both exist only once beforeAll has run.
  */
-export function useTestbed(
-  options: { startAt?: string; server?: 'time-skipping' | 'dev'; program?: () => Program; provider?: Provider } = {},
-): () => Testbed {
+export function useTestbed(options: TestbedOptions = {}): () => Testbed {
   let bed: Partial<Testbed> = {};
   beforeAll(async () => {
-    const env = options.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv(options.startAt);
-    bed = {
-      env,
-      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}) }),
-    };
+    bed = await createTestbed(options);
   }, 600_000);
-  afterAll(async () => {
-    await bed.world?.close();
-    await bed.env?.teardown();
-  });
+  afterAll(() => closeTestbed(bed));
   return () => {
     if (!bed.env || !bed.world) throw new Error('the testbed is set up in beforeAll; use it inside a test');
     return bed as Testbed;
