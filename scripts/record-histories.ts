@@ -25,7 +25,8 @@ import { reportingUnits } from '../domain/program/resolve';
 import type { Program } from '../domain/program/schema';
 import { adhocRoundInput, resolveAdhocUnits } from '../domain/round/adhoc';
 import { roundInputFromSchedule } from '../domain/round/from-schedule';
-import { cycleWorkflowId, programWorkflowId, roundIdOf, roundWorkflowId } from '../workflows/ids';
+import { cycleWorkflowId, estimatesWorkflowId, programWorkflowId, roundIdOf, roundWorkflowId } from '../workflows/ids';
+import { estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import { programWorkflow } from '../workflows/program';
 import { extendDeadlineUpdate, roundWorkflow, submitReportUpdate } from '../workflows/round';
 import { skeletonWorkflow, submitUpdate } from '../workflows/skeleton';
@@ -154,6 +155,7 @@ const scenarios: Scenario[] = [
       // The test server cannot list workflows: the cycle's status names every round it ran.
       const runs: Run[] = [{ workflowId: cycleWorkflowId(program.id, 2015) }];
       for (const r of cycle.rounds) if (r.state === 'closed') runs.push({ workflowId: roundWorkflowId(r.roundId) });
+      estimateGroupsOf(program).forEach((_, i) => runs.push({ workflowId: estimatesWorkflowId(program.id, 2015, i + 1) }));
       for (const r of await runChainOf(env.client, handle.workflowId, handle.firstExecutionRunId)) runs.push({ workflowId: handle.workflowId, runId: r.runId });
       return runs;
     },

@@ -45,7 +45,7 @@ describe('audit replay and timeline on the committed corpus', () => {
   it('replays every committed history against the current workflow code', async () => {
     const files = readdirSync(corpus).filter((f) => f.endsWith('.json'));
     // Every workflow type the worker registers is in the corpus.
-    for (const type of ['skeleton', 'round__', 'cycle__', 'program__']) expect(files.some((f) => f.includes(type))).toBe(true);
+    for (const type of ['skeleton', 'round__', 'cycle__', 'estimates__', 'program__']) expect(files.some((f) => f.includes(type))).toBe(true);
     const result = await kybao(['audit', 'replay', 'test/histories']);
     expectSuccess(result);
     const ok = result.stdout.split('\n').filter((l) => l.startsWith('ok '));
