@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { estimateGroupOf, estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import type { DecideEstimate, EstimateState } from '../domain/cycle/schema';
 import type { Program } from '../domain/program/schema';
-import { decideEstimateUpdate as decideInCycle } from '../workflows/cycle';
+import { cycleStatusQuery, decideEstimateUpdate as decideInCycle } from '../workflows/cycle';
 import { decideEstimateUpdate, estimatesStatusQuery } from '../workflows/estimates';
 import { cycleWorkflowId, estimatesWorkflowId } from '../workflows/ids';
 
@@ -16,15 +16,31 @@ export function estimatesWorkflowOf(program: Program, year: number, unitId: stri
   return estimatesWorkflowId(program.id, year, group);
 }
 
+/** A decision or submission sent after the unit's estimate group has ended (its appraisal is over). */
+export class AppraisalOverError extends Error {}
+
 /** The appraiser's decision, sent where the estimate lives; returns the workflow that took it too. */
 export async function decideEstimate(client: Client, program: Program, year: number, d: DecideEstimate): Promise<{ workflowId: string; estimate: EstimateState }> {
   const workflowId = estimatesWorkflowOf(program, year, d.unitId);
+  const group = client.workflow.getHandle(workflowId);
   try {
-    return { workflowId, estimate: await client.workflow.getHandle(workflowId).executeUpdate(decideEstimateUpdate, { args: [d] }) };
+    return { workflowId, estimate: await group.executeUpdate(decideEstimateUpdate, { args: [d] }) };
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
-    const cycle = cycleWorkflowId(program.id, year);
-    return { workflowId: cycle, estimate: await client.workflow.getHandle(cycle).executeUpdate(decideInCycle, { args: [d] }) };
+    const ended = await group.describe().then(
+      () => true,
+      () => false,
+    );
+    const cycle = client.workflow.getHandle(cycleWorkflowId(program.id, year));
+    if (ended) {
+      const phase = await cycle.query(cycleStatusQuery).then(
+        (s) => `the ${year} cycle is in its ${s.phase} phase`,
+        () => `the ${year} cycle has ended`,
+      );
+      throw new AppraisalOverError(`estimates are decided during appraisal; ${phase} (${workflowId} has ended)`);
+    }
+    // No group: a cycle started before estimates moved into groups holds them itself.
+    return { workflowId: cycle.workflowId, estimate: await cycle.executeUpdate(decideInCycle, { args: [d] }) };
   }
 }
 

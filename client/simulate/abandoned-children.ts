@@ -20,8 +20,9 @@ export interface AbandonedChildWatcher {
 }
 
 export function releaseLocksOfAbandonedChildren(env: TestWorkflowEnvironment, workflowIds: string[], pollMs = 100): AbandonedChildWatcher {
-  const testService = env.connection.testService;
-  if (!testService) throw new Error('releaseLocksOfAbandonedChildren needs the time-skipping test server');
+  const service = env.connection.testService;
+  if (!service) throw new Error('releaseLocksOfAbandonedChildren needs the time-skipping test server');
+  const testService = service;
   const handled = new Set<string>();
   let released = 0;
   let stopped = false;
@@ -37,15 +38,19 @@ export function releaseLocksOfAbandonedChildren(env: TestWorkflowEnvironment, wo
     return child.runId;
   }
 
+  async function sweep(): Promise<void> {
+    for (const id of workflowIds) {
+      const runId = await closedAfterParentRun(id).catch(() => null); // not started yet
+      if (!runId) continue;
+      handled.add(runId);
+      await testService.unlockTimeSkipping({});
+      released += 1;
+    }
+  }
+
   const loop = (async () => {
     while (!stopped) {
-      for (const id of workflowIds) {
-        const runId = await closedAfterParentRun(id).catch(() => null); // not started yet
-        if (!runId) continue;
-        handled.add(runId);
-        await testService.unlockTimeSkipping({});
-        released += 1;
-      }
+      await sweep();
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
   })();
@@ -55,6 +60,8 @@ export function releaseLocksOfAbandonedChildren(env: TestWorkflowEnvironment, wo
     async stop() {
       stopped = true;
       await loop;
+      // A child that closed since the last look still holds its lock: release it before leaving.
+      await sweep();
     },
   };
 }

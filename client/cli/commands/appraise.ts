@@ -3,7 +3,7 @@ import { DecideEstimate } from '../../../domain/cycle/schema';
 import { describeZodError } from '../../../domain/round/schema';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { cycleWorkflowId } from '../../../workflows/ids';
-import { decideEstimate, estimatesWorkflowOf } from '../../estimates';
+import { AppraisalOverError, decideEstimate, estimatesWorkflowOf } from '../../estimates';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
 import { print, printJson, vnd } from '../output';
 import { actorOf, addProgramOptions, byOption, answerWithin, explainWorkflowError, parseAmount, parseYear, requireUnit, resolveProgram, type ProgramFlags } from './common';
@@ -54,6 +54,7 @@ export function register(program: Command): void {
       try {
         return (await answerWithin(decideEstimate(client, def, opts.year, parsed.data), workflowId)).estimate;
       } catch (err) {
+        if (err instanceof AppraisalOverError) throw new Error(`the decision was refused: ${err.message}`);
         // Not found even as a cycle of the time before estimate groups: the year has no cycle running.
         throw explainWorkflowError(err, err instanceof WorkflowNotFoundError ? cycleWorkflowId(def.id, opts.year) : workflowId, 'the decision was');
       }
