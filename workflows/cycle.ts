@@ -21,7 +21,7 @@ import { instantAt } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
 import type { Program } from '../domain/program/schema';
 import { yearOutcomeOf } from '../domain/cycle/outcome';
-import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, decisionProblem, isDecided, newEstimate, submissionProblem } from '../domain/cycle/estimate';
+import { applySubmission, decisionProblem, isDecided, newEstimate, submissionProblem } from '../domain/cycle/estimate';
 import { estimateGroupOf, estimateGroupsOf, programForGroup } from '../domain/cycle/estimate-groups';
 import { revisionRoundInput } from '../domain/cycle/revision';
 import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../domain/round/adhoc';
@@ -29,7 +29,6 @@ import { responsibleUnitIds, roundInputFromSchedule } from '../domain/round/from
 import type { RoundInput, RoundStatus } from '../domain/round/schema';
 import {
   ApprovePlan,
-  CycleRoundSummary,
   CycleStatus,
   DecideEstimate,
   EstimateState,
@@ -37,6 +36,7 @@ import {
 } from '../domain/cycle/schema';
 import { cycleEndedSignal } from './program-messages';
 import { parsePayload, requireReportingUnit, roundSummaryOf, signalIfOpen } from './cycle-helpers';
+import { takeDecision, takeSubmission, type EstimateHolder } from './estimate-actions';
 import {
   appraisalClosedSignal,
   appraisalOpenedSignal,
@@ -145,19 +145,10 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       });
     }
   } else {
+    const holder: EstimateHolder = { acts, programId: program.id, year, appraisalRoundId, estimates, revisions, reopenForRevision };
     setHandler(
       submitEstimateUpdate,
-      async (raw) => {
-        const req = SubmitEstimate.parse(raw);
-        const at = new Date().toISOString();
-        const est = applySubmission(estimates.get(req.unitId) ?? newEstimate(req.unitId), { amountVnd: req.amountVnd, by: req.submittedBy, at });
-        estimates.set(req.unitId, est);
-        await acts.recordEstimate({ programId: program.id, year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
-        // A resubmission fulfils the unit's open revision round, which stops its reminders.
-        const revision = revisions.get(req.unitId);
-        if (revision) await signalIfOpen(revision, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
-        return est;
-      },
+      (raw) => takeSubmission(holder, SubmitEstimate.parse(raw)),
       {
         validator: (raw) => {
           const req = parsePayload(SubmitEstimate, raw);
@@ -173,26 +164,7 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
 
     setHandler(
       decideEstimateUpdate,
-      async (raw) => {
-        const d = DecideEstimate.parse(raw);
-        const est = estimates.get(d.unitId)!;
-        const at = new Date().toISOString();
-        await acts.recordDecision({
-          programId: program.id,
-          year,
-          unitId: d.unitId,
-          version: est.version,
-          decision: d.decision,
-          amountVnd: decidedAmount(est, d),
-          reason: d.decision === 'approve' ? undefined : d.reason,
-          decidedBy: d.decidedBy,
-          decidedAt: at,
-        });
-        applyDecision(est, d, at);
-        if (d.decision === 'return') reopenForRevision(d.unitId, est.returns);
-        await acts.notify({ roundId: appraisalRoundId, kind: decisionNoticeKind(d), step: est.version, unitIds: [d.unitId], at });
-        return est;
-      },
+      (raw) => takeDecision(holder, DecideEstimate.parse(raw)),
       {
         validator: (raw) => {
           const d = parsePayload(DecideEstimate, raw);

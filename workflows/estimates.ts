@@ -14,10 +14,7 @@ import {
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
 import {
-  applyDecision,
   applySubmission,
-  decidedAmount,
-  decisionNoticeKind,
   decisionProblem,
   isDecided,
   newEstimate,
@@ -29,7 +26,8 @@ import type { Program } from '../domain/program/schema';
 import type { RoundStatus } from '../domain/round/schema';
 import { roundWorkflowId } from './ids';
 import { NON_RETRYABLE } from './retry';
-import { parsePayload, requireReportingUnit, roundSummaryOf, signalIfOpen } from './cycle-helpers';
+import { parsePayload, requireReportingUnit, roundSummaryOf } from './cycle-helpers';
+import { takeDecision, takeSubmission, type EstimateHolder } from './estimate-actions';
 import { roundWorkflow } from './round';
 
 /**
@@ -93,6 +91,7 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
   let closing = false;
   const status = (): EstimatesStatus => ({ group: input.group, year, phase, estimates: [...estimates.values()], revisionRounds });
 
+  const holder: EstimateHolder = { acts, programId: program.id, year, appraisalRoundId: input.appraisalRoundId, estimates, revisions, reopenForRevision };
   setHandler(estimatesStatusQuery, status);
   setHandler(appraisalOpenedSignal, (planned) => {
     for (const p of planned) {
@@ -108,17 +107,7 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
 
   setHandler(
     submitEstimateUpdate,
-    async (raw) => {
-      const req = SubmitEstimate.parse(raw);
-      const at = new Date().toISOString();
-      const est = applySubmission(estimates.get(req.unitId) ?? newEstimate(req.unitId), { amountVnd: req.amountVnd, by: req.submittedBy, at });
-      estimates.set(req.unitId, est);
-      await acts.recordEstimate({ programId: program.id, year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
-      // A resubmission fulfils the unit's open revision round, which stops its reminders.
-      const revision = revisions.get(req.unitId);
-      if (revision) await signalIfOpen(revision, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
-      return est;
-    },
+    (raw) => takeSubmission(holder, SubmitEstimate.parse(raw)),
     {
       validator: (raw) => {
         const req = parsePayload(SubmitEstimate, raw);
@@ -132,26 +121,7 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
 
   setHandler(
     decideEstimateUpdate,
-    async (raw) => {
-      const d = DecideEstimate.parse(raw);
-      const est = estimates.get(d.unitId)!;
-      const at = new Date().toISOString();
-      await acts.recordDecision({
-        programId: program.id,
-        year,
-        unitId: d.unitId,
-        version: est.version,
-        decision: d.decision,
-        amountVnd: decidedAmount(est, d),
-        reason: d.decision === 'approve' ? undefined : d.reason,
-        decidedBy: d.decidedBy,
-        decidedAt: at,
-      });
-      applyDecision(est, d, at);
-      if (d.decision === 'return') reopenForRevision(d.unitId, est.returns);
-      await acts.notify({ roundId: input.appraisalRoundId, kind: decisionNoticeKind(d), step: est.version, unitIds: [d.unitId], at });
-      return est;
-    },
+    (raw) => takeDecision(holder, DecideEstimate.parse(raw)),
     {
       validator: (raw) => {
         const d = parsePayload(DecideEstimate, raw);
