@@ -11,7 +11,7 @@ import { collectYear, type YearView } from '../cli/commands/status';
 import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
 import { createSimulationWorld, type SimulationWorld } from './world';
-import { driveYear, newStats, type SimulationStats } from './year';
+import { driveYears, newStats, type SimulationStats } from './year';
 
 /**
  * `kybao simulate`: a year (or the whole program) on the time-skipping server, with the real workflows
@@ -92,8 +92,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, years[0]!), args: [{ program, year: years[0]! }] });
         progress(`cycle ${years[0]} started`);
       }
-      for (const year of years) {
-        const cycle = await driveYear({ env, program, behaviour, stats, progress: (line) => progress(`${line}`) }, year);
+      const cycles = await driveYears({ env, program, behaviour, stats, progress: (line) => progress(`${line}`) }, years);
+      for (const [i, year] of years.entries()) {
+        const cycle = cycles[i]!;
         const view = await collectYear(env.client, w.db, program, year);
         reports.push({ year, cycle, view, appraisal: cycle.estimates });
       }

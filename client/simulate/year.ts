@@ -94,21 +94,63 @@ function message(err: unknown): string {
   return (e.cause?.message ?? e.message ?? String(err)).split('\n')[0]!;
 }
 
+/** One year, as the simulation drives it. */
 export async function driveYear(ctx: DriveContext, year: number): Promise<CycleStatus> {
+  return (await driveYears(ctx, [year]))[0]!;
+}
+
+/**
+ * Several years at once: a year's planning overlaps the year before (its plans are due in December), so
+ * every year's actions go into one queue, played in time order.
+ */
+export async function driveYears(ctx: DriveContext, years: number[]): Promise<CycleStatus[]> {
+  const { env, program, stats, progress } = ctx;
+  const local = (ms: number) => DateTime.fromMillis(ms, { zone: program.timeZone });
+  const cycles = years.map((y) => env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, y)));
+  await waitForWorkflow(cycles[0]!);
+  const startedAt = await env.currentTimeMs();
+  const queue: Action[] = [];
+  let seq = 0;
+  const later = (at: number, label: string, run: () => Promise<void>) => queue.push({ at, seq: seq++, label, run });
+  years.forEach((y, i) => planYear(ctx, y, cycles[i]!, { later, startedAt }));
+
+  let month = '';
+  while (queue.length) {
+    queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    const next = queue.shift()!;
+    await skipTo(env, next.at);
+    const m = local(next.at).toFormat('yyyy-MM');
+    if (m !== month) {
+      month = m;
+      progress(`${m}  ${stats.submissions.onTime} on time, ${stats.submissions.late} late, ${stats.extensions} extension(s) so far`);
+    }
+    await next.run();
+  }
+  // The rest (escalations, closes, the compilation) happens on its own: wait for each year to end.
+  const results: CycleStatus[] = [];
+  for (const [i, cycle] of cycles.entries()) {
+    await waitForWorkflow(cycle);
+    const result = await cycle.result();
+    progress(`cycle ${years[i]} done: phase ${result.phase}, ${result.rounds.length} rounds`);
+    results.push(result);
+  }
+  return results;
+}
+
+/** A year's people, as actions in the shared queue; none may act before `startedAt`. */
+function planYear(
+  ctx: DriveContext,
+  year: number,
+  cycle: WorkflowHandle<typeof yearlyCycleWorkflow>,
+  { later, startedAt }: { later: (at: number, label: string, run: () => Promise<void>) => void; startedAt: number },
+): void {
   const { env, program, behaviour, stats, progress } = ctx;
   const zone = program.timeZone;
   const client = env.client;
-  const cycle = client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year));
-  await waitForWorkflow(cycle);
-  const startedAt = await env.currentTimeMs();
   const schedule = computeYearSchedule(program, year);
   const local = (ms: number) => DateTime.fromMillis(ms, { zone });
   const atLocal = (ms: number, hour: number) => local(ms).set({ hour, minute: 0, second: 0, millisecond: 0 }).toMillis();
   const fmt = (ms: number) => local(ms).toFormat('yyyy-MM-dd HH:mm');
-
-  const queue: Action[] = [];
-  let seq = 0;
-  const later = (at: number, label: string, run: () => Promise<void>) => queue.push({ at, seq: seq++, label, run });
 
   const closeOf = (deadlineMs: number, offsets?: number[]) => {
     const plan = planNotices(deadlineMs, noticeRulesOf(program, offsets));
@@ -283,21 +325,4 @@ export async function driveYear(ctx: DriveContext, year: number): Promise<CycleS
       }
     });
   }
-
-  let month = '';
-  while (queue.length) {
-    queue.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    const next = queue.shift()!;
-    await skipTo(env, next.at);
-    const m = local(next.at).toFormat('yyyy-MM');
-    if (m !== month) {
-      month = m;
-      progress(`${m}  ${stats.submissions.onTime} on time, ${stats.submissions.late} late, ${stats.extensions} extension(s) so far`);
-    }
-    await next.run();
-  }
-  // The rest (escalations, closes, the compilation) happens on its own: wait for the year to end.
-  const result = await cycle.result();
-  progress(`cycle ${year} done: phase ${result.phase}, ${result.rounds.length} rounds`);
-  return result;
 }

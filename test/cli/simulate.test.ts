@@ -1,3 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { defaultProgramPath } from '../../domain/program/load-file';
 import { expectFailure, expectSuccess, kybao } from './run';
 
 /**
@@ -26,6 +31,27 @@ describe('kybao simulate', () => {
     expect(out).toMatch(/^simulated actions: \d+ submissions \(\d+ on time, \d+ late/m);
     expect(out).toMatch(/^unit habits \(seed 3\): \d+ reliable, \d+ sloppy, \d+ absent$/m);
   }, 240_000);
+
+  it('simulates a whole program, each year appraised although years overlap (--all)', async () => {
+    // The default program cut to 2014–2015: the 2015 plans are due while 2014 is still reporting.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kybao-simulate-'));
+    try {
+      const def = parse(readFileSync(defaultProgramPath, 'utf8')) as Record<string, unknown>;
+      const file = path.join(dir, 'two-years.yaml');
+      writeFileSync(file, stringify({ ...def, id: 'qd-925-two-years', period: { firstYear: 2014, lastYear: 2015 }, reviews: { preliminaryYears: [], finalYear: 2015 } }));
+      const result = await kybao(['simulate', '--all', '--program', file, '--seed', '5'], {}, 400_000);
+      expectSuccess(result);
+      expect(result.stderr).toMatch(/^\[simulate\] 2013-12-\d\d \d\d:00 {2}appraisal of [1-9]\d* estimates$/m);
+      expect(result.stderr).toMatch(/^\[simulate\] 2014-12-\d\d \d\d:00 {2}appraisal of [1-9]\d* estimates$/m);
+      for (const year of [2014, 2015]) {
+        expect(result.stderr).toMatch(new RegExp(`^\\[simulate\\] cycle ${year} done: phase done, \\d+ rounds$`, 'm'));
+        expect(result.stdout).toMatch(new RegExp(`^appraisal ${year}: [1-9]\\d* estimates, [1-9]\\d* approved, .*0 not settled;`, 'm'));
+        expect(result.stdout).toMatch(new RegExp(`^plan ${year}: approved by `, 'm'));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 400_000);
 
   it('refuses a bad program file or year before starting anything', async () => {
     expectFailure(await kybao(['simulate', '--program', 'nope.yaml']), /nope\.yaml: no such file/);
