@@ -21,7 +21,7 @@ import { instantAt } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
 import type { Program } from '../domain/program/schema';
 import { yearOutcomeOf } from '../domain/cycle/outcome';
-import { applySubmission, decisionProblem, isDecided, newEstimate, submissionProblem } from '../domain/cycle/estimate';
+import { applySubmission, isDecided, newEstimate } from '../domain/cycle/estimate';
 import { estimateGroupOf, estimateGroupsOf, programForGroup } from '../domain/cycle/estimate-groups';
 import { revisionRoundInput } from '../domain/cycle/revision';
 import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../domain/round/adhoc';
@@ -36,7 +36,7 @@ import {
 } from '../domain/cycle/schema';
 import { cycleEndedSignal } from './program-messages';
 import { parsePayload, requireReportingUnit, roundSummaryOf, signalIfOpen } from './cycle-helpers';
-import { takeDecision, takeSubmission, type EstimateHolder } from './estimate-actions';
+import { handleEstimateUpdates, type EstimateHolder } from './estimate-actions';
 import {
   appraisalClosedSignal,
   appraisalOpenedSignal,
@@ -146,36 +146,17 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
     }
   } else {
     const holder: EstimateHolder = { acts, programId: program.id, year, appraisalRoundId, estimates, revisions, reopenForRevision };
-    setHandler(
-      submitEstimateUpdate,
-      (raw) => takeSubmission(holder, SubmitEstimate.parse(raw)),
+    handleEstimateUpdates(
+      holder,
       {
-        validator: (raw) => {
-          const req = parsePayload(SubmitEstimate, raw);
-          requireReportingUnit(program, req.unitId);
-          if (status.phase !== 'planning' && status.phase !== 'appraisal') {
-            throw ApplicationFailure.nonRetryable(`estimates for ${year} are closed: the cycle is in its ${status.phase} phase`);
-          }
-          const problem = submissionProblem(req.unitId, estimates.get(req.unitId), status.phase);
-          if (problem) throw ApplicationFailure.nonRetryable(problem);
-        },
+        requireUnit: (unitId) => requireReportingUnit(program, unitId),
+        submissions: () =>
+          status.phase === 'planning' || status.phase === 'appraisal'
+            ? { during: status.phase }
+            : { closed: `estimates for ${year} are closed: the cycle is in its ${status.phase} phase` },
+        decisionsClosed: () => (status.phase === 'appraisal' ? null : `estimates are decided during appraisal; the ${year} cycle is in its ${status.phase} phase`),
       },
-    );
-
-    setHandler(
-      decideEstimateUpdate,
-      (raw) => takeDecision(holder, DecideEstimate.parse(raw)),
-      {
-        validator: (raw) => {
-          const d = parsePayload(DecideEstimate, raw);
-          if (status.phase !== 'appraisal') {
-            throw ApplicationFailure.nonRetryable(`estimates are decided during appraisal; the ${year} cycle is in its ${status.phase} phase`);
-          }
-          requireReportingUnit(program, d.unitId);
-          const problem = decisionProblem(d.unitId, year, estimates.get(d.unitId));
-          if (problem) throw ApplicationFailure.nonRetryable(problem);
-        },
-      },
+      { submit: submitEstimateUpdate, decide: decideEstimateUpdate },
     );
   }
 

@@ -1,9 +1,10 @@
-import type { ChildWorkflowHandle } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler, type ChildWorkflowHandle } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
-import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, newEstimate } from '../domain/cycle/estimate';
-import type { DecideEstimate, EstimateState, SubmitEstimate } from '../domain/cycle/schema';
-import { signalIfOpen } from './cycle-helpers';
+import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, decisionProblem, newEstimate, submissionProblem } from '../domain/cycle/estimate';
+import { DecideEstimate, EstimateState, SubmitEstimate } from '../domain/cycle/schema';
+import { parsePayload, signalIfOpen } from './cycle-helpers';
 import type { roundWorkflow } from './round';
 
 /**
@@ -51,4 +52,42 @@ export async function takeDecision(h: EstimateHolder, d: DecideEstimate): Promis
   if (d.decision === 'return') h.reopenForRevision(d.unitId, est.returns);
   await h.acts.notify({ roundId: h.appraisalRoundId, kind: decisionNoticeKind(d), step: est.version, unitIds: [d.unitId], at });
   return est;
+}
+
+/** When the holder takes submissions and decisions, and which units it holds. */
+export interface EstimateRules {
+  /** Refuses a unit this holder has no estimate for (unknown, owing none, or held elsewhere). */
+  requireUnit(unitId: string): void;
+  /** The phase submissions are taken in, or why they are closed. */
+  submissions(): { during: 'planning' | 'appraisal' } | { closed: string };
+  /** Why decisions are not taken now, or null during appraisal. */
+  decisionsClosed(): string | null;
+}
+
+/** Registers the submit and decide Updates, with validators that refuse with the reason and change nothing. */
+export function handleEstimateUpdates(
+  h: EstimateHolder,
+  rules: EstimateRules,
+  updates: { submit: UpdateDefinition<EstimateState, [SubmitEstimate]>; decide: UpdateDefinition<EstimateState, [DecideEstimate]> },
+): void {
+  setHandler(updates.submit, (raw) => takeSubmission(h, SubmitEstimate.parse(raw)), {
+    validator: (raw) => {
+      const req = parsePayload(SubmitEstimate, raw);
+      rules.requireUnit(req.unitId);
+      const open = rules.submissions();
+      if ('closed' in open) throw ApplicationFailure.nonRetryable(open.closed);
+      const problem = submissionProblem(req.unitId, h.estimates.get(req.unitId), open.during);
+      if (problem) throw ApplicationFailure.nonRetryable(problem);
+    },
+  });
+  setHandler(updates.decide, (raw) => takeDecision(h, DecideEstimate.parse(raw)), {
+    validator: (raw) => {
+      const d = parsePayload(DecideEstimate, raw);
+      const closed = rules.decisionsClosed();
+      if (closed) throw ApplicationFailure.nonRetryable(closed);
+      rules.requireUnit(d.unitId);
+      const problem = decisionProblem(d.unitId, h.year, h.estimates.get(d.unitId));
+      if (problem) throw ApplicationFailure.nonRetryable(problem);
+    },
+  });
 }

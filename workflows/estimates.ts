@@ -13,21 +13,15 @@ import {
 } from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
-import {
-  applySubmission,
-  decisionProblem,
-  isDecided,
-  newEstimate,
-  submissionProblem,
-} from '../domain/cycle/estimate';
+import { applySubmission, isDecided, newEstimate } from '../domain/cycle/estimate';
 import { revisionRoundInput } from '../domain/cycle/revision';
-import { CycleRoundSummary, DecideEstimate, EstimateState, SubmitEstimate } from '../domain/cycle/schema';
+import type { CycleRoundSummary, DecideEstimate, EstimateState, SubmitEstimate } from '../domain/cycle/schema';
 import type { Program } from '../domain/program/schema';
 import type { RoundStatus } from '../domain/round/schema';
 import { roundWorkflowId } from './ids';
 import { NON_RETRYABLE } from './retry';
-import { parsePayload, requireReportingUnit, roundSummaryOf } from './cycle-helpers';
-import { takeDecision, takeSubmission, type EstimateHolder } from './estimate-actions';
+import { requireReportingUnit, roundSummaryOf } from './cycle-helpers';
+import { handleEstimateUpdates, type EstimateHolder } from './estimate-actions';
 import { roundWorkflow } from './round';
 
 /**
@@ -105,36 +99,19 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
     closing = true;
   });
 
-  setHandler(
-    submitEstimateUpdate,
-    (raw) => takeSubmission(holder, SubmitEstimate.parse(raw)),
+  handleEstimateUpdates(
+    holder,
     {
-      validator: (raw) => {
-        const req = parsePayload(SubmitEstimate, raw);
-        requireMember(req.unitId);
-        if (phase === 'settled' || closing) throw ApplicationFailure.nonRetryable(`estimates for ${year} are closed: the appraisal has ended`);
-        const problem = submissionProblem(req.unitId, estimates.get(req.unitId), phase);
-        if (problem) throw ApplicationFailure.nonRetryable(problem);
-      },
+      requireUnit: requireMember,
+      submissions: () => (phase === 'settled' || closing ? { closed: `estimates for ${year} are closed: the appraisal has ended` } : { during: phase }),
+      decisionsClosed: () =>
+        phase === 'appraisal' && !closing
+          ? null
+          : phase === 'planning'
+            ? `estimates are decided during appraisal; the ${year} plans are still being collected`
+            : `the appraisal of ${year} has ended`,
     },
-  );
-
-  setHandler(
-    decideEstimateUpdate,
-    (raw) => takeDecision(holder, DecideEstimate.parse(raw)),
-    {
-      validator: (raw) => {
-        const d = parsePayload(DecideEstimate, raw);
-        if (phase !== 'appraisal' || closing) {
-          throw ApplicationFailure.nonRetryable(
-            phase === 'planning' ? `estimates are decided during appraisal; the ${year} plans are still being collected` : `the appraisal of ${year} has ended`,
-          );
-        }
-        requireMember(d.unitId);
-        const problem = decisionProblem(d.unitId, year, estimates.get(d.unitId));
-        if (problem) throw ApplicationFailure.nonRetryable(problem);
-      },
-    },
+    { submit: submitEstimateUpdate, decide: decideEstimateUpdate },
   );
 
   await condition(() => phase === 'appraisal' || closing);
