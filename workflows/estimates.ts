@@ -127,8 +127,12 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
   return status();
 
   function requireMember(unitId: string): void {
-    requireReportingUnit(program, unitId);
-    if (!members.has(unitId)) throw ApplicationFailure.nonRetryable(`the estimate of "${unitId}" is not held by estimate group ${input.group} of ${year}`);
+    if (members.has(unitId)) return;
+    // The group knows only its own units and those owing nothing (its input leaves the other groups out).
+    if (program.units.some((u) => u.id === unitId)) requireReportingUnit(program, unitId);
+    throw ApplicationFailure.nonRetryable(
+      `unknown unit "${unitId}" in estimate group ${input.group} of ${year}, which holds ${members.size} units of program ${program.id}; another group may hold it (kybao appraise finds the group)`,
+    );
   }
 
   function reopenForRevision(unitId: string, attempt: number): void {

@@ -5,7 +5,7 @@ import { cycleWorkflowId, estimatesWorkflowId, roundIdOf, roundWorkflowId } from
 import { submitReportUpdate } from '../../workflows/round';
 import { at, skipTo } from '../helpers/clock';
 import { programWithExtraUnits } from '../helpers/programs';
-import { createTestWorker } from '../helpers/temporal';
+import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
 import { useTestbed } from '../helpers/testbed';
 
 /**
@@ -43,6 +43,12 @@ describe(`budget appraisal of ${EXTRA_UNITS + 26} units (time skipped)`, () => {
       await skipTo(env, at('2014-12-22T10:00'));
       await until(async () => (await cycle.query(cycleStatusQuery)).phase === 'appraisal');
       const group = (unitId: string) => env.client.workflow.getHandle(estimatesWorkflowId(program.id, year, Math.floor(units.indexOf(unitId) / ESTIMATE_GROUP_SIZE) + 1));
+      // A group refuses a unit another group holds, naming itself.
+      const elsewhere = units[ESTIMATE_GROUP_SIZE]!;
+      await expectUpdateRejected(
+        env.client.workflow.getHandle(estimatesWorkflowId(program.id, year, 1)).executeUpdate(decideEstimateUpdate, { args: [{ decision: 'approve', unitId: elsewhere, decidedBy: 'x' }] }),
+        new RegExp(`unknown unit "${elsewhere}" in estimate group 1 of 2015, which holds ${ESTIMATE_GROUP_SIZE} units`),
+      );
       const returned = units.filter((_, i) => i % 10 === 0);
       await inParallel(units, (unitId, i) =>
         group(unitId).executeUpdate(decideEstimateUpdate, {
