@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { appendAudit } from './db/audit-repository';
-import { ensureCycle, listEstimates, recordDecision, recordEstimate, setCycleStatus } from './db/budget-repository';
-import { closeRound, upsertRound } from './db/round-repository';
-import { REPO_ROOT } from './db/database-url';
+import { appendAudit } from '../infra/db/audit-repository';
+import { ensureCycle, listEstimates, recordDecision, recordEstimate, setCycleStatus } from '../infra/db/budget-repository';
+import { closeRound, upsertRound } from '../infra/db/round-repository';
+import { REPO_ROOT } from '../infra/db/database-url';
 import type { ActivityDeps } from './deps';
 import type { CycleRoundSummary, EstimateState } from '../domain/cycle/schema';
 

@@ -1,6 +1,6 @@
 import type { Transporter } from 'nodemailer';
-import type { Db } from './db/client';
-import type { Env } from '../worker/config';
+import type { Db } from '../infra/db/client';
+import type { Env } from '../infra/config';
 
 /** The clients every activity factory is given; the worker builds them from the environment. */
 export interface ActivityDeps {

@@ -1,10 +1,10 @@
 import type { Program, Unit, Mailbox } from '../domain/program/schema';
-import { listAudit } from './db/audit-repository';
-import { listDecisions, listEstimates } from './db/budget-repository';
-import { getProgramDefinition } from './db/program-repository';
-import { getRound, listObligations, listSubmissions, setObligationStatus, type ObligationRecord, type RoundRecord } from './db/round-repository';
-import { enqueueNotification, listNotifications, type Recipient } from './db/outbox-repository';
-import { inTransaction } from './db/shared';
+import { listAudit } from '../infra/db/audit-repository';
+import { listDecisions, listEstimates } from '../infra/db/budget-repository';
+import { getProgramDefinition } from '../infra/db/program-repository';
+import { getRound, listObligations, listSubmissions, setObligationStatus, type ObligationRecord, type RoundRecord } from '../infra/db/round-repository';
+import { enqueueNotification, listNotifications, type Recipient } from '../infra/db/outbox-repository';
+import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
 import type { Language } from './mail/format';
 import { notifyOutboxChanged } from './mail/outbox-signal';

@@ -1,6 +1,6 @@
-import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from './db/round-repository';
-import { appendAudit } from './db/audit-repository';
-import { recordEstimate } from './db/budget-repository';
+import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from '../infra/db/round-repository';
+import { appendAudit } from '../infra/db/audit-repository';
+import { recordEstimate } from '../infra/db/budget-repository';
 import type { ActivityDeps } from './deps';
 import { createNotifyActivities } from './notify';
 import type { CloseRoundRequest, OpenRoundRequest, RecordExtensionRequest, RecordSubmissionRequest } from './round-types';

@@ -1,4 +1,4 @@
-import { upsertObligations, upsertRound } from './db/round-repository';
+import { upsertObligations, upsertRound } from '../infra/db/round-repository';
 import type { ActivityDeps } from './deps';
 
 /** The walking skeleton's two side effects: one row through Prisma, one e-mail through SMTP. */

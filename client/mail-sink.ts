@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { AddressInfo } from 'node:net';
-import { SMTPServer, SMTPServerAddress } from 'smtp-server';
+import { type AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 
 /**
@@ -141,7 +141,7 @@ export async function readStoredMessage(dir: string, id: string): Promise<{ mess
     return { message, raw };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`no message "${id}" in ${dir}; run "kybao mail list" to see the stored ids`);
+      throw new Error(`no message "${id}" in ${dir}; run "kybao mail list" to see the stored ids`, { cause: err });
     }
     throw err;
   }

@@ -15,10 +15,9 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
-import { REPO_ROOT } from '../activities/db/database-url';
+import { REPO_ROOT } from '../infra/db/database-url';
 import { computeYearSchedule } from '../domain/calendar/schedule';
 import { loadProgramFile } from '../domain/program/load-file';
 import { reportingUnits } from '../domain/program/resolve';

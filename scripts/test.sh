@@ -17,5 +17,7 @@ node_modules/.bin/tsx scripts/db.ts generate
 if [ $# -eq 0 ]; then
   echo "[kybao] type-checking" >&2
   node_modules/.bin/tsc --noEmit -p .
+  echo "[kybao] linting (eslint: floating promises, workflow imports)" >&2
+  node_modules/.bin/eslint --max-warnings 0 .
 fi
 exec node_modules/.bin/jest --runInBand "$@"

@@ -1,4 +1,4 @@
-import { readEnv, describeEnv } from './config';
+import { readEnv, describeEnv } from '../infra/config';
 import { createKybaoWorker } from './run';
 
 // The worker entrypoint for deployments: `tsx worker/main.ts`. SIGINT/SIGTERM drain it and exit.

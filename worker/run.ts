@@ -1,14 +1,14 @@
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { createPrismaClient } from '../activities/db/client';
+import { createPrismaClient } from '../infra/db/client';
 import { OutboxDispatcher, dispatcherOptionsFromEnv, type DispatcherOptions } from '../activities/mail/dispatcher';
 import { checkMailTemplates } from '../activities/mail/render';
 import { mailTemplatesFor } from '../activities/mail/templates';
 import { createMailTransport } from '../activities/mail/transport';
 import { defaultProgramPath, loadProgramFile } from '../domain/program/load-file';
-import { Env } from './config';
-import { temporalTls } from './connection';
+import { type Env } from '../infra/config';
+import { temporalTls } from '../infra/temporal-tls';
 
 /**
  * Builds a worker and the clients its activities need (Prisma, SMTP) from the validated environment,

@@ -1,6 +1,6 @@
 import {
   ApplicationFailure,
-  ChildWorkflowHandle,
+  type ChildWorkflowHandle,
   condition,
   defineQuery,
   defineSignal,
@@ -29,10 +29,10 @@ import { responsibleUnitIds, roundInputFromSchedule } from '../domain/round/from
 import type { RoundInput, RoundStatus } from '../domain/round/schema';
 import {
   ApprovePlan,
-  CycleStatus,
-  DecideEstimate,
-  EstimateState,
-  SubmitEstimate,
+  type CycleStatus,
+  type DecideEstimate,
+  type EstimateState,
+  type SubmitEstimate,
 } from '../domain/cycle/schema';
 import { cycleEndedSignal } from './program-messages';
 import { parsePayload, requireReportingUnit, roundSummaryOf, signalIfOpen } from './cycle-helpers';

@@ -3,7 +3,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
 import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, decisionProblem, newEstimate, submissionProblem } from '../domain/cycle/estimate';
-import { DecideEstimate, EstimateState, SubmitEstimate } from '../domain/cycle/schema';
+import { DecideEstimate, type EstimateState, SubmitEstimate } from '../domain/cycle/schema';
 import { parsePayload, signalIfOpen } from './cycle-helpers';
 import type { roundWorkflow } from './round';
 

@@ -1,5 +1,5 @@
 import type { ObligationStatus, ParsedRoundInput, RoundStatus, UnitRoundStatus } from '../domain/round/schema';
-import { planActions, PlannedAction } from '../domain/round/plan';
+import { planActions, type PlannedAction } from '../domain/round/plan';
 
 /**
  * The state of one reporting round, kept apart from the workflow so it can be carried across

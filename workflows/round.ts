@@ -14,12 +14,12 @@ import type { RoundActivities } from '../activities/round';
 import {
   ExtendDeadline,
   RoundInput,
-  RoundStatus,
-  SubmissionReceipt,
+  type RoundStatus,
+  type SubmissionReceipt,
   SubmitReport,
   describeZodError,
 } from '../domain/round/schema';
-import { DueAction, RoundState, RoundStateData } from './round-state';
+import { type DueAction, RoundState, type RoundStateData } from './round-state';
 import { NON_RETRYABLE } from './retry';
 
 /**

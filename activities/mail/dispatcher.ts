@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import type { Db } from '../db/client';
+import type { Db } from '../../infra/db/client';
 import {
   IN_DOUBT_MARK,
   claimNotification,
@@ -9,8 +9,8 @@ import {
   nextDueAt,
   type NotificationRecord,
   type RejectedRecipient,
-} from '../db/outbox-repository';
-import type { Env } from '../../worker/config';
+} from '../../infra/db/outbox-repository';
+import type { Env } from '../../infra/config';
 import { acceptanceCheckFor, type AcceptanceCheck } from './in-doubt';
 import { messageIdFor, senderDomain } from './message-id';
 import { outboxSignal } from './outbox-signal';

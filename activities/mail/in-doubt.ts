@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT } from '../db/database-url';
-import { isLoopbackHost, type Env } from '../../worker/config';
+import { REPO_ROOT } from '../../infra/db/database-url';
+import { isLoopbackHost, type Env } from '../../infra/config';
 import { normalizeMessageId } from './message-id';
 
 /**

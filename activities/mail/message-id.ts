@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mailboxAddress } from '../../worker/config';
+import { mailboxAddress } from '../../infra/config';
 
 /**
  * The Message-ID of a notification, derived from its idempotency key alone: every attempt to deliver

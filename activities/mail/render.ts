@@ -109,7 +109,6 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
   const coordinator = unitOf(input.program.coordinator);
   const hasDeadline = DEADLINE_KINDS.includes(input.kind);
   const dueAt = input.obligation?.dueAt ?? input.round.deadline;
-  const perUnit = input.unit !== null;
   const dueWhen = when(dueAt, zone, lang);
   const lastLocalDay = dueWhen.lastDay;
   const atWhen = when(input.at, zone, lang);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
-import { REPO_ROOT } from '../db/database-url';
+import { REPO_ROOT } from '../../infra/db/database-url';
 import type { Language } from './format';
 
 /**

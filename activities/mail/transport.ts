@@ -1,6 +1,6 @@
-import nodemailer, { Transporter } from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import { isLoopbackHost, type Env } from '../../worker/config';
+import { isLoopbackHost, type Env } from '../../infra/config';
 
 /**
  * A pooled, rate-limited SMTP transport built from the validated environment.

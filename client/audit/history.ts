@@ -45,19 +45,19 @@ export function readHistoryFile(file: string): HistoryFile {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`, { cause: err });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${file}: not JSON (${(err as Error).message})`);
+    throw new Error(`${file}: not JSON (${(err as Error).message})`, { cause: err });
   }
   let history: History;
   try {
     history = historyFromJSON(json);
   } catch (err) {
-    throw new Error(`${file}: not a workflow history (${(err as Error).message})`);
+    throw new Error(`${file}: not a workflow history (${(err as Error).message})`, { cause: err });
   }
   if (!history.events?.length) throw new Error(`${file}: the history has no events`);
   return { file, workflowId: workflowIdFromFileName(file), history };

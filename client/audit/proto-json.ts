@@ -14,6 +14,7 @@ interface ProtoJson {
   fromJson(type: unknown, json: unknown, options?: { ignoreUnknownFields?: boolean }): unknown;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path resolved at run time (see above)
 const protojson = require(
   require.resolve('protobufjs/ext/protojson', { paths: [path.dirname(require.resolve('@temporalio/proto'))] }),
 ) as ProtoJson;

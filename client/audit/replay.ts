@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { REPO_ROOT } from '../../activities/db/database-url';
+import { REPO_ROOT } from '../../infra/db/database-url';
 import { quietRuntime } from '../simulate/environment';
 import { describeEvent, eventId, eventTypeName, historyFilesIn, readHistoryFile, type History, type HistoryEvent, type HistoryFile } from './history';
 

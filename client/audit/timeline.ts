@@ -1,4 +1,4 @@
-import type { Db } from '../../activities/db/client';
+import type { Db } from '../../infra/db/client';
 import type { Program } from '../../domain/program/schema';
 import type { CycleStatus } from '../../domain/cycle/schema';
 import type { RoundStatus } from '../../domain/round/schema';

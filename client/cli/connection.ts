@@ -1,14 +1,14 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { Client, Connection } from '@temporalio/client';
-import { createPrismaClient, type Db } from '../../activities/db/client';
-import { redactUrl } from '../../activities/db/database-url';
-import { readEnv, type Env } from '../../worker/config';
-import { temporalTls } from '../../worker/connection';
+import { createPrismaClient, type Db } from '../../infra/db/client';
+import { redactUrl } from '../../infra/db/database-url';
+import { readEnv, type Env } from '../../infra/config';
+import { temporalTls } from '../../infra/temporal-tls';
 
 /**
  * Connection settings for the commands that talk to Temporal or the database. Every setting comes from a
  * flag when given, else from the environment the worker reads (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
- * TEMPORAL_TLS_*, DATABASE_URL, KYBAO_TASK_QUEUE), validated by the same schema (worker/config.ts).
+ * TEMPORAL_TLS_*, DATABASE_URL, KYBAO_TASK_QUEUE), validated by the same schema (infra/config.ts).
  */
 export interface ConnectionFlags {
   address?: string;
@@ -64,6 +64,7 @@ export async function connectTemporal(env: Env): Promise<{ client: Client; conne
   } catch (err) {
     throw new Error(
       `cannot reach Temporal at ${env.TEMPORAL_ADDRESS} (${firstLine(err)}); start it with "bash scripts/start.sh" or pass --address`,
+      { cause: err },
     );
   }
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
@@ -83,7 +84,7 @@ export async function withDatabase<T>(env: Env, fn: (db: Db) => Promise<T>): Pro
   } catch (err) {
     const text = String((err as Error)?.message ?? err);
     if (/no such table|does not exist in the current database|P2021/.test(text)) {
-      throw new Error(`the database ${redactUrl(env.DATABASE_URL)} is not migrated; run "npx tsx scripts/db.ts migrate" (or bash scripts/start.sh)`);
+      throw new Error(`the database ${redactUrl(env.DATABASE_URL)} is not migrated; run "npx tsx scripts/db.ts migrate" (or bash scripts/start.sh)`, { cause: err });
     }
     throw err;
   } finally {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { REPO_ROOT } from '../../activities/db/database-url';
+import { REPO_ROOT } from '../../infra/db/database-url';
 
 /**
  * Temporal for simulations, the history recorder and tests that run outside the main job: the Java

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities';
-import { createPrismaClient, type Db } from '../../activities/db/client';
-import { loadProgram } from '../../activities/db/program-repository';
+import { createPrismaClient, type Db } from '../../infra/db/client';
+import { loadProgram } from '../../infra/db/program-repository';
 import { createMailTransport } from '../../activities/mail/transport';
 import type { Program } from '../../domain/program/schema';
-import { ensureClientsGenerated, migrateDeploy } from '../../scripts/db';
-import { readEnv, type Env } from '../../worker/config';
+import { ensureClientsGenerated, migrateDeploy } from '../../infra/db/migrate';
+import { readEnv, type Env } from '../../infra/config';
 import { listStoredMessages, startMailSink, type MailSink, type StoredMessage } from '../mail-sink';
 
 /**

@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../program/localized-text';
-import { IsoDate, isoDate, isoWeekday, plusDays } from './local-date';
+import { type IsoDate, isoDate, isoWeekday, plusDays } from './local-date';
 import { lunarToSolar } from './lunar';
 import type { CalendarPolicy } from './policy';
 

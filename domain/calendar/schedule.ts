@@ -1,7 +1,7 @@
 import type { DueDateRule, Program } from '../program/schema';
 import type { LocalizedText } from '../program/localized-text';
 import { existsEveryYear } from './policy';
-import { IsoDate, instantAt, isoDate, plusDays } from './local-date';
+import { type IsoDate, instantAt, isoDate, plusDays } from './local-date';
 import { formatInstant, noticeRulesOf, planNotices } from './notices';
 import type { Responsible, RoundKind, ScheduledRound, YearSchedule } from './round-schedule';
 import { isWorkingDay, nextWorkingDay, previousWorkingDay } from './working-days';

@@ -1,5 +1,5 @@
-import { Holiday, holidaysForYear } from './holidays';
-import { IsoDate, isoWeekday, plusDays, yearOf } from './local-date';
+import { type Holiday, holidaysForYear } from './holidays';
+import { type IsoDate, isoWeekday, plusDays, yearOf } from './local-date';
 import type { CalendarPolicy } from './policy';
 
 /**

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { parseProgram, ParseProgramResult } from './parse';
+import { parseProgram, type ParseProgramResult } from './parse';
 import type { Program } from './schema';
 
 /** The program that ships with kybao: Decision 925/QĐ-UBND. */

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Program, programSchema } from './schema';
+import { type Program, programSchema } from './schema';
 
 export type ParseProgramResult = { ok: true; program: Program } | { ok: false; problems: string[] };
 

@@ -1,5 +1,5 @@
 import type { EscalationRole } from '../program/schema';
-import { planNotices, NoticeRules } from '../calendar/notices';
+import { planNotices, type NoticeRules } from '../calendar/notices';
 
 /**
  * Everything a round does for one unit around its deadline, as keyed actions. The key names the action

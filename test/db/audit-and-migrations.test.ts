@@ -1,10 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appendAudit, listAudit } from '../../activities/db/audit-repository';
-import { createPrismaClient } from '../../activities/db/client';
+import { appendAudit, listAudit } from '../../infra/db/audit-repository';
+import { createPrismaClient } from '../../infra/db/client';
 import { postgresqlSchemaIsCurrent } from '../../prisma/generate-postgresql-schema';
-import { MIGRATIONS_DIR, ensureClientsGenerated, runPrisma } from '../../scripts/db';
+import { MIGRATIONS_DIR, ensureClientsGenerated, runPrisma } from '../../infra/db/migrate';
 import { createEmptyDatabase, migrate, providers, uniqueId, useMigratedDatabase } from './harness';
 
 const quiet = () => undefined;

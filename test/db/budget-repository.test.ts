@@ -1,9 +1,9 @@
 import { loadProgramFile, defaultProgramPath } from '../../domain/program/load-file';
-import type { Db } from '../../activities/db/client';
-import { listAudit } from '../../activities/db/audit-repository';
-import { loadProgram } from '../../activities/db/program-repository';
-import { listDecisions, listEstimates, recordDecision, recordEstimate, setCycleStatus } from '../../activities/db/budget-repository';
-import { InvalidInputError, InvalidStateError } from '../../activities/db/shared';
+import type { Db } from '../../infra/db/client';
+import { listAudit } from '../../infra/db/audit-repository';
+import { loadProgram } from '../../infra/db/program-repository';
+import { listDecisions, listEstimates, recordDecision, recordEstimate, setCycleStatus } from '../../infra/db/budget-repository';
+import { InvalidInputError, InvalidStateError } from '../../infra/db/shared';
 import { providers, uniqueId, useMigratedDatabase } from './harness';
 
 async function program(db: Db) {

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createPrismaClient, type Db } from '../../activities/db/client';
-import { pgPoolConfig } from '../../activities/db/database-url';
-import { ensureClientsGenerated, migrateDeploy } from '../../scripts/db';
+import { createPrismaClient, type Db } from '../../infra/db/client';
+import { pgPoolConfig } from '../../infra/db/database-url';
+import { ensureClientsGenerated, migrateDeploy } from '../../infra/db/migrate';
 
 export type Provider = 'sqlite' | 'postgresql';
 

@@ -1,4 +1,4 @@
-import { listAudit } from '../../activities/db/audit-repository';
+import { listAudit } from '../../infra/db/audit-repository';
 import {
   enqueueNotification,
   getNotification,
@@ -7,8 +7,8 @@ import {
   markSent,
   pendingNotifications,
   type EnqueueNotificationInput,
-} from '../../activities/db/outbox-repository';
-import { InvalidInputError } from '../../activities/db/shared';
+} from '../../infra/db/outbox-repository';
+import { InvalidInputError } from '../../infra/db/shared';
 import { providers, uniqueId, useMigratedDatabase } from './harness';
 
 function reminder(roundId: string, unitId: string, step: string): EnqueueNotificationInput {

@@ -1,8 +1,8 @@
 import { loadProgramFile, defaultProgramPath } from '../../domain/program/load-file';
 import type { Program } from '../../domain/program/schema';
-import { getProgram, getProgramDefinition, listUnits, loadProgram } from '../../activities/db/program-repository';
-import { listAudit } from '../../activities/db/audit-repository';
-import type { Db } from '../../activities/db/client';
+import { getProgram, getProgramDefinition, listUnits, loadProgram } from '../../infra/db/program-repository';
+import { listAudit } from '../../infra/db/audit-repository';
+import type { Db } from '../../infra/db/client';
 import { providers, uniqueId, useMigratedDatabase } from './harness';
 
 /** The program that ships (Decision 925), under a fresh id so tests do not share rows. */

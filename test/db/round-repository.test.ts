@@ -1,7 +1,7 @@
 import { loadProgramFile, defaultProgramPath } from '../../domain/program/load-file';
-import type { Db } from '../../activities/db/client';
-import { listAudit } from '../../activities/db/audit-repository';
-import { loadProgram } from '../../activities/db/program-repository';
+import type { Db } from '../../infra/db/client';
+import { listAudit } from '../../infra/db/audit-repository';
+import { loadProgram } from '../../infra/db/program-repository';
 import {
   closeRound,
   getObligation,
@@ -12,8 +12,8 @@ import {
   setObligationStatus,
   upsertObligations,
   upsertRound,
-} from '../../activities/db/round-repository';
-import { InvalidInputError, InvalidStateError, NotFoundError } from '../../activities/db/shared';
+} from '../../infra/db/round-repository';
+import { InvalidInputError, InvalidStateError, NotFoundError } from '../../infra/db/shared';
 import { providers, uniqueId, useMigratedDatabase } from './harness';
 
 /**

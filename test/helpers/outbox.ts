@@ -1,4 +1,4 @@
-import type { Db } from '../../activities/db/client';
+import type { Db } from '../../infra/db/client';
 
 /** The outbox rows of a round as (unit, kind, step, planned instant) for exact assertions. */
 export async function outboxOf(db: Db, roundId: string) {

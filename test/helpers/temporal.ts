@@ -76,7 +76,7 @@ export async function waitForWorkflow(env: TestWorkflowEnvironment, workflowId: 
       await handle.describe();
       return handle;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`workflow ${workflowId} did not start within ${timeoutMs} ms: ${String(err)}`);
+      if (Date.now() > deadline) throw new Error(`workflow ${workflowId} did not start within ${timeoutMs} ms: ${String(err)}`, { cause: err });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Program } from '../../domain/program/schema';
 import { createDevServerEnv, createTimeSkippingEnv } from './temporal';
-import { createWorld, World } from './world';
+import { createWorld, type World } from './world';
 import type { Provider } from '../db/harness';
 
 export interface Testbed {

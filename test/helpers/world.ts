@@ -4,8 +4,8 @@ import path from 'node:path';
 import { wireWorld, type WiredWorld } from '../../client/simulate/world';
 import { loadProgramFile } from '../../domain/program/load-file';
 import type { Program } from '../../domain/program/schema';
-import { ensureClientsGenerated } from '../../scripts/db';
-import { createEmptyDatabase, migrate, Provider } from '../db/harness';
+import { ensureClientsGenerated } from '../../infra/db/migrate';
+import { createEmptyDatabase, migrate, type Provider } from '../db/harness';
 
 /**
  * Everything real a workflow test needs besides Temporal: a migrated database with the default program

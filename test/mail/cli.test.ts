@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import nodemailer from 'nodemailer';
-import { claimNotification, completeFailed, listNotifications } from '../../activities/db/outbox-repository';
+import { claimNotification, completeFailed, listNotifications } from '../../infra/db/outbox-repository';
 import { register } from '../../client/cli/commands/mail';
 import { startMailSink, type MailSink } from '../../client/mail-sink';
 import { createWorld, type World } from '../helpers/world';

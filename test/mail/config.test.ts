@@ -1,4 +1,4 @@
-import { EnvError, describeEnv, readEnv } from '../../worker/config';
+import { EnvError, describeEnv, readEnv } from '../../infra/config';
 
 /** The environment is validated once at start-up; a wrong value names its variable, secrets never show. */
 describe('mail configuration', () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listAudit } from '../../activities/db/audit-repository';
-import { claimNotification, completeFailed, listNotifications, undeliveredReminders } from '../../activities/db/outbox-repository';
+import { listAudit } from '../../infra/db/audit-repository';
+import { claimNotification, completeFailed, listNotifications, undeliveredReminders } from '../../infra/db/outbox-repository';
 import { sinkFolderAcceptanceCheck } from '../../activities/mail/in-doubt';
 import { listStoredMessages, startMailSink, type MailSink } from '../../client/mail-sink';
 import { providers } from '../db/harness';

@@ -1,10 +1,10 @@
 import type { Transporter } from 'nodemailer';
-import { upsertObligations, upsertRound } from '../../activities/db/round-repository';
+import { upsertObligations, upsertRound } from '../../infra/db/round-repository';
 import { OutboxDispatcher, dispatcherOptionsFromEnv, type DispatcherOptions } from '../../activities/mail/dispatcher';
 import { sinkFolderAcceptanceCheck } from '../../activities/mail/in-doubt';
 import { createMailTransport } from '../../activities/mail/transport';
 import type { StoredMessage } from '../../client/mail-sink';
-import type { Env } from '../../worker/config';
+import type { Env } from '../../infra/config';
 import type { World } from '../helpers/world';
 
 /** The Q1 2015 round of the default program: deadline 00:00 Wednesday 25 March 2015 in Hà Nội. */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listDecisions, recordDecision, recordEstimate } from '../../activities/db/budget-repository';
-import { listNotifications } from '../../activities/db/outbox-repository';
-import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from '../../activities/db/round-repository';
+import { listDecisions, recordDecision, recordEstimate } from '../../infra/db/budget-repository';
+import { listNotifications } from '../../infra/db/outbox-repository';
+import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from '../../infra/db/round-repository';
 import type { NotifyRequest } from '../../activities/round-types';
 import type { StoredMessage } from '../../client/mail-sink';
 import { loadProgramFile } from '../../domain/program/load-file';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listAudit } from '../../activities/db/audit-repository';
-import { claimNotification, completeSent, getNotification, listNotifications } from '../../activities/db/outbox-repository';
+import { listAudit } from '../../infra/db/audit-repository';
+import { claimNotification, completeSent, getNotification, listNotifications } from '../../infra/db/outbox-repository';
 import { noAcceptanceCheck } from '../../activities/mail/in-doubt';
 import { messageIdFor } from '../../activities/mail/message-id';
 import { providers } from '../db/harness';

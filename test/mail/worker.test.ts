@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { listNotifications } from '../../activities/db/outbox-repository';
+import { listNotifications } from '../../infra/db/outbox-repository';
 import { DEFAULT_TEMPLATES_DIR } from '../../activities/mail/templates';
 import { createKybaoWorker } from '../../worker/run';
 import { workflowBundle } from '../helpers/bundle';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { listNotifications } from '../../activities/db/outbox-repository';
+import { listNotifications } from '../../infra/db/outbox-repository';
 import type { NotifyRequest } from '../../activities/round-types';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { roundInputFromSchedule } from '../../domain/round/from-schedule';

@@ -1,6 +1,6 @@
 import { ESTIMATE_GROUP_SIZE, estimateGroupsOf } from '../../domain/cycle/estimate-groups';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
-import { decideEstimateUpdate, estimatesStatusQuery, submitEstimateUpdate } from '../../workflows/estimates';
+import { decideEstimateUpdate, submitEstimateUpdate } from '../../workflows/estimates';
 import { cycleWorkflowId, estimatesWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
 import { submitReportUpdate } from '../../workflows/round';
 import { at, skipTo } from '../helpers/clock';

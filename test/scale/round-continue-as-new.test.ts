@@ -33,7 +33,7 @@ describe('a round that continues as new under a stream of submissions', () => {
     const workflowId = roundWorkflowId(input.roundId);
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
     const { result, runs } = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
+      await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
       const runs = new Set<string>();
       for (let i = 0; i < unitIds.length; i += 10) {
         const batch = unitIds.slice(i, i + 10);

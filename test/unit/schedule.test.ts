@@ -11,7 +11,7 @@ import {
   scheduledRoundSchema,
 } from '../../domain/calendar';
 import { loadProgramFile } from '../../domain/program/load-file';
-import { parseProgram, Program } from '../../domain/program';
+import { parseProgram, type Program } from '../../domain/program';
 
 const program = loadProgramFile();
 const ZONE = 'Asia/Ho_Chi_Minh';

@@ -7,7 +7,7 @@ import { useTestbed } from '../helpers/testbed';
 import { createTestWorker } from '../helpers/temporal';
 import { releaseLocksOfAbandonedChildren } from '../../client/simulate/abandoned-children';
 import { runChainOf } from '../../client/audit/history';
-import { yearlyCycleWorkflow } from '../../workflows/cycle';
+import { type yearlyCycleWorkflow } from '../../workflows/cycle';
 
 /**
  * The default program's whole period, 2014–2020, from 1 November 2013, with no unit ever acting: every

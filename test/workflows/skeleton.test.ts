@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { skeletonWorkflow, statusQuery, submitUpdate } from '../../workflows/skeleton';
 import { createDevServerEnv, createTestWorker, createTimeSkippingEnv, expectUpdateRejected } from '../helpers/temporal';
-import { createWorld, World } from '../helpers/world';
+import { createWorld, type World } from '../helpers/world';
 
 /**
  * The walking skeleton through every layer, once with time skipped (exact timer instants) and once on a

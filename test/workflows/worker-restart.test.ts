@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { loadProgramFile } from '../../domain/program/load-file';
 import type { Program } from '../../domain/program/schema';
-import { cycleStatusQuery, startAdhocRoundUpdate, yearlyCycleWorkflow } from '../../workflows/cycle';
+import { cycleStatusQuery, startAdhocRoundUpdate, type yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
 import { programStatusQuery, programWorkflow } from '../../workflows/program';
 import { planningStartOf } from '../../workflows/program-plan';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DecideEstimate } from '../../../domain/cycle/schema';
 import { describeZodError } from '../../../domain/round/schema';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -54,7 +54,7 @@ export function register(program: Command): void {
       try {
         return (await answerWithin(decideEstimate(client, def, opts.year, parsed.data), workflowId)).estimate;
       } catch (err) {
-        if (err instanceof AppraisalOverError) throw new Error(`the decision was refused: ${err.message}`);
+        if (err instanceof AppraisalOverError) throw new Error(`the decision was refused: ${err.message}`, { cause: err });
         // Not found even as a cycle of the time before estimate groups: the year has no cycle running.
         throw explainWorkflowError(err, err instanceof WorkflowNotFoundError ? cycleWorkflowId(def.id, opts.year) : workflowId, 'the decision was');
       }

@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { historyToJSON } from '../../audit/proto-json';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { createPrismaClient, type Db } from '../../../activities/db/client';
-import { getProgramDefinition } from '../../../activities/db/program-repository';
+import { createPrismaClient, type Db } from '../../../infra/db/client';
+import { getProgramDefinition } from '../../../infra/db/program-repository';
 import { loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
@@ -28,7 +28,7 @@ async function exportOne(flags: ConnectionFlags, workflowId: string, runId: stri
     try {
       return await fetchHistory(client, workflowId, runId);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} on ${env.TEMPORAL_ADDRESS}`);
+      if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} on ${env.TEMPORAL_ADDRESS}`, { cause: err });
       throw err;
     }
   });
@@ -145,7 +145,7 @@ export function register(program: Command): void {
           try {
             return await fetchHistory(client, target, opts.runId);
           } catch (err) {
-            if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${target} on ${env.TEMPORAL_ADDRESS}; give an exported history file instead`);
+            if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${target} on ${env.TEMPORAL_ADDRESS}; give an exported history file instead`, { cause: err });
             throw err;
           }
         })

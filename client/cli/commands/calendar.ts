@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { DateTime } from 'luxon';
-import { computeYearSchedule, holidaysForYear, ScheduledRound } from '../../../domain/calendar';
+import { computeYearSchedule, holidaysForYear, type ScheduledRound } from '../../../domain/calendar';
 import { defaultProgramPath, loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program';
 

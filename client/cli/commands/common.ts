@@ -1,10 +1,10 @@
 import os from 'node:os';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { Db } from '../../../activities/db/client';
-import { getProgramDefinition } from '../../../activities/db/program-repository';
+import type { Db } from '../../../infra/db/client';
+import { getProgramDefinition } from '../../../infra/db/program-repository';
 import { defaultProgramPath, loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { formatInstant } from '../../../domain/calendar/notices';

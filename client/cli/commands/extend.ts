@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { extendDeadlineUpdate } from '../../../workflows/round';
 import { roundWorkflowId } from '../../../workflows/ids';
 import { ExtendDeadline, describeZodError } from '../../../domain/round/schema';

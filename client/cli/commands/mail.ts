@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { DateTime } from 'luxon';
-import { createPrismaClient } from '../../../activities/db/client';
-import { REPO_ROOT } from '../../../activities/db/database-url';
-import { listNotifications, undeliveredReminders, NOTIFICATION_STATUSES, type NotificationStatusValue } from '../../../activities/db/outbox-repository';
+import { createPrismaClient } from '../../../infra/db/client';
+import { REPO_ROOT } from '../../../infra/db/database-url';
+import { listNotifications, undeliveredReminders, NOTIFICATION_STATUSES, type NotificationStatusValue } from '../../../infra/db/outbox-repository';
 import { checkMailTemplates } from '../../../activities/mail/render';
 import { loadMailTemplates } from '../../../activities/mail/templates';
 import { defaultProgramPath, loadProgramFile } from '../../../domain/program/load-file';

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { approvePlanUpdate } from '../../../workflows/cycle';
 import { cycleWorkflowId } from '../../../workflows/ids';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { loadProgram } from '../../../activities/db/program-repository';
+import { loadProgram } from '../../../infra/db/program-repository';
 import { defaultProgramPath, loadProgramFile, readProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { programStatusQuery, programWorkflow, type ProgramStatus } from '../../../workflows/program';
@@ -85,7 +85,7 @@ export function register(program: Command): void {
         return { workflowId, runId: handle.firstExecutionRunId };
       } catch (err) {
         if (err instanceof WorkflowExecutionAlreadyStartedError) {
-          throw new Error(`program ${def.id} is already running as ${workflowId}; see "kybao program status"`);
+          throw new Error(`program ${def.id} is already running as ${workflowId}; see "kybao program status"`, { cause: err });
         }
         throw err;
       }

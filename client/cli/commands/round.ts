@@ -1,7 +1,7 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { getRound } from '../../../activities/db/round-repository';
+import { getRound } from '../../../infra/db/round-repository';
 import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../../../domain/round/adhoc';
 import { describeZodError } from '../../../domain/round/schema';
 import { startAdhocRoundUpdate } from '../../../workflows/cycle';

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { defaultProgramPath, loadProgramFile } from '../../../domain/program/load-file';
 import { simulate, type SimulationReport } from '../../simulate/run';
 import { note, percent, print, printJson, table, vnd } from '../output';

@@ -1,9 +1,9 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { Db } from '../../../activities/db/client';
-import { listObligations, listRounds, type RoundRecord } from '../../../activities/db/round-repository';
+import type { Db } from '../../../infra/db/client';
+import { listObligations, listRounds, type RoundRecord } from '../../../infra/db/round-repository';
 import type { CycleRoundSummary, CycleStatus } from '../../../domain/cycle/schema';
 import type { Program } from '../../../domain/program/schema';
 import type { ObligationStatus, RoundStatus, UnitRoundStatus } from '../../../domain/round/schema';

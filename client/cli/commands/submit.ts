@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
-import { REPO_ROOT } from '../../../activities/db/database-url';
+import { type Command, Option } from 'commander';
+import { REPO_ROOT } from '../../../infra/db/database-url';
 import { SubmitReport, describeZodError } from '../../../domain/round/schema';
 import { roundWorkflowId } from '../../../workflows/ids';
 import { submitReportUpdate } from '../../../workflows/round';

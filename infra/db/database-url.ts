@@ -4,13 +4,13 @@
  *                                   process's working directory), so the CLI, the worker and the tests
  *                                   agree on `file:./.data/kybao.db`, the default.
  *   postgres://… / postgresql://…   PostgreSQL (one database; the `schema` parameter is not supported).
- * Shared by prisma.config.ts (CLI: migrate, diff) and activities/db/client.ts (application).
+ * Shared by prisma.config.ts (CLI: migrate, diff) and infra/db/client.ts (application).
  */
 import path from 'node:path';
 
 export const DEFAULT_DATABASE_URL = 'file:./.data/kybao.db';
 
-/** The repository root: activities/db/ is two levels below it. */
+/** The repository root: infra/db/ is two levels below it. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export type DatabaseTarget =

@@ -1,7 +1,7 @@
 /**
  * Driver adapters for the Prisma CLI (prisma.config.ts: migrate deploy, status, diff), i.e. for
  * Prisma 6.19's JavaScript schema engine. They are the stock adapters (pinned 6.19.3) plus the fixes
- * that engine needs; the application's client (activities/db/client.ts) uses the stock adapters as is.
+ * that engine needs; the application's client (infra/db/client.ts) uses the stock adapters as is.
  *
  * SQLite
  *   - Shadow database: `migrate diff --from-migrations` replays each migration file into an in-memory

@@ -44,7 +44,7 @@ function loadGenerated<T>(moduleName: string): T {
     return require(moduleName) as T;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(moduleName)) {
-      throw new Error(`The Prisma client ${moduleName} is not generated: run \`npx tsx scripts/db.ts migrate\` (or \`generate\`)`);
+      throw new Error(`The Prisma client ${moduleName} is not generated: run \`npx tsx scripts/db.ts migrate\` (or \`generate\`)`, { cause: error });
     }
     throw error;
   }
