@@ -5,7 +5,7 @@ import { ensureCycle, listEstimates, recordDecision, recordEstimate, setCycleSta
 import { closeRound, upsertRound } from '../infra/db/round-repository';
 import { REPO_ROOT } from '../infra/db/database-url';
 import type { ActivityDeps } from './deps';
-import type { CycleRoundSummary, EstimateState } from '../domain/cycle/schema';
+import type { CycleRoundSummary } from '../domain/cycle/schema';
 
 /** What a yearly cycle persists: the cycle, budget estimates and decisions, the annual compilation. */
 export function createCycleActivities({ db, env }: ActivityDeps) {
@@ -68,17 +68,25 @@ export function createCycleActivities({ db, env }: ActivityDeps) {
     },
 
     /** The coordinator's consolidated report for the year, as JSON and Markdown files; returns its path. */
+    /**
+     * The coordinator's consolidated report for the year, as JSON and Markdown files; returns its path.
+     * The estimates are read here (the latest version of each unit's), not carried by the cycle.
+     */
     async compileAnnualReport(req: {
       programId: string;
       year: number;
       rounds: CycleRoundSummary[];
-      estimates: EstimateState[];
       approval: { approvedBy: string; at: string } | null;
     }): Promise<{ reference: string; roundId: string }> {
       const dir = path.resolve(REPO_ROOT, env.KYBAO_REPORTS_DIR, req.programId);
       await mkdir(dir, { recursive: true });
       const base = path.join(dir, `annual-${req.year}`);
-      await writeFile(`${base}.json`, JSON.stringify(req, null, 2));
+      const latest = new Map<string, Awaited<ReturnType<typeof listEstimates>>[number]>();
+      for (const e of await listEstimates(db, { programId: req.programId, year: req.year })) {
+        if (e.status !== 'superseded') latest.set(e.unitId, e);
+      }
+      const estimates = [...latest.values()];
+      await writeFile(`${base}.json`, JSON.stringify({ ...req, estimates }, null, 2));
       const lines = [
         `# ${req.programId}: consolidated report ${req.year}`,
         '',
@@ -93,9 +101,9 @@ export function createCycleActivities({ db, env }: ActivityDeps) {
             } |`,
         ),
         '',
-        '| unit | estimate (VND) | status | approved (VND) | returns |',
+        '| unit | estimate (VND) | status | approved (VND) | resubmissions |',
         '|---|---|---|---|---|',
-        ...req.estimates.map((e) => `| ${e.unitId} | ${e.amountVnd} | ${e.status} | ${e.approvedAmountVnd ?? ''} | ${e.returns} |`),
+        ...estimates.map((e) => `| ${e.unitId} | ${e.amountVnd} | ${e.status} | ${e.approvedAmountVnd ?? ''} | ${e.version - 1} |`),
       ];
       await writeFile(`${base}.md`, lines.join('\n') + '\n');
       const roundId = `${req.programId}:${req.year}-compilation`;

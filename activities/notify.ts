@@ -1,8 +1,19 @@
 import type { Program, Unit, Mailbox } from '../domain/program/schema';
+import { resolveAudience } from '../domain/round/audience';
 import { listAudit } from '../infra/db/audit-repository';
 import { listDecisions, listEstimates } from '../infra/db/budget-repository';
 import { getProgramDefinition } from '../infra/db/program-repository';
-import { getRound, listObligations, listSubmissions, setObligationStatus, type ObligationRecord, type RoundRecord } from '../infra/db/round-repository';
+import {
+  countObligations,
+  getRound,
+  listObligationsOf,
+  listSubmissions,
+  pageObligations,
+  setObligationStatus,
+  unitsOwing,
+  type ObligationRecord,
+  type RoundRecord,
+} from '../infra/db/round-repository';
 import { enqueueNotification, listNotifications, type Recipient } from '../infra/db/outbox-repository';
 import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
@@ -10,7 +21,11 @@ import type { Language } from './mail/format';
 import { notifyOutboxChanged } from './mail/outbox-signal';
 import { renderMail, templateFor, type MailInput, type ObligationFacts } from './mail/render';
 import { mailTemplatesFor, type MailTemplates } from './mail/templates';
-import type { NotifyRequest } from './round-types';
+import type { ProgramVersions } from './program-versions';
+import type { EscalationDigestRequest, NotifyRequest } from './round-types';
+
+/** A mail that lists units lists at most this many; the rest are counted and reached through its link. */
+export const MAX_UNITS_LISTED_IN_MAIL = 300;
 
 /**
  * Turns a workflow's "tell these units this" into outbox rows: one per recipient group, each with a
@@ -22,20 +37,47 @@ import type { NotifyRequest } from './round-types';
  * Keys: "<round>|<unit>|<kind>|<step>" per unit, "...|head" for the escalation to a unit's head,
  * "<round>|*|<kind>|<step>[|above]" for a mail that lists units (coordinator and above).
  */
-export function createNotifyActivities({ db, env }: ActivityDeps, options: { templates?: MailTemplates } = {}) {
+export function createNotifyActivities({ db, env, programs }: ActivityDeps & { programs: ProgramVersions }, options: { templates?: MailTemplates } = {}) {
   const templates = () => options.templates ?? mailTemplatesFor(env.KYBAO_MAIL_TEMPLATES_DIR);
 
+  /** The round and the program definition it was opened with (rounds written before versions: the current one). */
   async function context(roundId: string): Promise<{ round: RoundRecord; program: Program }> {
     const round = await getRound(db, roundId);
     if (!round) throw new Error(`round ${roundId} is not in the database; was openRound run?`);
-    const program = await getProgramDefinition(db, round.programId);
+    const program = round.programVersion ? await programs.get({ programId: round.programId, version: round.programVersion }) : await getProgramDefinition(db, round.programId);
     if (!program) throw new Error(`program ${round.programId} is not loaded; run "kybao program load"`);
     return { round, program };
   }
 
   return {
-    async notify(req: NotifyRequest): Promise<{ queued: number; duplicates: number }> {
-      const { round, program } = await context(req.roundId);
+    notify: (req: NotifyRequest) => queue(req),
+
+    /**
+     * The escalation step addressed above the units for one deadline instant: one mail listing every unit
+     * of the round still owing its report under that deadline (none: no mail).
+     */
+    async notifyEscalationDigest(req: EscalationDigestRequest): Promise<{ queued: number; duplicates: number; units: number }> {
+      const owing = await unitsOwing(db, req.roundId, req.dueAt);
+      if (!owing.length) return { queued: 0, duplicates: 0, units: 0 };
+      const round = await getRound(db, req.roundId);
+      const moved = round && Date.parse(round.deadline) !== Date.parse(req.dueAt);
+      const r = await queue(
+        { roundId: req.roundId, kind: 'escalation', step: req.step, roles: req.roles, unitIds: owing.map((o) => o.unitId), at: req.at },
+        { keySuffix: moved ? `|due=${new Date(req.dueAt).toISOString()}` : '', owing },
+      );
+      return { ...r, units: owing.length };
+    },
+  };
+
+  async function queue(request: NotifyRequest, digest: { keySuffix: string; owing: ObligationRecord[] } | null = null): Promise<{ queued: number; duplicates: number }> {
+    {
+      const { round, program } = await context(request.roundId);
+      let req = request;
+      if (request.audience) {
+        const resolved = resolveAudience(program, request.audience);
+        if ('problem' in resolved) throw new Error(resolved.problem);
+        req = { ...request, unitIds: resolved.unitIds };
+      }
       const units = new Map(program.units.map((u) => [u.id, u]));
       const order = new Map(program.units.map((u, i) => [u.id, i]));
       const inProgramOrder = <T extends { unitId: string }>(xs: T[]) => [...xs].sort((a, b) => (order.get(a.unitId) ?? 0) - (order.get(b.unitId) ?? 0));
@@ -70,13 +112,13 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
       };
       const aggregate = (to: Recipient[], names: (lang: Language) => string[], language: Language, suffix: string, listed: Unit[]) => {
         if (!to.length) return;
-        envelopes.push({ key: `${round.id}|*|${req.kind}|${req.step}${suffix}`, unit: null, to: dedupe(to), language, audience: { role: 'above', names: names(language) }, listed });
+        envelopes.push({ key: `${round.id}|*|${req.kind}|${req.step}${suffix}${digest?.keySuffix ?? ''}`, unit: null, to: dedupe(to), language, audience: { role: 'above', names: names(language) }, listed });
       };
       const requested = req.unitIds.map((id) => units.get(id)).filter((u): u is Unit => !!u);
 
       if (req.kind === 'escalation') {
         const roles = req.roles ?? ['head'];
-        if (roles.includes('head')) perUnit('head', '|head');
+        if (roles.includes('head') && !digest) perUnit('head', '|head');
         const above: Array<{ recipient: Recipient; name: (lang: Language) => string }> = [];
         if (roles.includes('coordinator')) above.push({ recipient: unitRecipient(coordinator, 'coordinator'), name: (l) => coordinator.name[l] });
         if (roles.includes('escalation-recipients')) {
@@ -87,7 +129,7 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
           }
         }
         if (roles.includes('approving-authority')) above.push({ recipient: unitRecipient(authority, 'approving-authority'), name: (l) => authority.name[l] });
-        aggregate(above.map((a) => a.recipient), (l) => uniq(above.map((a) => a.name(l))), coordinator.language, '|above', requested);
+        aggregate(above.map((a) => a.recipient), (l) => uniq(above.map((a) => a.name(l))), coordinator.language, '|above', requested.slice(0, MAX_UNITS_LISTED_IN_MAIL));
       } else if (req.kind === 'closed') {
         aggregate([unitRecipient(coordinator, 'coordinator')], (l) => [coordinator.name[l]], coordinator.language, '', []);
       } else if (req.kind === 'appraisal-summary') {
@@ -112,7 +154,8 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
         ),
       );
       const fresh = envelopes.filter((e) => !existing.has(e.key));
-      const facts = fresh.length ? await gatherFacts(req, round, program, fresh.some((e) => e.audience.role === 'above')) : null;
+      const listedIds = [...new Set(fresh.flatMap((e) => [...(e.unit ? [e.unit.id] : []), ...e.listed.map((u) => u.id)]))];
+      const facts = fresh.length ? await gatherFacts(req, round, program, fresh.some((e) => e.audience.role === 'above'), listedIds, digest?.owing ?? null) : null;
       const rendered = fresh.map((e) => {
         const template = templateFor(req.kind, e.audience.role);
         const obligation = e.unit ? (facts!.obligations.get(e.unit.id) ?? null) : null;
@@ -128,10 +171,12 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
           unit: e.unit,
           audience: e.audience,
           obligation: obligation ? obligationFacts(obligation) : null,
-          listed: (req.kind === 'closed' ? inProgramOrder(facts!.allObligations).map((o) => units.get(o.unitId)).filter((u): u is Unit => !!u) : e.listed).map((unit) => {
+          listed: (req.kind === 'closed' ? inProgramOrder(facts!.closing!.listed).map((o) => units.get(o.unitId)).filter((u): u is Unit => !!u) : e.listed).map((unit) => {
             const o = facts!.obligations.get(unit.id);
             return { unit, obligation: o ? obligationFacts(o) : null };
           }),
+          listedMore: req.kind === 'closed' ? facts!.closing!.more : e.audience.role === 'above' ? Math.max(0, req.unitIds.length - e.listed.length) : 0,
+          counts: req.kind === 'closed' ? facts!.closing!.counts : null,
           submission: e.unit && (req.kind === 'receipt' || req.kind === 'late-receipt') ? (facts!.submissions.get(e.unit.id) ?? null) : null,
           extension: e.unit && req.kind === 'extended' ? (facts!.extensions.get(e.unit.id) ?? { previousDueAt: null, reason: null, grantedBy: null }) : null,
           estimate: e.unit && req.kind.startsWith('estimate-') ? (facts!.estimate.get(e.unit.id) ?? null) : null,
@@ -178,13 +223,30 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
       });
       if (queued) notifyOutboxChanged();
       return { queued, duplicates };
-    },
-  };
+    }
+  }
 
-  /** What the mails of one request are made of, read once. */
-  async function gatherFacts(req: NotifyRequest, round: RoundRecord, program: Program, needFailures: boolean) {
-    const allObligations = await listObligations(db, round.id);
-    const obligations = new Map(allObligations.map((o) => [o.unitId, o]));
+  /**
+   * What the mails of one request are made of, read once: the obligations of the units they name (never
+   * a whole round of thousands), and for the closing mail the counts and the units not on time first.
+   */
+  async function gatherFacts(req: NotifyRequest, round: RoundRecord, program: Program, needFailures: boolean, unitIds: string[], owing: ObligationRecord[] | null) {
+    let closing: { counts: Record<string, number>; listed: ObligationRecord[]; more: number } | null = null;
+    if (req.kind === 'closed') {
+      const counts = await countObligations(db, round.id);
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      // Units that did not report on time first: they are what the coordinator acts on.
+      const notOnTime = ['missing', 'overdue', 'late', 'extended', 'pending'] as const;
+      const listed: ObligationRecord[] = [];
+      for (const status of notOnTime) {
+        if (listed.length >= MAX_UNITS_LISTED_IN_MAIL) break;
+        listed.push(...(await pageObligations(db, round.id, { status, limit: MAX_UNITS_LISTED_IN_MAIL - listed.length })));
+      }
+      if (listed.length < MAX_UNITS_LISTED_IN_MAIL) listed.push(...(await pageObligations(db, round.id, { status: 'submitted', limit: MAX_UNITS_LISTED_IN_MAIL - listed.length })));
+      closing = { counts, listed, more: Math.max(0, total - listed.length) };
+    }
+    const named = owing ?? (await listObligationsOf(db, round.id, unitIds));
+    const obligations = new Map([...named, ...(closing?.listed ?? [])].map((o) => [o.unitId, o]));
     const submissions = new Map<string, NonNullable<MailInput['submission']>>();
     const extensions = new Map<string, NonNullable<MailInput['extension']>>();
     const estimate = new Map<string, NonNullable<MailInput['estimate']>>();
@@ -242,7 +304,7 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
           at: n.createdAt,
         }))
       : [];
-    return { allObligations, obligations, submissions, extensions, estimate, estimates, failures };
+    return { closing, obligations, submissions, extensions, estimate, estimates, failures };
   }
 }
 

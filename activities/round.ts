@@ -1,61 +1,105 @@
-import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from '../infra/db/round-repository';
+import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { resolveAudience } from '../domain/round/audience';
 import { appendAudit } from '../infra/db/audit-repository';
 import { recordEstimate } from '../infra/db/budget-repository';
+import {
+  closeRound,
+  listShardObligations,
+  markObligationsMissing,
+  openRoundObligations,
+  recordSubmission,
+  setObligationStatus,
+} from '../infra/db/round-repository';
+import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
 import { createNotifyActivities } from './notify';
-import type { CloseRoundRequest, OpenRoundRequest, RecordExtensionRequest, RecordSubmissionRequest } from './round-types';
+import type { ProgramVersions } from './program-versions';
+import type {
+  CloseRoundRequest,
+  CloseShardRequest,
+  LoadShardRequest,
+  OpenRoundRequest,
+  OpenRoundResult,
+  RecordExtensionRequest,
+  RecordSubmissionsRequest,
+  ShardUnit,
+} from './round-types';
 
-/** What a round workflow persists: the round and its obligations, submissions, extensions, the result. */
-export function createRoundActivities(deps: ActivityDeps) {
-  const { db } = deps;
+/**
+ * What the round workflows persist: the round and its obligations (cut into shards), submissions,
+ * extensions, who was missing, the result. Every write is idempotent (a retried activity writes nothing
+ * twice): obligations are created once per round, submissions are keyed by round, unit and version.
+ */
+export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVersions }) {
+  const { db, programs } = deps;
   return {
     ...createNotifyActivities(deps),
 
-    async openRound({ input, obligations }: OpenRoundRequest): Promise<void> {
-      await upsertRound(db, {
-        id: input.roundId,
-        programId: input.programId,
-        year: input.year,
-        kind: input.kind,
-        title: input.title,
-        subject: input.subject ?? null,
-        deadline: input.deadline,
-        actor: `workflow:round`,
+    /** Resolves the audience against the round's program version and writes the round and its obligations. */
+    async openRound({ input, trackFrom }: OpenRoundRequest): Promise<OpenRoundResult> {
+      const program = await programs.get(input.programRef);
+      const resolved = resolveAudience(program, input.audience);
+      if ('problem' in resolved) throw ApplicationFailure.create({ type: 'AudienceProblem', nonRetryable: true, message: resolved.problem });
+      const tracked = Date.parse(input.deadline) > Date.parse(trackFrom);
+      const opened = await openRoundObligations(db, {
+        round: {
+          id: input.roundId,
+          programId: input.programRef.programId,
+          year: input.year,
+          kind: input.kind,
+          title: input.title,
+          subject: input.subject ?? null,
+          deadline: input.deadline,
+          actor: 'workflow:round',
+        },
+        programVersion: input.programRef.version,
+        unitIds: resolved.unitIds,
+        status: tracked ? 'pending' : 'not-tracked',
+        shardSize: input.shardSize,
+        onProgress: () => heartbeat(),
       });
-      await upsertObligations(db, { roundId: input.roundId, obligations, actor: 'workflow:round' });
+      return { unitCount: opened.unitCount, shards: opened.shardCount };
     },
 
-    async recordSubmission(req: RecordSubmissionRequest): Promise<{ version: number }> {
-      const { submission } = await recordSubmission(db, {
-        roundId: req.roundId,
-        unitId: req.unitId,
-        submittedBy: req.submittedBy,
-        submittedAt: req.submittedAt,
-        fileRef: req.reference,
-        note: req.note ?? null,
-        status: req.lateByMs > 0 ? 'late' : 'submitted',
-        lateByMs: req.lateByMs,
-        // The workflow's submission instant is fixed in its history, so a retried activity finds its own row.
-        idempotencyKey: `${req.roundId}|${req.unitId}|${req.submittedAt}`,
-        actor: req.submittedBy,
-      });
-      if (req.amountVnd !== undefined) {
-        const round = await db.round.findUnique({ where: { id: req.roundId } });
-        if (round) {
-          await recordEstimate(db, {
-            programId: round.programId,
-            year: round.year,
-            unitId: req.unitId,
-            amountVnd: req.amountVnd,
-            submittedBy: req.submittedBy,
-            submittedAt: req.submittedAt,
-            fileRef: req.reference,
-            idempotencyKey: `estimate|${req.roundId}|${req.unitId}|${req.submittedAt}`,
-            actor: req.submittedBy,
+    /** A shard's units, as the round wrote them (at most the shard size). */
+    async loadShard({ roundId, shard }: LoadShardRequest): Promise<ShardUnit[]> {
+      return (await listShardObligations(db, roundId, shard)).map((o) => ({ unitId: o.unitId, dueAt: o.dueAt, status: o.status }));
+    },
+
+    /** Stores submissions decided by a shard, in one transaction; a budget amount also becomes an estimate version. */
+    async recordSubmissions(req: RecordSubmissionsRequest): Promise<void> {
+      const round = await db.round.findUnique({ where: { id: req.roundId }, select: { programId: true, year: true } });
+      await inTransaction(db, async (tx) => {
+        for (const s of req.submissions) {
+          await recordSubmission(tx, {
+            roundId: req.roundId,
+            unitId: s.unitId,
+            version: s.version,
+            submittedBy: s.submittedBy,
+            submittedAt: s.submittedAt,
+            fileRef: s.reference,
+            note: s.note ?? null,
+            status: s.late ? 'late' : 'submitted',
+            lateByMs: s.lateByMs,
+            // The shard decided the version, so a retried activity finds its own row.
+            idempotencyKey: `${req.roundId}|${s.unitId}|v${s.version}`,
+            actor: s.submittedBy,
           });
+          if (s.amountVnd !== undefined && round) {
+            await recordEstimate(tx, {
+              programId: round.programId,
+              year: round.year,
+              unitId: s.unitId,
+              amountVnd: s.amountVnd,
+              submittedBy: s.submittedBy,
+              submittedAt: s.submittedAt,
+              fileRef: s.reference,
+              idempotencyKey: `estimate|${req.roundId}|${s.unitId}|v${s.version}`,
+              actor: s.submittedBy,
+            });
+          }
         }
-      }
-      return { version: submission.version };
+      });
     },
 
     async recordExtension(req: RecordExtensionRequest): Promise<void> {
@@ -70,14 +114,14 @@ export function createRoundActivities(deps: ActivityDeps) {
       });
     },
 
-    async closeRound({ roundId, status }: CloseRoundRequest): Promise<void> {
-      for (const unit of status.units) {
-        if (unit.status === 'missing') {
-          await setObligationStatus(db, { roundId, unitId: unit.unitId, status: 'missing', actor: 'workflow:round', at: status.closedAt ?? undefined });
-        }
-      }
-      await closeRound(db, { roundId, result: status, closedAt: status.closedAt ?? undefined, actor: 'workflow:round' });
-      await appendAudit(db, { actor: 'workflow:round', action: 'round.result', roundId, details: { counts: status.counts, completionRate: status.completionRate } });
+    /** A shard has closed: its units that never submitted are missing. */
+    async closeShard(req: CloseShardRequest): Promise<void> {
+      await markObligationsMissing(db, { roundId: req.roundId, unitIds: req.missing, at: req.closedAt, actor: 'workflow:round' });
+      await appendAudit(db, { at: req.closedAt, actor: 'workflow:round', action: 'round.shard-closed', roundId: req.roundId, details: { shard: req.shard, missing: req.missing.length } });
+    },
+
+    async closeRound({ roundId, summary }: CloseRoundRequest): Promise<void> {
+      await closeRound(db, { roundId, result: summary, closedAt: summary.closedAt ?? undefined, actor: 'workflow:round' });
     },
   };
 }

@@ -1,16 +1,9 @@
 import { ApplicationFailure, log, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { CycleRoundSummary } from '../domain/cycle/schema';
-import type { Program } from '../domain/program/schema';
-import { describeZodError, type RoundStatus } from '../domain/round/schema';
+import { describeZodError, type RoundSummary } from '../domain/round/schema';
 import { fulfilledByParentSignal, type roundWorkflow } from './round';
 
 /** Shared by the cycle and its estimate groups: validation and the rounds they start. */
-
-export function requireReportingUnit(program: Program, unitId: string): void {
-  const unit = program.units.find((u) => u.id === unitId);
-  if (!unit) throw ApplicationFailure.nonRetryable(`unknown unit "${unitId}" in program ${program.id}`);
-  if (!unit.reports) throw ApplicationFailure.nonRetryable(`unit "${unitId}" owes no plan or estimate in program ${program.id}`);
-}
 
 /** A validator's parse: a malformed payload is refused with every bad field named. */
 export function parsePayload<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, raw: unknown): T {
@@ -20,8 +13,8 @@ export function parsePayload<T>(schema: { safeParse(v: unknown): { success: true
 }
 
 /** What a closed round adds to its line in the year's round list. */
-export function roundSummaryOf(result: RoundStatus): Partial<CycleRoundSummary> {
-  return { state: 'closed', counts: result.counts, completionRate: result.completionRate, timelinessRate: result.timelinessRate };
+export function roundSummaryOf(result: RoundSummary): Partial<CycleRoundSummary> {
+  return { state: 'closed', ...(result.counts ? { counts: result.counts } : {}), completionRate: result.completionRate ?? 0, timelinessRate: result.timelinessRate ?? 0 };
 }
 
 /**

@@ -1,74 +1,61 @@
 import {
   ApplicationFailure,
-  type ChildWorkflowHandle,
   condition,
   defineQuery,
   defineSignal,
+  defineUpdate,
   getExternalWorkflowHandle,
   log,
-  defineUpdate,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
   startChild,
   workflowInfo,
+  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/cycle';
+import type { ProgramActivities } from '../activities/program';
 import type { RoundActivities } from '../activities/round';
 import { computeYearSchedule } from '../domain/calendar/schedule';
 import { instantAt } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
-import type { Program } from '../domain/program/schema';
+import type { ProgramOutline, ProgramRef } from '../domain/program/outline';
 import { yearOutcomeOf } from '../domain/cycle/outcome';
-import { applySubmission, isDecided, newEstimate } from '../domain/cycle/estimate';
-import { estimateGroupOf, estimateGroupsOf, programForGroup } from '../domain/cycle/estimate-groups';
-import { revisionRoundInput } from '../domain/cycle/revision';
-import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../domain/round/adhoc';
-import { responsibleUnitIds, roundInputFromSchedule } from '../domain/round/from-schedule';
-import type { RoundInput, RoundStatus } from '../domain/round/schema';
-import {
-  ApprovePlan,
-  type CycleStatus,
-  type DecideEstimate,
-  type EstimateState,
-  type SubmitEstimate,
-} from '../domain/cycle/schema';
+import { ESTIMATE_GROUP_SIZE, estimateGroupCount } from '../domain/cycle/estimate-groups';
+import { adhocRoundInput, audienceProblemInOutline, StartAdhocRound } from '../domain/round/adhoc';
+import { roundInputFromSchedule } from '../domain/round/from-schedule';
+import type { RoundInput, RoundSummary } from '../domain/round/schema';
+import { ApprovePlan, type CycleStatus } from '../domain/cycle/schema';
 import { cycleEndedSignal } from './program-messages';
-import { parsePayload, requireReportingUnit, roundSummaryOf, signalIfOpen } from './cycle-helpers';
-import { handleEstimateUpdates, type EstimateHolder } from './estimate-actions';
-import {
-  appraisalClosedSignal,
-  appraisalOpenedSignal,
-  estimatesSettledSignal,
-  estimatesWorkflow,
-  type EstimatesStatus,
-  type PlannedEstimate,
-} from './estimates';
+import { parsePayload, roundSummaryOf, signalIfOpen } from './cycle-helpers';
+import { appraisalClosedSignal, appraisalOpenedSignal, estimatesSettledSignal, estimatesWorkflow } from './estimates';
 import { estimatesWorkflowId, roundIdOf, roundWorkflowId } from './ids';
 import { NON_RETRYABLE } from './retry';
 import { roundWorkflow } from './round';
+import { ROUND_OPENING } from './round-messages';
 
 /**
  * One year of the program, in the order the decision sets: units send their annual plans with budget
- * estimates; the appraiser decides on every estimate (returned ones go back to their unit with a new
- * deadline until they are settled); the approving authority approves; the four quarterly rounds and any
- * review run as child rounds, next to any ad hoc rounds the coordinator starts; and the year ends with
- * the coordinator's consolidated report. Deadlines that had already passed when the cycle started are
- * "not tracked": nobody is reminded or escalated for them.
+ * estimates; the appraiser decides on every estimate (in the year's estimate groups; returned ones go
+ * back to their unit with a new deadline until they are settled); the approving authority approves; the
+ * four quarterly rounds and any review run as child rounds, next to any ad hoc rounds the coordinator
+ * starts; and the year ends with the coordinator's consolidated report. Deadlines that had already
+ * passed when the cycle started are "not tracked": nobody is reminded or escalated for them.
+ *
+ * The cycle carries its program by reference (ProgramRef) and reads the outline (calendar, rules, roles,
+ * counts) through an activity; units are resolved by the rounds and estimate groups it starts, so its
+ * history and every payload stay the same size for 27 units or 10,000.
  */
-const acts = proxyActivities<CycleActivities & Pick<RoundActivities, 'notify'>>({
-  startToCloseTimeout: '2 minutes',
+const acts = proxyActivities<CycleActivities & ProgramActivities & Pick<RoundActivities, 'notify'>>({
+  startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
 
-/** Marks cycles whose budget estimates are held by estimate-group workflows, not by the cycle itself. */
-const ESTIMATES_IN_GROUPS = 'estimates-in-groups';
 /** A review round opens this long before its deadline; a quarterly round opens with its quarter. */
 const REVIEW_OPENS_DAYS_BEFORE = 30;
 
 export interface CycleInput {
-  program: Program;
+  programRef: ProgramRef;
   year: number;
   /** Deadlines before this instant are not tracked (default: when the cycle starts). */
   trackFrom?: string;
@@ -76,96 +63,48 @@ export interface CycleInput {
   reportTo?: string;
 }
 
-export const submitEstimateUpdate = defineUpdate<EstimateState, [SubmitEstimate]>('cycle.submitEstimate');
-export const decideEstimateUpdate = defineUpdate<EstimateState, [DecideEstimate]>('cycle.decideEstimate');
 export const approvePlanUpdate = defineUpdate<CycleStatus, [ApprovePlan]>('cycle.approvePlan');
-export const startAdhocRoundUpdate = defineUpdate<{ roundId: string; workflowId: string; unitIds: string[] }, [StartAdhocRound]>(
-  'cycle.startAdhocRound',
-);
+export const startAdhocRoundUpdate = defineUpdate<{ roundId: string; workflowId: string; units: number }, [StartAdhocRound]>('cycle.startAdhocRound');
 export const cycleStatusQuery = defineQuery<CycleStatus>('cycle.status');
 /** A program that adopts a cycle it did not start asks it, with its workflow id, to report its end too. */
 export const reportEndToSignal = defineSignal<[string]>('cycle.reportEndTo');
 
 export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatus> {
-  const { program, year } = input;
+  const { year } = input;
   const trackFrom = input.trackFrom ? Date.parse(input.trackFrom) : Date.now();
-  const schedule = computeYearSchedule(program, year);
   const status: CycleStatus = {
-    programId: program.id,
+    programId: input.programRef.programId,
     year,
-    phase: 'planning',
-    rounds: schedule.rounds.map((r) => ({
-      roundId: roundIdOf(program.id, r.roundKey),
-      kind: r.kind,
-      title: r.title,
-      deadline: r.deadline,
-      state: r.deadlineMs <= trackFrom ? 'not-tracked' : 'scheduled',
-    })),
-    estimates: [],
+    phase: 'starting',
+    rounds: [],
+    estimateGroups: { count: 0, settled: 0 },
     approval: null,
     compilation: null,
   };
-  const estimates = new Map<string, EstimateState>();
-  const revisions = new Map<string, ChildWorkflowHandle<typeof roundWorkflow>>();
   const running: Array<Promise<unknown>> = [];
   let adhocCount = 0;
+  let adhocBusy = false;
   let appraisalRoundClosed = false;
   let approvalRoundClosed = false;
-  const appraisalRoundId = roundIdOf(program.id, `${year}-appraisal`);
+  let program: ProgramOutline | null = null;
+  const settled = new Set<number>();
 
-  setHandler(cycleStatusQuery, () => ({ ...status, estimates: [...estimates.values()] }));
+  setHandler(cycleStatusQuery, () => status);
   let reportTo = input.reportTo;
   setHandler(reportEndToSignal, (programWorkflowId) => {
     reportTo = programWorkflowId;
   });
-
-  // ---- budget estimates -------------------------------------------------------------------------
-  // Held by estimate groups (workflows of at most ESTIMATE_GROUP_SIZE units each), so the cycle's history
-  // does not grow with the number of units; cycles recorded before that hold them here.
-  const inGroups = patched(ESTIMATES_IN_GROUPS);
-  const groups = inGroups ? estimateGroupsOf(program).map((unitIds, i) => ({ group: i + 1, unitIds, workflowId: estimatesWorkflowId(program.id, year, i + 1) })) : [];
-  const groupHandles = new Map<number, ChildWorkflowHandle<typeof estimatesWorkflow>>();
-  const settled = new Set<number>();
-  if (inGroups) {
-    setHandler(estimatesSettledSignal, (s) => {
-      settled.add(s.group);
-      takeGroup(s);
-    });
-    // Clients of the time when estimates lived here are told where they live now.
-    for (const update of [submitEstimateUpdate, decideEstimateUpdate]) {
-      setHandler(update, () => Promise.reject(new Error('unreachable: the validator refuses every call')), {
-        validator: (raw) => {
-          const unitId = (raw as { unitId?: unknown } | null)?.unitId;
-          const group = typeof unitId === 'string' ? estimateGroupOf(program, unitId) : null;
-          if (typeof unitId === 'string') requireReportingUnit(program, unitId);
-          throw ApplicationFailure.nonRetryable(
-            `budget estimates of ${year} are held by ${group ? estimatesWorkflowId(program.id, year, group) : `the workflows estimates:${program.id}:${year}:<group>`}; send the update there`,
-          );
-        },
-      });
-    }
-  } else {
-    const holder: EstimateHolder = { acts, programId: program.id, year, appraisalRoundId, estimates, revisions, reopenForRevision };
-    handleEstimateUpdates(
-      holder,
-      {
-        requireUnit: (unitId) => requireReportingUnit(program, unitId),
-        submissions: () =>
-          status.phase === 'planning' || status.phase === 'appraisal'
-            ? { during: status.phase }
-            : { closed: `estimates for ${year} are closed: the cycle is in its ${status.phase} phase` },
-        decisionsClosed: () => (status.phase === 'appraisal' ? null : `estimates are decided during appraisal; the ${year} cycle is in its ${status.phase} phase`),
-      },
-      { submit: submitEstimateUpdate, decide: decideEstimateUpdate },
-    );
-  }
+  setHandler(estimatesSettledSignal, (s) => {
+    settled.add(s.group);
+    status.estimateGroups.settled = settled.size;
+  });
 
   setHandler(
     approvePlanUpdate,
     (raw) => {
       const req = ApprovePlan.parse(raw);
       status.approval = { approvedBy: req.approvedBy, at: new Date().toISOString() };
-      return { ...status, estimates: [...estimates.values()] };
+      return status;
     },
     {
       validator: (raw) => {
@@ -179,22 +118,35 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   );
 
   // ---- ad hoc rounds ----------------------------------------------------------------------------
+  // The audience is checked against the program through an activity, so the handler awaits before it
+  // starts the round; ad hoc requests are therefore served one at a time (adhocBusy), and a second one
+  // arriving meanwhile waits for the first to be numbered and started rather than racing it.
   setHandler(
     startAdhocRoundUpdate,
     async (raw) => {
       const req = StartAdhocRound.parse(raw);
-      const resolved = resolveAdhocUnits(program, req.units) as { unitIds: string[] };
-      adhocCount += 1;
-      const roundInput = adhocRoundInput(program, year, `${year}-adhoc-${adhocCount}`, req, resolved.unitIds);
-      status.rounds.push({ roundId: roundInput.roundId, kind: 'adhoc', title: roundInput.title, deadline: req.deadline, state: 'scheduled' });
-      running.push(runRound(roundInput));
-      return { roundId: roundInput.roundId, workflowId: roundWorkflowId(roundInput.roundId), unitIds: resolved.unitIds };
+      const p = program!;
+      await condition(() => !adhocBusy);
+      adhocBusy = true;
+      try {
+        const size = await acts.sizeOfAudience({ programRef: input.programRef, audience: req.units });
+        if ('problem' in size) throw ApplicationFailure.nonRetryable(size.problem);
+        if (Date.parse(req.deadline) <= Date.now()) throw ApplicationFailure.nonRetryable(`the deadline ${req.deadline} has already passed; choose a later one`);
+        adhocCount += 1;
+        const roundInput = adhocRoundInput(p, year, `${year}-adhoc-${adhocCount}`, req);
+        status.rounds.push({ roundId: roundInput.roundId, kind: 'adhoc', title: roundInput.title, deadline: req.deadline, state: 'scheduled' });
+        running.push(runRound(roundInput));
+        return { roundId: roundInput.roundId, workflowId: roundWorkflowId(roundInput.roundId), units: size.units };
+      } finally {
+        adhocBusy = false;
+      }
     },
     {
       validator: (raw) => {
         const req = parsePayload(StartAdhocRound, raw);
-        const resolved = resolveAdhocUnits(program, req.units);
-        if ('problem' in resolved) throw ApplicationFailure.nonRetryable(resolved.problem);
+        if (!program) throw ApplicationFailure.create({ type: ROUND_OPENING, nonRetryable: true, message: `the ${year} cycle is still starting; try again in a moment` });
+        const problem = audienceProblemInOutline(program, req.units);
+        if (problem) throw ApplicationFailure.nonRetryable(problem);
         if (Date.parse(req.deadline) <= Date.now()) {
           throw ApplicationFailure.nonRetryable(`the deadline ${req.deadline} has already passed; choose a later one`);
         }
@@ -206,15 +158,30 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   );
 
   // ---- the year ---------------------------------------------------------------------------------
-  await acts.openCycle({ programId: program.id, year, rounds: status.rounds });
-  for (const g of groups) {
-    const handle = await startChild(estimatesWorkflow, {
-      workflowId: g.workflowId,
-      args: [{ program: programForGroup(program, g.unitIds), year, group: g.group, unitIds: g.unitIds, appraisalRoundId, cycleWorkflowId: workflowInfo().workflowId }],
-    });
-    groupHandles.set(g.group, handle);
-    running.push(handle.result().then(takeGroup));
-  }
+  const p = (program = await acts.programOutline(input.programRef));
+  const schedule = computeYearSchedule(p, year);
+  status.rounds = schedule.rounds.map((r) => ({
+    roundId: roundIdOf(p.id, r.roundKey),
+    kind: r.kind,
+    title: r.title,
+    deadline: r.deadline,
+    state: r.deadlineMs <= trackFrom ? 'not-tracked' : 'scheduled',
+  }));
+  status.phase = 'planning';
+  const appraisalRoundId = roundIdOf(p.id, `${year}-appraisal`);
+  await acts.openCycle({ programId: p.id, year, rounds: status.rounds });
+
+  const groupCount = estimateGroupCount(p.reportingUnitCount);
+  status.estimateGroups.count = groupCount;
+  const groups: Array<ChildWorkflowHandle<typeof estimatesWorkflow>> = await Promise.all(
+    Array.from({ length: groupCount }, (_, i) =>
+      startChild(estimatesWorkflow, {
+        workflowId: estimatesWorkflowId(p.id, year, i + 1),
+        args: [{ programRef: input.programRef, year, group: i + 1, groupSize: ESTIMATE_GROUP_SIZE, appraisalRoundId, cycleWorkflowId: workflowInfo().workflowId }],
+      }),
+    ),
+  );
+  for (const g of groups) running.push(g.result());
 
   const reporting = Promise.all(
     schedule.rounds
@@ -237,31 +204,22 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   }
 
   status.phase = 'compilation';
-  const { reference, roundId: compilationRoundId } = await acts.compileAnnualReport({
-    programId: program.id,
-    year,
-    rounds: status.rounds,
-    estimates: [...estimates.values()],
-    approval: status.approval,
-  });
+  const { reference, roundId: compilationRoundId } = await acts.compileAnnualReport({ programId: p.id, year, rounds: status.rounds, approval: status.approval });
   status.compilation = { reference };
-  await acts.notify({ roundId: compilationRoundId, kind: 'compilation', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
+  await acts.notify({ roundId: compilationRoundId, kind: 'compilation', step: 0, unitIds: [p.approvingAuthority], at: new Date().toISOString() });
   status.phase = 'done';
-  const final = { ...status, estimates: [...estimates.values()] };
-  if (reportTo) await reportEnd(reportTo, final);
-  return final;
+  if (reportTo) await reportEnd(reportTo, status);
+  return status;
 
   // ---- steps ------------------------------------------------------------------------------------
   async function planning(): Promise<void> {
     const plan = byKind('annual-plan');
-    const planResult = plan ? await runScheduled(plan) : null;
-    const planned = plannedEstimatesOf(planResult);
-    // Already stored as version 1 by the plan round when each unit submitted it.
-    for (const p of planned) if (!estimates.has(p.unitId)) estimates.set(p.unitId, applySubmission(newEstimate(p.unitId), p));
+    if (plan) await runScheduled(plan);
 
     status.phase = 'appraisal';
-    if (inGroups) await appraisalInGroups(planned);
-    else await appraisalHere();
+    // The estimates that came with the plans are in the database; each group reads its own.
+    for (const g of groups) await g.signal(appraisalOpenedSignal);
+    await appraisal();
 
     status.phase = 'approval';
     const approval = byKind('plan-approval');
@@ -271,9 +229,9 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       await condition(() => status.approval !== null || approvalRoundClosed);
       if (status.approval) {
         if (!approvalRoundClosed) {
-          await signalIfOpen(handle, { unitId: program.approvingAuthority, reference: `plan-approval:${year}`, by: status.approval.approvedBy });
+          await signalIfOpen(handle, { unitId: p.approvingAuthority, reference: `plan-approval:${year}`, by: status.approval.approvedBy });
         }
-        await acts.notify({ roundId: roundIdOf(program.id, approval.roundKey), kind: 'plan-approved', step: 0, unitIds: responsibleUnitIds(program, 'reporting-units'), at: status.approval.at });
+        await acts.notify({ roundId: roundIdOf(p.id, approval.roundKey), kind: 'plan-approved', step: 0, unitIds: [], audience: { responsible: 'reporting-units' }, at: status.approval.at });
       }
       await closed;
       markRound(approval, await handle.result());
@@ -281,35 +239,31 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   }
 
   /** The appraisal: the appraiser's round runs here, the decisions in the estimate groups. */
-  async function appraisalInGroups(planned: PlannedEstimate[]): Promise<void> {
-    for (const g of groups) {
-      const members = new Set(g.unitIds);
-      await groupHandles.get(g.group)!.signal(appraisalOpenedSignal, planned.filter((p) => members.has(p.unitId)));
-    }
-    const appraisal = byKind('budget-appraisal');
-    if (!appraisal || appraisal.deadlineMs <= trackFrom) {
+  async function appraisal(): Promise<void> {
+    const round = byKind('budget-appraisal');
+    if (!round || round.deadlineMs <= trackFrom) {
       await closeUnsettledGroups();
       return;
     }
-    const handle = await startScheduled(appraisal);
+    const handle = await startScheduled(round);
     const closed = handle.result().then(() => (appraisalRoundClosed = true));
     await condition(() => settled.size === groups.length || appraisalRoundClosed);
     if (!appraisalRoundClosed) {
-      await signalIfOpen(handle, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
+      await signalIfOpen(handle, { unitId: p.appraiser, reference: `appraisal-summary:${year}`, by: p.appraiser });
     } else {
       await closeUnsettledGroups();
     }
     await closed;
-    markRound(appraisal, await handle.result());
-    await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
+    markRound(round, await handle.result());
+    await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [p.approvingAuthority], at: new Date().toISOString() });
   }
 
   /** The appraisal's cut-off (or an appraisal never tracked): groups settle with what they have. */
   async function closeUnsettledGroups(): Promise<void> {
-    for (const g of groups) {
-      if (settled.has(g.group)) continue;
+    for (const [i, g] of groups.entries()) {
+      if (settled.has(i + 1)) continue;
       try {
-        await groupHandles.get(g.group)!.signal(appraisalClosedSignal);
+        await g.signal(appraisalClosedSignal);
       } catch (err) {
         log.info('estimate group already ended', { workflowId: g.workflowId, error: String(err) });
       }
@@ -317,105 +271,50 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
     await condition(() => settled.size === groups.length);
   }
 
-  /** What an estimate group reports: its estimates, and the revision rounds it ran. */
-  function takeGroup(s: EstimatesStatus): void {
-    for (const est of s.estimates) estimates.set(est.unitId, est);
-    for (const r of s.revisionRounds) {
-      const line = status.rounds.find((x) => x.roundId === r.roundId);
-      if (line) Object.assign(line, r);
-      else status.rounds.push({ ...r });
-    }
-  }
-
-  /** The appraisal as cycles recorded before estimate groups ran it: every decision in this history. */
-  async function appraisalHere(): Promise<void> {
-    const appraisal = byKind('budget-appraisal');
-    if (appraisal && appraisal.deadlineMs > trackFrom) {
-      const handle = await startScheduled(appraisal);
-      const closed = handle.result().then(() => (appraisalRoundClosed = true));
-      await condition(() => [...estimates.values()].every(isDecided) || appraisalRoundClosed);
-      // Estimates never decided by the cut-off stay as they are; returned ones wait for their revision rounds.
-      if (!appraisalRoundClosed) {
-        await signalIfOpen(handle, { unitId: program.appraiser, reference: `appraisal-summary:${year}`, by: program.appraiser });
-      }
-      await closed;
-      markRound(appraisal, await handle.result());
-      for (const est of estimates.values()) if (est.status === 'returned') est.status = 'missing';
-      await acts.notify({ roundId: appraisalRoundId, kind: 'appraisal-summary', step: 0, unitIds: [program.approvingAuthority], at: new Date().toISOString() });
-    }
-  }
-
-  function reopenForRevision(unitId: string, attempt: number): void {
-    const input = revisionRoundInput(program, year, unitId, attempt, Date.now());
-    status.rounds.push({ roundId: input.roundId, kind: 'budget-revision', title: input.title, deadline: input.deadline, state: 'scheduled' });
-    running.push(
-      (async () => {
-        const handle = await startRound(input);
-        revisions.set(unitId, handle);
-        const result = await handle.result();
-        if (revisions.get(unitId) === handle) revisions.delete(unitId);
-        setRoundState(input.roundId, result);
-        // The unit may have answered on the revision round itself rather than through the cycle.
-        const est = estimates.get(unitId);
-        const answer = result.units[0]?.submissions.find((s) => s.amountVnd !== undefined);
-        if (est && est.status === 'returned' && answer) {
-          applySubmission(est, { amountVnd: answer.amountVnd!, by: answer.by, at: answer.at });
-          await acts.recordEstimate({ programId: program.id, year, unitId, version: est.version, amountVnd: est.amountVnd, submittedBy: answer.by, submittedAt: answer.at });
-        }
-      })(),
-    );
-  }
-
   function byKind(kind: ScheduledRound['kind']): ScheduledRound | undefined {
     return schedule.rounds.find((r) => r.kind === kind);
   }
 
   function inputFor(r: ScheduledRound): RoundInput {
-    return roundInputFromSchedule(program, r, {
-      roundId: roundIdOf(program.id, r.roundKey),
-      unitIds: responsibleUnitIds(program, r.responsible),
-      trackFrom: new Date(trackFrom).toISOString(),
-    });
+    return roundInputFromSchedule(p, r, { roundId: roundIdOf(p.id, r.roundKey), trackFrom: new Date(trackFrom).toISOString() });
   }
 
   async function startScheduled(r: ScheduledRound): Promise<ChildWorkflowHandle<typeof roundWorkflow>> {
     return startRound(inputFor(r));
   }
 
-  async function startRound(input: RoundInput): Promise<ChildWorkflowHandle<typeof roundWorkflow>> {
-    const handle = await startChild(roundWorkflow, { workflowId: roundWorkflowId(input.roundId), args: [input] });
-    const summary = status.rounds.find((s) => s.roundId === input.roundId);
+  async function startRound(roundInput: RoundInput): Promise<ChildWorkflowHandle<typeof roundWorkflow>> {
+    const handle = await startChild(roundWorkflow, { workflowId: roundWorkflowId(roundInput.roundId), args: [roundInput] });
+    const summary = status.rounds.find((s) => s.roundId === roundInput.roundId);
     if (summary) summary.state = 'open';
     return handle;
   }
 
-  async function runRound(input: RoundInput): Promise<RoundStatus> {
-    const handle = await startRound(input);
+  async function runRound(roundInput: RoundInput): Promise<RoundSummary> {
+    const handle = await startRound(roundInput);
     const result = await handle.result();
-    setRoundState(input.roundId, result);
+    setRoundState(roundInput.roundId, result);
     return result;
   }
 
-  async function runScheduled(r: ScheduledRound): Promise<RoundStatus | null> {
+  async function runScheduled(r: ScheduledRound): Promise<RoundSummary | null> {
     if (r.deadlineMs <= trackFrom) return null;
-    const result = await runRound(inputFor(r));
-    return result;
+    return runRound(inputFor(r));
   }
 
-  function markRound(r: ScheduledRound, result: RoundStatus): void {
-    setRoundState(roundIdOf(program.id, r.roundKey), result);
+  function markRound(r: ScheduledRound, result: RoundSummary): void {
+    setRoundState(roundIdOf(p.id, r.roundKey), result);
   }
 
-  function setRoundState(roundId: string, result: RoundStatus): void {
+  function setRoundState(roundId: string, result: RoundSummary): void {
     const summary = status.rounds.find((s) => s.roundId === roundId);
-    if (!summary) return;
-    Object.assign(summary, roundSummaryOf(result));
+    if (summary) Object.assign(summary, roundSummaryOf(result));
   }
 
   function opensAtOf(r: ScheduledRound): number {
     if (r.kind === 'quarterly-report' && r.quarter) {
       const month = String((r.quarter - 1) * 3 + 1).padStart(2, '0');
-      return instantAt(`${year}-${month}-01`, '00:00', program.timeZone).toMillis();
+      return instantAt(`${year}-${month}-01`, '00:00', p.timeZone).toMillis();
     }
     return r.deadlineMs - REVIEW_OPENS_DAYS_BEFORE * 86_400_000;
   }
@@ -431,14 +330,4 @@ async function reportEnd(programWorkflowId: string, final: CycleStatus): Promise
   } catch (err) {
     log.warn('program not running; cycle end not reported', { programWorkflowId, year: final.year, error: String(err) });
   }
-}
-
-/** The estimates that came with the plans: each unit's latest plan submission that carried an amount. */
-function plannedEstimatesOf(planResult: RoundStatus | null): PlannedEstimate[] {
-  const planned: PlannedEstimate[] = [];
-  for (const unit of planResult?.units ?? []) {
-    const latest = [...unit.submissions].reverse().find((s) => s.amountVnd !== undefined);
-    if (latest) planned.push({ unitId: unit.unitId, amountVnd: latest.amountVnd!, by: latest.by, at: latest.at });
-  }
-  return planned;
 }

@@ -3,14 +3,15 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { CycleActivities } from '../activities/cycle';
 import type { RoundActivities } from '../activities/round';
 import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, decisionProblem, newEstimate, submissionProblem } from '../domain/cycle/estimate';
-import { DecideEstimate, type EstimateState, SubmitEstimate } from '../domain/cycle/schema';
+import { DecideEstimate, SubmitEstimate, type EstimateState } from '../domain/cycle/schema';
 import { parsePayload, signalIfOpen } from './cycle-helpers';
 import type { roundWorkflow } from './round';
+import { WriteQueue } from './write-queue';
 
 /**
- * What a submitted estimate and an appraiser's decision do, for whichever workflow holds the estimates
- * (an estimate group, or a cycle recorded before groups existed): the state change, what is stored, and
- * who is told, in this order.
+ * What a submitted estimate and an appraiser's decision do in an estimate group: the state change (made
+ * before any await, so a second Update's validator sees it), then what is stored and who is told, in the
+ * order decided (one writer loop).
  */
 export interface EstimateHolder {
   acts: Pick<CycleActivities, 'recordEstimate' | 'recordDecision'> & Pick<RoundActivities, 'notify'>;
@@ -19,39 +20,57 @@ export interface EstimateHolder {
   appraisalRoundId: string;
   estimates: Map<string, EstimateState>;
   revisions: Map<string, ChildWorkflowHandle<typeof roundWorkflow>>;
+  writes: WriteQueue<EstimateWrite>;
   /** Opens the revision round of a returned estimate. */
   reopenForRevision(unitId: string, attempt: number): void;
 }
+
+export type EstimateWrite =
+  | { kind: 'estimate'; unitId: string; version: number; amountVnd: string; submittedBy: string; submittedAt: string; note?: string }
+  | { kind: 'decision'; decision: DecideEstimate; version: number; amountVnd?: string; decidedAt: string };
 
 export async function takeSubmission(h: EstimateHolder, req: SubmitEstimate): Promise<EstimateState> {
   const at = new Date().toISOString();
   const est = applySubmission(h.estimates.get(req.unitId) ?? newEstimate(req.unitId), { amountVnd: req.amountVnd, by: req.submittedBy, at });
   h.estimates.set(req.unitId, est);
-  await h.acts.recordEstimate({ programId: h.programId, year: h.year, unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, note: req.note });
-  // A resubmission fulfils the unit's open revision round, which stops its reminders.
-  const revision = h.revisions.get(req.unitId);
-  if (revision) await signalIfOpen(revision, { unitId: req.unitId, reference: `estimate v${est.version}`, by: req.submittedBy });
-  return est;
+  const answer = structuredClone(est);
+  await h.writes.push({ kind: 'estimate', unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, ...(req.note ? { note: req.note } : {}) });
+  return answer;
 }
 
 export async function takeDecision(h: EstimateHolder, d: DecideEstimate): Promise<EstimateState> {
   const est = h.estimates.get(d.unitId)!;
   const at = new Date().toISOString();
+  const amountVnd = decidedAmount(est, d);
+  applyDecision(est, d, at);
+  if (d.decision === 'return') h.reopenForRevision(d.unitId, est.returns);
+  const answer = structuredClone(est);
+  await h.writes.push({ kind: 'decision', decision: d, version: est.version, ...(amountVnd ? { amountVnd } : {}), decidedAt: at });
+  return answer;
+}
+
+/** Stores one write and tells whom it concerns; the group's writer loop calls this in order. */
+export async function performWrite(h: EstimateHolder, w: EstimateWrite): Promise<void> {
+  if (w.kind === 'estimate') {
+    await h.acts.recordEstimate({ programId: h.programId, year: h.year, unitId: w.unitId, version: w.version, amountVnd: w.amountVnd, submittedBy: w.submittedBy, submittedAt: w.submittedAt, ...(w.note ? { note: w.note } : {}) });
+    // A resubmission fulfils the unit's open revision round, which stops its reminders.
+    const revision = h.revisions.get(w.unitId);
+    if (revision) await signalIfOpen(revision, { unitId: w.unitId, reference: `estimate v${w.version}`, by: w.submittedBy });
+    return;
+  }
+  const d = w.decision;
   await h.acts.recordDecision({
     programId: h.programId,
     year: h.year,
     unitId: d.unitId,
-    version: est.version,
+    version: w.version,
     decision: d.decision,
-    amountVnd: decidedAmount(est, d),
-    reason: d.decision === 'approve' ? undefined : d.reason,
+    ...(w.amountVnd ? { amountVnd: w.amountVnd } : {}),
+    ...(d.decision === 'approve' ? {} : { reason: d.reason }),
     decidedBy: d.decidedBy,
-    decidedAt: at,
+    decidedAt: w.decidedAt,
   });
-  applyDecision(est, d, at);
-  if (d.decision === 'return') h.reopenForRevision(d.unitId, est.returns);
-  await h.acts.notify({ roundId: h.appraisalRoundId, kind: decisionNoticeKind(d), step: est.version, unitIds: [d.unitId], at });
-  return est;
+  await h.acts.notify({ roundId: h.appraisalRoundId, kind: decisionNoticeKind(d), step: w.version, unitIds: [d.unitId], at: w.decidedAt });
 }
 
 /** When the holder takes submissions and decisions, and which units it holds. */

@@ -9,3 +9,5 @@ export const estimatesWorkflowId = (programId: string, year: number, group: numb
 export const roundWorkflowId = (roundId: string) => `round:${roundId}`;
 /** Round ids are unique across programs: "<program>:<round key>", e.g. "qd925-ttdn-2014-2020:2015-Q1". */
 export const roundIdOf = (programId: string, roundKey: string) => `${programId}:${roundKey}`;
+/** Shard n (1-based) of a round: the workflow holding those units' obligations. */
+export const roundShardWorkflowId = (roundId: string, shard: number) => `round:${roundId}:shard-${shard}`;

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
 import { computeYearSchedule } from '../domain/calendar/schedule';
 import type { YearOutcome } from '../domain/cycle/outcome';
-import type { Program } from '../domain/program/schema';
+import type { ProgramRef, ScheduleView } from '../domain/program/outline';
 
 export interface ProgramInput {
-  program: Program;
+  /** The program's stored definition; the workflow reads its outline through an activity. */
+  programRef: ProgramRef;
   /** Next year whose cycle to start; default: the current year, or the period's first year if later. */
   fromYear?: number;
   /** Deadlines before this instant are not tracked (default: when the program workflow starts). */
@@ -24,7 +25,7 @@ export interface ProgramCarry {
 const PLANNING_LEAD_DAYS = 45;
 
 /** When a year's cycle starts: ahead of its plan deadline, and no later than the year itself. */
-export function planningStartOf(program: Program, year: number): number {
+export function planningStartOf(program: ScheduleView, year: number): number {
   const schedule = computeYearSchedule(program, year);
   const plan = schedule.rounds.find((r) => r.kind === 'annual-plan');
   const yearStart = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: program.timeZone }).toMillis();
@@ -32,7 +33,7 @@ export function planningStartOf(program: Program, year: number): number {
 }
 
 /** The year a program starting at `nowMs` begins with: the current year, or the period's first if later. */
-export function firstYearToStart(program: Program, nowMs: number): number {
+export function firstYearToStart(program: Pick<ScheduleView, 'timeZone' | 'period'>, nowMs: number): number {
   const thisYear = DateTime.fromMillis(nowMs, { zone: program.timeZone }).year;
   return Math.max(program.period.firstYear, thisYear);
 }

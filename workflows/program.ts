@@ -5,52 +5,49 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
-  patched,
+  proxyActivities,
   setHandler,
   sleep,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ProgramActivities } from '../activities/program';
 import { yearlyCycleWorkflow, reportEndToSignal } from './cycle';
 import { cycleWorkflowId } from './ids';
 import { cycleEndedSignal, programStatusQuery, type ProgramStatus } from './program-messages';
-import { programOneRun } from './program-one-run';
 import { firstYearToStart, planningStartOf, type ProgramInput } from './program-plan';
+import { NON_RETRYABLE } from './retry';
 
 export type { ProgramInput } from './program-plan';
 export { programStatusQuery, type ProgramStatus, type ProgramYearResult } from './program-messages';
 
-/** Marks histories of the program that continues as new between years (see programOneRun for the rest). */
-const CONTINUES_AS_NEW = 'program-continues-as-new';
+const acts = proxyActivities<Pick<ProgramActivities, 'programOutline'>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
+});
 
 /**
  * The whole program: one yearly cycle per year of its period, each a child workflow, then done.
  *
- * Each run waits for a year's planning to begin (its plan is due in December of the year before), starts
- * that year's cycle and continues as new with the next year, so a run's history holds a timer, a child
- * and little else whatever the period's length. Years overlap (a year's planning begins while the one
- * before is still reporting), so a cycle outlives the run that started it: cycles are abandoned, not
- * awaited, and each tells the program's current run when it has ended. After the last year's cycle has
- * started, the last run waits until every cycle has ended and completes with the last year's outcome.
- * A program adopted part-way through starts at the current year (or the one asked for) and tracks only
- * deadlines still ahead.
+ * Each run reads the program's outline (its input is only a reference to the stored definition), waits
+ * for a year's planning to begin (its plan is due in December of the year before), starts that year's
+ * cycle and continues as new with the next year, so a run's history holds an activity, a timer, a child
+ * and little else whatever the period's length or the number of units. Years overlap (a year's planning
+ * begins while the one before is still reporting), so a cycle outlives the run that started it: cycles
+ * are abandoned, not awaited, and each tells the program's current run when it has ended. After the last
+ * year's cycle has started, the last run waits until every cycle has ended and completes with the last
+ * year's outcome. A program adopted part-way through starts at the current year (or the one asked for)
+ * and tracks only deadlines still ahead.
  */
 export async function programWorkflow(input: ProgramInput): Promise<ProgramStatus> {
-  if (!patched(CONTINUES_AS_NEW)) return programOneRun(input);
-
-  const { program } = input;
-  const { firstYear, lastYear } = program.period;
-  // Fixed by the first run and carried, so that every cycle tracks from the instant the program began.
-  const trackFrom = input.trackFrom ?? new Date().toISOString();
-  const year = input.fromYear ?? firstYearToStart(program, Date.now());
   const carried = input.carried ?? { started: [], ended: [], runs: 0 };
   const status: ProgramStatus = {
-    programId: program.id,
-    period: { firstYear, lastYear },
+    programId: input.programRef.programId,
+    period: { firstYear: 0, lastYear: 0 },
     started: [...carried.started],
     ended: [...carried.ended],
-    nextYear: year <= lastYear ? year : null,
+    nextYear: null,
     final: null,
     state: 'running',
     run: carried.runs + 1,
@@ -59,6 +56,14 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramStatu
   setHandler(cycleEndedSignal, (outcome) => {
     if (!status.ended.some((e) => e.year === outcome.year)) status.ended.push(outcome);
   });
+
+  const program = await acts.programOutline(input.programRef);
+  const { firstYear, lastYear } = program.period;
+  status.period = { firstYear, lastYear };
+  // Fixed by the first run and carried, so that every cycle tracks from the instant the program began.
+  const trackFrom = input.trackFrom ?? new Date().toISOString();
+  const year = input.fromYear ?? firstYearToStart(program, Date.now());
+  status.nextYear = year <= lastYear ? year : null;
 
   if (year <= lastYear) {
     const startAt = planningStartOf(program, year);
@@ -69,7 +74,7 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramStatu
     // A signal handled in this run is carried; one that arrives while the run closes is delivered to the next.
     await condition(allHandlersFinished);
     return continueAsNew<typeof programWorkflow>({
-      program,
+      programRef: input.programRef,
       fromYear: year + 1,
       trackFrom,
       carried: { started: status.started, ended: status.ended, runs: status.run },
@@ -91,7 +96,7 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramStatu
         workflowId,
         // The cycle outlives this run (the program continues as new): abandoning it keeps it running.
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [{ program, year: y, trackFrom, reportTo: self }],
+        args: [{ programRef: input.programRef, year: y, trackFrom, reportTo: self }],
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -43,6 +43,8 @@ export interface MailContext {
   unitCount: string;
   /** The units an aggregated mail is about (escalation to the coordinator, round closed). */
   units: Array<{ id: string; name: string; status: string; statusName: string; due: When; overdueBy: string | null; submittedAt: When | null }>;
+  /** Units the mail is about but does not list (0 unless the round is large). */
+  unitsMore: number;
   results: {
     tracked: number;
     submitted: number;
@@ -75,8 +77,12 @@ export interface MailInput {
   /** Who receives it: the unit's contact or head, or the aggregated recipients' units/mailboxes. */
   audience: { role: 'reporting' | 'head' } | { role: 'above'; names: string[] };
   obligation: ObligationFacts | null;
-  /** Listed units with their obligations (aggregated mails). */
+  /** Listed units with their obligations (aggregated mails), at most a few hundred. */
   listed: Array<{ unit: Unit; obligation: ObligationFacts | null }>;
+  /** How many more units the mail is about than it lists (a large round); reached through its link. */
+  listedMore?: number;
+  /** For the closing mail: the round's obligations by status (all of them, listed or not). */
+  counts?: Record<string, number> | null;
   submission: { version: number; submittedAt: string; reference: string | null } | null;
   extension: { previousDueAt: string | null; reason: string | null; grantedBy: string | null } | null;
   estimate: { version: number; amountVnd: string; approvedAmountVnd: string | null; reason: string | null; decidedBy: string | null } | null;
@@ -130,7 +136,11 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
   };
 
   const tracked = input.listed.filter((l) => l.obligation && l.obligation.status !== 'not-tracked');
-  const count = (...statuses: string[]) => tracked.filter((l) => statuses.includes(l.obligation!.status)).length;
+  const counted = input.counts ?? null;
+  const count = (...statuses: string[]) =>
+    counted ? statuses.reduce((n, s) => n + (counted[s] ?? 0), 0) : tracked.filter((l) => statuses.includes(l.obligation!.status)).length;
+  const trackedCount = counted ? Object.entries(counted).reduce((n, [s, c]) => (s === 'not-tracked' ? n : n + c), 0) : tracked.length;
+  const listedTotal = input.listed.length + (input.listedMore ?? 0);
 
   return {
     language: lang,
@@ -186,7 +196,8 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
           decidedBy: input.estimate.decidedBy,
         }
       : null,
-    unitCount: lang === 'vi' ? `${input.listed.length} đơn vị` : `${input.listed.length} unit${input.listed.length === 1 ? '' : 's'}`,
+    unitCount: lang === 'vi' ? `${listedTotal} đơn vị` : `${listedTotal} unit${listedTotal === 1 ? '' : 's'}`,
+    unitsMore: input.listedMore ?? 0,
     units: input.listed.map(({ unit, obligation }) => {
       const due = obligation?.dueAt ?? input.round.deadline;
       const status = obligation?.status ?? 'pending';
@@ -203,14 +214,14 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
     results:
       input.kind === 'closed'
         ? {
-            tracked: tracked.length,
+            tracked: trackedCount,
             submitted: count('submitted'),
             late: count('late'),
             missing: count('missing', 'overdue', 'pending'),
             extended: count('extended'),
-            notTracked: input.listed.length - tracked.length,
-            completionRate: percent(tracked.length ? count('submitted', 'late') / tracked.length : 0, lang),
-            timelinessRate: percent(tracked.length ? count('submitted') / tracked.length : 0, lang),
+            notTracked: counted ? (counted['not-tracked'] ?? 0) : input.listed.length - tracked.length,
+            completionRate: percent(trackedCount ? count('submitted', 'late') / trackedCount : 0, lang),
+            timelinessRate: percent(trackedCount ? count('submitted') / trackedCount : 0, lang),
           }
         : null,
     estimates: input.estimates.map((e) => ({

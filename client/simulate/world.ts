@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities';
 import { createPrismaClient, type Db } from '../../infra/db/client';
-import { loadProgram } from '../../infra/db/program-repository';
+import { currentProgramRef, loadProgram } from '../../infra/db/program-repository';
+import { outlineOf, type ProgramOutline, type ProgramRef } from '../../domain/program/outline';
 import { createMailTransport } from '../../activities/mail/transport';
 import type { Program } from '../../domain/program/schema';
 import { ensureClientsGenerated, migrateDeploy } from '../../infra/db/migrate';
@@ -19,6 +20,9 @@ export interface WiredWorld {
   db: Db;
   url: string;
   program: Program;
+  /** The loaded definition's reference, as workflows carry it, and its outline. */
+  programRef: ProgramRef;
+  outline: ProgramOutline;
   sink: MailSink;
   env: Env;
   activities: ReturnType<typeof createActivities>;
@@ -41,6 +45,7 @@ export async function wireWorld(options: WireWorldOptions): Promise<WiredWorld> 
   const { url, program, dir } = options;
   const db = createPrismaClient(url);
   await loadProgram(db, program, options.actor ? { actor: options.actor } : {});
+  const programRef = (await currentProgramRef(db, program.id))!;
   const sink = await startMailSink({ dir: path.join(dir, 'mail') });
   const env = readEnv({
     DATABASE_URL: url,
@@ -54,6 +59,8 @@ export async function wireWorld(options: WireWorldOptions): Promise<WiredWorld> 
     db,
     url,
     program,
+    programRef,
+    outline: outlineOf(program, programRef.version),
     sink,
     env,
     activities: createActivities({ db, mailer, env }),

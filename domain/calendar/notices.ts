@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { EscalationStep, Program } from '../program/schema';
+import type { EscalationStep } from '../program/schema';
+import type { ScheduleView } from '../program/outline';
 import { instantAt, localDateOf } from './local-date';
 import type { CalendarPolicy } from './policy';
 import type { EscalationNotice, NoticePlan, Reminder } from './round-schedule';
@@ -46,7 +47,7 @@ export function planNotices(deadlineMs: number, rules: NoticeRules): NoticePlan 
 }
 
 /** The program's notice rules, optionally with other reminder offsets (a round's own, or an ad hoc round's). */
-export function noticeRulesOf(program: Program, reminderOffsets?: readonly number[]): NoticeRules {
+export function noticeRulesOf(program: Pick<ScheduleView, 'timeZone' | 'calendar' | 'reminders' | 'escalation'>, reminderOffsets?: readonly number[]): NoticeRules {
   return {
     timeZone: program.timeZone,
     calendar: program.calendar,

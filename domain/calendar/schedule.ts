@@ -1,4 +1,5 @@
-import type { DueDateRule, Program } from '../program/schema';
+import type { DueDateRule } from '../program/schema';
+import type { ScheduleView } from '../program/outline';
 import type { LocalizedText } from '../program/localized-text';
 import { existsEveryYear } from './policy';
 import { type IsoDate, instantAt, isoDate, plusDays } from './local-date';
@@ -22,7 +23,7 @@ export interface Deadline {
 export function computeDeadline(
   rule: Pick<DueDateRule, 'month' | 'day' | 'yearOffset' | 'cutoff'>,
   cycleYear: number,
-  program: Pick<Program, 'timeZone' | 'calendar'>,
+  program: Pick<ScheduleView, 'timeZone' | 'calendar'>,
 ): Deadline {
   if (!existsEveryYear(rule.month, rule.day))
     throw new RangeError(`due date ${rule.day}/${rule.month} does not exist every year; choose a day that does`);
@@ -52,7 +53,7 @@ interface RoundSpec {
   reminderOffsets?: number[];
 }
 
-function roundSpecs(program: Program, year: number): RoundSpec[] {
+function roundSpecs(program: ScheduleView, year: number): RoundSpec[] {
   const r = program.rounds;
   const specs: RoundSpec[] = [];
   const add = (
@@ -88,7 +89,7 @@ function roundSpecs(program: Program, year: number): RoundSpec[] {
 }
 
 /** One round of any kind, scheduled: deadline plus its reminders and escalations. */
-function scheduleRound(program: Program, year: number, spec: RoundSpec): ScheduledRound {
+function scheduleRound(program: ScheduleView, year: number, spec: RoundSpec): ScheduledRound {
   const d = computeDeadline(spec.rule, year, program);
   const notices = planNotices(d.deadlineMs, noticeRulesOf(program, spec.reminderOffsets));
   return {
@@ -112,7 +113,7 @@ function scheduleRound(program: Program, year: number, spec: RoundSpec): Schedul
  * a preliminary or final review when the program holds one that year. Years outside the program period
  * are computed by the same rules; `inPeriod` tells the caller.
  */
-export function computeYearSchedule(program: Program, year: number): YearSchedule {
+export function computeYearSchedule(program: ScheduleView, year: number): YearSchedule {
   if (!Number.isInteger(year)) throw new RangeError(`year must be a whole number, got ${year}`);
   const rounds = roundSpecs(program, year)
     .map((spec) => scheduleRound(program, year, spec))
@@ -127,7 +128,7 @@ export function computeYearSchedule(program: Program, year: number): YearSchedul
 }
 
 /** The round with `roundKey` (e.g. "2015-Q1"), or undefined when the program has no such round. */
-export function findRound(program: Program, roundKey: string): ScheduledRound | undefined {
+export function findRound(program: ScheduleView, roundKey: string): ScheduledRound | undefined {
   const year = Number(/^(\d{4})-/.exec(roundKey)?.[1]);
   if (!Number.isInteger(year)) return undefined;
   return computeYearSchedule(program, year).rounds.find((r) => r.roundKey === roundKey);

@@ -21,12 +21,7 @@ export function estimateGroupOf(program: Program, unitId: string, size = ESTIMAT
   return index < 0 ? null : Math.floor(index / size) + 1;
 }
 
-/**
- * The program as an estimate group needs it: every unit that owes nothing (coordinator, appraiser,
- * authority, escalation recipients) and the group's own units, so that a group's input stays small
- * when the program has thousands of units.
- */
-export function programForGroup(program: Program, unitIds: string[]): Program {
-  const members = new Set(unitIds);
-  return { ...program, units: program.units.filter((u) => !u.reports || members.has(u.id)) };
+/** How many estimate groups a year has, from the number of reporting units (ProgramOutline). */
+export function estimateGroupCount(reportingUnits: number, size = ESTIMATE_GROUP_SIZE): number {
+  return Math.ceil(reportingUnits / size);
 }

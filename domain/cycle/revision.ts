@@ -1,7 +1,7 @@
 import { formatInstant } from '../calendar/notices';
 import { instantAt, localDateOf, plusDays } from '../calendar/local-date';
 import { addWorkingDays } from '../calendar/working-days';
-import type { Program } from '../program/schema';
+import type { ProgramOutline } from '../program/outline';
 import { roundInput } from '../round/from-schedule';
 import type { RoundInput } from '../round/schema';
 
@@ -12,7 +12,7 @@ export const REVISION_WORKING_DAYS = 5;
  * The round a returned estimate opens for its unit: due at the end of the fifth working day after the
  * return (00:00 local of the day after), with the program's reminders and escalations.
  */
-export function revisionRoundInput(program: Program, year: number, unitId: string, attempt: number, returnedAtMs: number): RoundInput {
+export function revisionRoundInput(program: ProgramOutline, year: number, unitId: string, attempt: number, returnedAtMs: number): RoundInput {
   const zone = program.timeZone;
   const lastDay = addWorkingDays(localDateOf(returnedAtMs, zone), REVISION_WORKING_DAYS, program.calendar);
   const deadline = formatInstant(instantAt(plusDays(lastDay, 1), '00:00', zone).toMillis(), zone);
@@ -22,6 +22,6 @@ export function revisionRoundInput(program: Program, year: number, unitId: strin
     year,
     title: { vi: `Dự toán kinh phí ${year} (trình lại lần ${attempt})`, en: `Budget estimate ${year} (resubmission ${attempt})` },
     deadline,
-    unitIds: [unitId],
+    audience: { unitIds: [unitId] },
   });
 }

@@ -57,12 +57,18 @@ export interface CycleRoundSummary {
   timelinessRate?: number;
 }
 
+/**
+ * A year as its cycle workflow knows it. Budget estimates are not here (they grow with the number of
+ * units): they are held by the year's estimate groups and stored in the database.
+ */
 export interface CycleStatus {
   programId: string;
   year: number;
-  phase: 'planning' | 'appraisal' | 'approval' | 'reporting' | 'compilation' | 'done';
+  phase: 'starting' | 'planning' | 'appraisal' | 'approval' | 'reporting' | 'compilation' | 'done';
+  /** The calendar's rounds and the ad hoc rounds (revision rounds are their estimate groups'). */
   rounds: CycleRoundSummary[];
-  estimates: EstimateState[];
+  /** Estimate groups of the year, and how many have settled (every estimate decided, or the cut-off). */
+  estimateGroups: { count: number; settled: number };
   approval: { approvedBy: string; at: string } | null;
   compilation: { reference: string } | null;
 }

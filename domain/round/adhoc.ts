@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Program } from '../program/schema';
+import type { ProgramOutline } from '../program/outline';
+import { UnitSelection, type Audience } from './audience';
 import { roundInput } from './from-schedule';
 import type { RoundInput } from './schema';
 
@@ -7,35 +8,23 @@ import type { RoundInput } from './schema';
 export const StartAdhocRound = z.object({
   title: z.string().min(3, 'a title of at least 3 characters is required'),
   subject: z.string().optional(),
-  units: z.union([
-    z.object({ all: z.literal(true) }),
-    z.object({ category: z.string().min(1) }),
-    z.object({ unitIds: z.array(z.string().min(1)).min(1, 'name at least one unit') }),
-  ]),
+  /** Every reporting unit, one category's units, or a list of units (at most MAX_LISTED_UNITS). */
+  units: UnitSelection,
   deadline: z.iso.datetime({ offset: true }),
   reminderOffsets: z.array(z.number().int().min(1).max(60)).optional(),
   startedBy: z.string().min(1, 'startedBy is required'),
 });
 export type StartAdhocRound = z.infer<typeof StartAdhocRound>;
 
-/** The units an ad hoc request names, or the reason it names none that exist. */
-export function resolveAdhocUnits(program: Program, units: StartAdhocRound['units']): { unitIds: string[] } | { problem: string } {
-  if ('all' in units) return { unitIds: program.units.filter((u) => u.reports).map((u) => u.id) };
-  if ('category' in units) {
-    const ids = program.units.filter((u) => u.category === units.category).map((u) => u.id);
-    if (!ids.length) {
-      const categories = [...new Set(program.units.map((u) => u.category))].join(', ');
-      return { problem: `no unit has category "${units.category}"; categories are ${categories}` };
-    }
-    return { unitIds: ids };
+/** Why an audience cannot be checked without the unit list, or null: a category the program does not use. */
+export function audienceProblemInOutline(program: ProgramOutline, units: Audience): string | null {
+  if ('category' in units && !program.categories.includes(units.category)) {
+    return `no unit has category "${units.category}"; categories are ${program.categories.join(', ')}`;
   }
-  const known = new Set(program.units.map((u) => u.id));
-  const unknown = units.unitIds.filter((id) => !known.has(id));
-  if (unknown.length) return { problem: `unknown unit${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')} in program ${program.id}` };
-  return { unitIds: [...new Set(units.unitIds)] };
+  return null;
 }
 
-export function adhocRoundInput(program: Program, year: number, roundKey: string, request: StartAdhocRound, unitIds: string[]): RoundInput {
+export function adhocRoundInput(program: ProgramOutline, year: number, roundKey: string, request: StartAdhocRound): RoundInput {
   return roundInput(program, {
     roundId: `${program.id}:${roundKey}`,
     kind: 'adhoc',
@@ -43,7 +32,7 @@ export function adhocRoundInput(program: Program, year: number, roundKey: string
     title: { vi: request.title, en: request.title },
     ...(request.subject ? { subject: request.subject } : {}),
     deadline: request.deadline,
-    unitIds,
+    audience: request.units,
     ...(request.reminderOffsets ? { reminderOffsets: request.reminderOffsets } : {}),
   });
 }

@@ -1,34 +1,22 @@
 import type { ScheduledRound, Responsible } from '../calendar/round-schedule';
 import { noticeRulesOf } from '../calendar/notices';
-import { reportingUnits } from '../program/resolve';
-import type { Program } from '../program/schema';
+import type { ProgramOutline } from '../program/outline';
+import type { Audience } from './audience';
 import type { RoundInput, RoundKind } from './schema';
-
-/** The units that owe a round's submission, from the schedule's "responsible" role. */
-export function responsibleUnitIds(program: Program, responsible: Responsible): string[] {
-  switch (responsible) {
-    case 'reporting-units':
-      return reportingUnits(program).map((u) => u.id);
-    case 'appraiser':
-      return [program.appraiser];
-    case 'approving-authority':
-      return [program.approvingAuthority];
-    case 'coordinator':
-      return [program.coordinator];
-  }
-}
 
 export interface RoundInputOptions {
   roundId: string;
-  unitIds: string[];
   trackFrom?: string;
   reminderOffsets?: number[];
+  /** Units per shard (default: the round schema's). */
+  shardSize?: number;
 }
 
 /** A round workflow's input for a scheduled round of the program's calendar. */
-export function roundInputFromSchedule(program: Program, round: ScheduledRound, options: RoundInputOptions): RoundInput {
+export function roundInputFromSchedule(program: ProgramOutline, round: ScheduledRound, options: RoundInputOptions): RoundInput {
   return roundInput(program, {
     ...options,
+    audience: { responsible: round.responsible satisfies Responsible },
     kind: round.kind,
     year: round.cycleYear,
     title: round.title,
@@ -38,22 +26,21 @@ export function roundInputFromSchedule(program: Program, round: ScheduledRound, 
 }
 
 export function roundInput(
-  program: Program,
-  r: RoundInputOptions & { kind: RoundKind; year: number; title: { vi: string; en: string }; deadline: string; subject?: string },
+  program: ProgramOutline,
+  r: RoundInputOptions & { kind: RoundKind; year: number; title: { vi: string; en: string }; deadline: string; subject?: string; audience: Audience },
 ): RoundInput {
-  const inRound = new Set(r.unitIds);
   return {
     roundId: r.roundId,
-    programId: program.id,
+    programRef: { programId: program.id, version: program.version },
     year: r.year,
     kind: r.kind,
     title: r.title,
     ...(r.subject ? { subject: r.subject } : {}),
     coordinatorUnitId: program.coordinator,
-    unitIds: r.unitIds,
-    otherProgramUnitIds: program.units.map((u) => u.id).filter((id) => !inRound.has(id)),
+    audience: r.audience,
     deadline: r.deadline,
     ...(r.trackFrom ? { trackFrom: r.trackFrom } : {}),
+    ...(r.shardSize ? { shardSize: r.shardSize } : {}),
     rules: (({ reminderOffsets, escalationSteps, ...rest }) => ({
       ...rest,
       reminderOffsets: [...reminderOffsets],

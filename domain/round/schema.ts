@@ -2,17 +2,28 @@ import { z } from 'zod';
 import { calendarPolicySchema } from '../calendar/policy';
 import { roundKindSchema } from '../calendar/round-schedule';
 import { escalationStepSchema } from '../program/schema';
+import { ProgramRef } from '../program/outline';
+import { Audience } from './audience';
 
 /**
  * The contract of a reporting round: what a parent (or a coordinator) starts it with, the human actions
  * it accepts, and what it reports. Workflow validators parse Update payloads with these schemas, so a
  * malformed payload is rejected with the path of the bad field and the workflow never sees it.
+ *
+ * A round is one workflow (`round:<round id>`) that opens the round, starts its shards and sends the
+ * digests addressed above the units (escalations to the coordinator), and one workflow per shard of at
+ * most `shardSize` units (`round:<round id>:shard-<n>`) holding those units' obligations: submissions,
+ * extensions, reminders, overdue marks and escalations to each unit's head. Nothing in any input, result
+ * or query grows with the number of units beyond a shard's.
  */
 /** The calendar's scheduled kinds, plus the rounds a cycle opens on demand. */
 export const RoundKind = z.enum([...roundKindSchema.options, 'adhoc', 'budget-revision']);
 export type RoundKind = z.infer<typeof RoundKind>;
 
 const isoInstant = z.iso.datetime({ offset: true });
+
+/** Units per shard workflow: a shard's history stays near 2,000 events when every unit submits twice. */
+export const DEFAULT_SHARD_SIZE = 200;
 
 /** How reminders and escalations are placed around a deadline: the calendar's NoticeRules, as a schema. */
 export const NoticeRulesSchema = z.object({
@@ -26,26 +37,50 @@ export const NoticeRulesSchema = z.object({
 
 export const RoundInput = z.object({
   roundId: z.string().min(1),
-  programId: z.string().min(1),
+  programRef: ProgramRef,
   year: z.number().int(),
   kind: RoundKind,
   title: z.object({ vi: z.string(), en: z.string() }),
   subject: z.string().optional(),
   coordinatorUnitId: z.string().min(1),
-  unitIds: z.array(z.string().min(1)).min(1),
+  /** Who owes the submission, resolved against `programRef` when the round opens. */
+  audience: Audience,
   deadline: isoInstant,
   /** The round closes at this instant at the latest (it closes earlier when every unit has submitted). */
   closeAt: isoInstant.optional(),
   /** Planned actions before this instant are never sent: the round started after they were due. */
   trackFrom: isoInstant.optional(),
-  /** Program units that are not in this round, so a validator can tell "unknown" from "not in the round". */
-  otherProgramUnitIds: z.array(z.string()).default([]),
   rules: NoticeRulesSchema,
-  /** Continue as new after this many history events (lower in tests to exercise it). */
+  /** Units per shard workflow. */
+  shardSize: z.number().int().min(1).max(1_000).default(DEFAULT_SHARD_SIZE),
+  /** A shard continues as new after this many history events (lower in tests to exercise it). */
   historySoftLimit: z.number().int().min(200).max(40_000).default(4_000),
 });
 export type RoundInput = z.input<typeof RoundInput>;
 export type ParsedRoundInput = z.output<typeof RoundInput>;
+
+/** What a round gives each of its shards; the shard reads its units from the database when it starts. */
+export const ShardInput = z.object({
+  roundId: z.string().min(1),
+  /** 1-based. */
+  shard: z.number().int().min(1),
+  kind: RoundKind,
+  coordinatorUnitId: z.string().min(1),
+  deadline: isoInstant,
+  closeAt: isoInstant.optional(),
+  trackFrom: isoInstant,
+  rules: NoticeRulesSchema,
+  historySoftLimit: z.number().int().min(200).max(40_000).default(4_000),
+  /** The round workflow, told of every new deadline instant an extension brings. */
+  roundWorkflowId: z.string().min(1),
+});
+export type ShardInput = z.input<typeof ShardInput>;
+export type ParsedShardInput = z.output<typeof ShardInput>;
+
+/** How far into the past a submission's arrival instant may lie when it reaches its workflow. */
+export const MAX_ARRIVAL_AGE_MS = 15 * 60_000;
+/** How far ahead of the workflow's clock an arrival instant may be (clocks of two machines). */
+export const MAX_ARRIVAL_SKEW_MS = 60_000;
 
 export const SubmitReport = z.object({
   unitId: z.string().min(1, 'unitId is required'),
@@ -55,6 +90,12 @@ export const SubmitReport = z.object({
   note: z.string().max(2000).optional(),
   /** A budget estimate in VND that comes with an annual plan, as digits (no separators). */
   amountVnd: z.string().regex(/^\d{1,15}$/, 'amountVnd must be a whole number of VND, digits only').optional(),
+  /**
+   * When the submission arrived at kybao (the web or CLI process that took it), which decides on time or
+   * late; default: when the workflow takes it. Under a burst at the deadline the workflow may take it
+   * seconds later, and that delay must not make a unit late.
+   */
+  receivedAt: isoInstant.optional(),
 });
 export type SubmitReport = z.infer<typeof SubmitReport>;
 
@@ -68,6 +109,20 @@ export type ExtendDeadline = z.infer<typeof ExtendDeadline>;
 
 export const ObligationStatus = z.enum(['pending', 'submitted', 'late', 'overdue', 'missing', 'extended', 'not-tracked']);
 export type ObligationStatus = z.infer<typeof ObligationStatus>;
+export type StatusCounts = Record<ObligationStatus, number>;
+
+export const emptyCounts = (): StatusCounts => ({ pending: 0, submitted: 0, late: 0, overdue: 0, missing: 0, extended: 0, 'not-tracked': 0 });
+
+export function addCounts(into: StatusCounts, more: StatusCounts): StatusCounts {
+  for (const key of ObligationStatus.options) into[key] += more[key];
+  return into;
+}
+
+/** Completion (submitted at all) and timeliness (on time) among tracked obligations, 0..1. */
+export function ratesOf(counts: StatusCounts): { completionRate: number; timelinessRate: number } {
+  const tracked = ObligationStatus.options.filter((s) => s !== 'not-tracked').reduce((n, s) => n + counts[s], 0);
+  return tracked ? { completionRate: (counts.submitted + counts.late) / tracked, timelinessRate: counts.submitted / tracked } : { completionRate: 0, timelinessRate: 0 };
+}
 
 export interface UnitRoundStatus {
   unitId: string;
@@ -80,26 +135,53 @@ export interface UnitRoundStatus {
   sent: string[];
 }
 
-export interface RoundStatus {
+/** One shard's state: its units in full (at most the round's shard size). */
+export interface ShardStatus {
+  roundId: string;
+  shard: number;
+  phase: 'opening' | 'open' | 'closed';
+  closeAt: string | null;
+  closedAt: string | null;
+  counts: StatusCounts;
+  units: UnitRoundStatus[];
+}
+
+/** What a shard reports when it closes. */
+export interface ShardResult {
+  shard: number;
+  closedAt: string;
+  counts: StatusCounts;
+}
+
+/**
+ * A round as its own workflow knows it: no unit list (read the units of a large round from the database,
+ * in pages, or ask a shard). Counts are known once the round has closed.
+ */
+export interface RoundSummary {
   roundId: string;
   kind: RoundKind;
   title: { vi: string; en: string };
   deadline: string;
-  closeAt: string;
-  phase: 'open' | 'closed';
+  phase: 'opening' | 'open' | 'closed';
+  unitCount: number;
+  shards: number;
+  shardsClosed: number;
   closedAt: string | null;
-  counts: Record<ObligationStatus, number>;
-  completionRate: number;
-  timelinessRate: number;
-  units: UnitRoundStatus[];
+  counts: StatusCounts | null;
+  completionRate: number | null;
+  timelinessRate: number | null;
 }
 
 export interface SubmissionReceipt {
   roundId: string;
   unitId: string;
   version: number;
+  /** The arrival instant that decided on time or late. */
   submittedAt: string;
+  /** The deadline in force for the unit when it submitted. */
+  dueAt: string;
   onTime: boolean;
+  /** 0 when on time, and 0 for a submission at the deadline instant itself (which is late). */
   lateByMs: number;
 }
 

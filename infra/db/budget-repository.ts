@@ -300,12 +300,13 @@ export async function recordDecision(
 /** Estimates of a program year, by unit then version. */
 export async function listEstimates(
   db: DbClient,
-  filter: { programId: string; year: number; unitId?: string; status?: EstimateStatusValue },
+  filter: { programId: string; year: number; unitId?: string; status?: EstimateStatusValue; /** at most a few hundred */ unitIds?: string[] },
 ): Promise<EstimateRecord[]> {
   const rows = await db.budgetEstimate.findMany({
     where: {
       cycleId: cycleId(filter.programId, filter.year),
       ...(filter.unitId !== undefined ? { unitId: filter.unitId } : {}),
+      ...(filter.unitIds !== undefined ? { unitId: { in: filter.unitIds } } : {}),
       ...(filter.status !== undefined ? { status: filter.status } : {}),
     },
     orderBy: [{ unitId: 'asc' }, { version: 'asc' }],

@@ -99,6 +99,12 @@ export async function loadProgram(db: DbClient, program: Program, options: LoadP
       create: { id: programId, ...programColumns, loadedAt: at },
       update: { ...programColumns, loadedAt: at },
     });
+    // Every definition stays readable by its hash: running workflows refer to the one they started with.
+    await tx.programVersion.upsert({
+      where: { programId_sha256: { programId, sha256: definitionSha256 } },
+      create: { programId, sha256: definitionSha256, definition, unitCount: program.units.length, loadedAt: at },
+      update: {},
+    });
 
     // Units: upsert every listed unit; the others become inactive.
     const listed = new Set(program.units.map((u) => u.id));
@@ -211,6 +217,18 @@ export async function getProgram(db: DbClient, programId: string): Promise<Progr
 export async function getProgramDefinition(db: DbClient, programId: string): Promise<Program | null> {
   const row = await db.program.findUnique({ where: { id: programId }, select: { definition: true } });
   return row ? fromJsonText<Program>(row.definition) : null;
+}
+
+/** A definition by its hash (ProgramVersion), as it was validated when loaded; null when never loaded. */
+export async function getProgramVersion(db: DbClient, programId: string, sha256: string): Promise<Program | null> {
+  const row = await db.programVersion.findUnique({ where: { programId_sha256: { programId, sha256 } }, select: { definition: true } });
+  return row ? fromJsonText<Program>(row.definition) : null;
+}
+
+/** The reference workflows carry for the program's current definition, or null when it is not loaded. */
+export async function currentProgramRef(db: DbClient, programId: string): Promise<{ programId: string; version: string } | null> {
+  const row = await db.program.findUnique({ where: { id: programId }, select: { definitionSha256: true } });
+  return row ? { programId, version: row.definitionSha256 } : null;
 }
 
 export async function listUnits(db: DbClient, programId: string, options: { activeOnly?: boolean } = {}): Promise<UnitRecord[]> {

@@ -5,8 +5,9 @@
  * once, status changes that change nothing write nothing, and submissions with an idempotency key are
  * recorded once. Each change appends an audit row in the same transaction.
  */
+import { isLate, lateByMs as lateness } from '../../domain/round/lateness';
 import { appendAudit } from './audit-repository';
-import type { DbTransaction } from './client';
+import type { Db, DbTransaction } from './client';
 import type { DbClient } from './shared';
 import {
   InvalidInputError,
@@ -44,6 +45,10 @@ export interface RoundRecord {
   openedAt: string;
   closedAt: string | null;
   result: unknown;
+  /** sha256 of the program definition the round was opened with; null for rounds from before versions. */
+  programVersion: string | null;
+  unitCount: number;
+  shardCount: number;
   updatedAt: string;
 }
 
@@ -57,6 +62,8 @@ export interface ObligationRecord {
   status: ObligationStatusValue;
   submittedAt: string | null;
   lateByMs: number | null;
+  /** The shard workflow holding it: round:<round id>:shard-<shard>. */
+  shard: number;
   updatedAt: string;
 }
 
@@ -87,6 +94,9 @@ type RoundRow = {
   openedAt: Date;
   closedAt: Date | null;
   result: string | null;
+  programVersion: string | null;
+  unitCount: number;
+  shardCount: number;
   updatedAt: Date;
 };
 
@@ -100,6 +110,7 @@ type ObligationRow = {
   status: string;
   submittedAt: Date | null;
   lateByMs: bigint | null;
+  shard: number;
   updatedAt: Date;
 };
 
@@ -128,6 +139,9 @@ function toRound(row: RoundRow): RoundRecord {
     openedAt: iso(row.openedAt),
     closedAt: isoOrNull(row.closedAt),
     result: fromJsonText(row.result),
+    programVersion: row.programVersion,
+    unitCount: row.unitCount,
+    shardCount: row.shardCount,
     updatedAt: iso(row.updatedAt),
   };
 }
@@ -143,6 +157,7 @@ function toObligation(row: ObligationRow): ObligationRecord {
     status: row.status as ObligationStatusValue,
     submittedAt: isoOrNull(row.submittedAt),
     lateByMs: msToNumber(row.lateByMs),
+    shard: row.shard,
     updatedAt: iso(row.updatedAt),
   };
 }
@@ -361,6 +376,17 @@ export function listObligations(db: DbClient, roundId: string): Promise<Obligati
   return listObligationsTx(db, roundId);
 }
 
+/** The obligations of the named units in a round (read in chunks: a shard's units at most, usually). */
+export async function listObligationsOf(db: DbClient, roundId: string, unitIds: string[]): Promise<ObligationRecord[]> {
+  const out: ObligationRecord[] = [];
+  const ids = [...new Set(unitIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.obligation.findMany({ where: { roundId, unitId: { in: ids.slice(i, i + 500) } } });
+    out.push(...rows.map(toObligation));
+  }
+  return out;
+}
+
 export async function getObligation(db: DbClient, roundId: string, unitId: string): Promise<ObligationRecord | null> {
   const row = await db.obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } } });
   return row ? toObligation(row) : null;
@@ -438,6 +464,11 @@ export interface RecordSubmissionInput {
   /** A retry with the same key returns the version already recorded (e-mail Message-ID, update id). */
   idempotencyKey?: string | null;
   /**
+   * The version number, when the caller decides it (a round shard numbers a unit's versions itself);
+   * default: one more than the last stored.
+   */
+  version?: number;
+  /**
    * The obligation's status after a FIRST submission. Default: "submitted" when submittedAt is before
    * the deadline in force (dueAt; the deadline instant itself is late), else "late". Later versions
    * are revisions and leave the obligation as it is.
@@ -476,12 +507,17 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
           return { submission: toSubmission(previous, input.roundId, input.unitId), obligation: toObligation(obligation), duplicate: true };
         }
       }
-      const last = await tx.submission.findFirst({
-        where: { obligationId: obligation.id },
-        orderBy: { version: 'desc' },
-        select: { version: true },
-      });
-      const version = (last?.version ?? 0) + 1;
+      let version = input.version;
+      if (version === undefined) {
+        const last = await tx.submission.findFirst({
+          where: { obligationId: obligation.id },
+          orderBy: { version: 'desc' },
+          select: { version: true },
+        });
+        version = (last?.version ?? 0) + 1;
+      } else if (!Number.isInteger(version) || version < 1) {
+        throw new InvalidInputError(`version: ${version} is not a whole number ≥ 1`);
+      }
       const submission = await tx.submission.create({
         data: {
           obligationId: obligation.id,
@@ -498,9 +534,8 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
       if (version === 1) {
         // Version 1 decides on-time or late. The condition on submittedAt keeps a concurrent writer
         // that read the obligation before version 1 committed from overwriting it (read committed).
-        const computedLate = Math.max(0, submittedAt.getTime() - obligation.dueAt.getTime());
-        const onTime = submittedAt.getTime() < obligation.dueAt.getTime();
-        const status = input.status ?? (onTime ? 'submitted' : 'late');
+        const computedLate = lateness(submittedAt.getTime(), obligation.dueAt.getTime());
+        const status = input.status ?? (isLate(submittedAt.getTime(), obligation.dueAt.getTime()) ? 'late' : 'submitted');
         const lateByMs = input.lateByMs ?? (status === 'submitted' ? 0 : computedLate);
         await tx.obligation.updateMany({
           where: { id: obligation.id, submittedAt: null },
@@ -534,4 +569,129 @@ export async function listSubmissions(db: DbClient, roundId: string, unitId: str
   if (!obligation) return [];
   const rows = await db.submission.findMany({ where: { obligationId: obligation.id }, orderBy: { version: 'asc' } });
   return rows.map((r) => toSubmission(r, roundId, unitId));
+}
+
+// ------------------------------------------------------------------------------------ rounds at scale
+
+export interface OpenRoundObligationsInput {
+  round: UpsertRoundInput;
+  /** sha256 of the program definition the round was opened with. */
+  programVersion: string;
+  /** The units that owe the round, in the order they are cut into shards. */
+  unitIds: string[];
+  status: 'pending' | 'not-tracked';
+  /** Units per shard: unit i (0-based) is in shard floor(i / shardSize) + 1. */
+  shardSize: number;
+  /** Called between chunks of inserted rows (activities heartbeat). */
+  onProgress?: (written: number) => void;
+}
+
+/** Rows per INSERT: far below SQLite's 32,766 bound variables at 10 columns a row. */
+const CHUNK = 500;
+
+/**
+ * Opens a round for thousands of units: the round row (with its program version, unit and shard counts)
+ * and one obligation per unit, inserted in chunks, with one audit row for the lot. Idempotent: a round
+ * whose obligations exist already is returned as it is (a retried activity writes nothing twice).
+ */
+export async function openRoundObligations(db: Db, input: OpenRoundObligationsInput): Promise<{ unitCount: number; shardCount: number }> {
+  if (!Number.isInteger(input.shardSize) || input.shardSize < 1) throw new InvalidInputError(`shardSize: ${input.shardSize} is not a whole number ≥ 1`);
+  const unitIds = [...new Set(input.unitIds)];
+  const shardCount = Math.max(1, Math.ceil(unitIds.length / input.shardSize));
+  const round = await upsertRound(db, input.round);
+  const existing = await db.obligation.count({ where: { roundId: round.id } });
+  if (existing > 0) {
+    const row = await db.round.findUniqueOrThrow({ where: { id: round.id }, select: { unitCount: true, shardCount: true } });
+    return { unitCount: row.unitCount, shardCount: row.shardCount };
+  }
+  const dueAt = toDate(input.round.deadline, 'deadline');
+  const at = new Date();
+  await inTransaction(db, async (tx) => {
+    for (let i = 0; i < unitIds.length; i += CHUNK) {
+      await tx.obligation.createMany({
+        data: unitIds.slice(i, i + CHUNK).map((unitId, j) => ({
+          roundId: round.id,
+          programId: round.programId,
+          unitId,
+          dueAt,
+          originalDueAt: dueAt,
+          status: input.status,
+          shard: Math.floor((i + j) / input.shardSize) + 1,
+          createdAt: at,
+          updatedAt: at,
+        })),
+      });
+      input.onProgress?.(Math.min(i + CHUNK, unitIds.length));
+    }
+    await tx.round.update({ where: { id: round.id }, data: { programVersion: input.programVersion, unitCount: unitIds.length, shardCount, updatedAt: at } });
+    await appendAudit(tx, {
+      at,
+      actor: input.round.actor ?? 'system',
+      action: 'round.obligations',
+      roundId: round.id,
+      details: { units: unitIds.length, shards: shardCount, shardSize: input.shardSize, status: input.status, dueAt: iso(dueAt), programVersion: input.programVersion },
+    });
+  });
+  return { unitCount: unitIds.length, shardCount };
+}
+
+/** The obligations one shard holds, in unit order. */
+export async function listShardObligations(db: DbClient, roundId: string, shard: number): Promise<ObligationRecord[]> {
+  const rows = await db.obligation.findMany({ where: { roundId, shard }, orderBy: { id: 'asc' } });
+  return rows.map(toObligation);
+}
+
+/** Which shard holds a unit's obligation in a round (null: the unit owes nothing in it). */
+export async function shardOf(db: DbClient, roundId: string, unitId: string): Promise<number | null> {
+  const row = await db.obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } }, select: { shard: true } });
+  return row ? row.shard : null;
+}
+
+/** Obligations of a round by status (every status present, 0 when none). */
+export async function countObligations(db: DbClient, roundId: string): Promise<Record<ObligationStatusValue, number>> {
+  const counts = Object.fromEntries(OBLIGATION_STATUSES.map((s) => [s, 0])) as Record<ObligationStatusValue, number>;
+  const groups = await db.obligation.groupBy({ by: ['status'], where: { roundId }, _count: { _all: true } });
+  for (const g of groups) counts[g.status as ObligationStatusValue] = g._count._all;
+  return counts;
+}
+
+/**
+ * A page of a round's obligations in unit order, for status views of large rounds.
+ * `after`: the last unit id of the previous page (keyset paging: stable under concurrent writes).
+ */
+export async function pageObligations(
+  db: DbClient,
+  roundId: string,
+  page: { after?: string; limit: number; status?: ObligationStatusValue },
+): Promise<ObligationRecord[]> {
+  const rows = await db.obligation.findMany({
+    where: { roundId, ...(page.after !== undefined ? { unitId: { gt: page.after } } : {}), ...(page.status ? { status: page.status } : {}) },
+    orderBy: { unitId: 'asc' },
+    take: Math.min(Math.max(1, page.limit), 1_000),
+  });
+  return rows.map(toObligation);
+}
+
+/** Units of a round still owing their report under the deadline instant `dueAt` (for escalation digests). */
+export async function unitsOwing(db: DbClient, roundId: string, dueAt: Instant): Promise<ObligationRecord[]> {
+  const rows = await db.obligation.findMany({
+    where: { roundId, dueAt: toDate(dueAt, 'dueAt'), submittedAt: null, status: { not: 'not-tracked' } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map(toObligation);
+}
+
+/** Marks a shard's units that never submitted as missing, with one audit row per unit. */
+export async function markObligationsMissing(db: Db, input: { roundId: string; unitIds: string[]; at: Instant; actor?: string }): Promise<number> {
+  if (!input.unitIds.length) return 0;
+  const at = toDate(input.at, 'at');
+  return inTransaction(db, async (tx) => {
+    const rows = await tx.obligation.findMany({ where: { roundId: input.roundId, unitId: { in: input.unitIds }, submittedAt: null, status: { not: 'missing' } } });
+    if (!rows.length) return 0;
+    await tx.obligation.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: 'missing', updatedAt: at } });
+    for (const row of rows) {
+      await appendAudit(tx, { at, actor: input.actor ?? 'system', action: 'obligation.status', roundId: input.roundId, unitId: row.unitId, details: { changes: { status: { from: row.status, to: 'missing' } } } });
+    }
+    return rows.length;
+  });
 }

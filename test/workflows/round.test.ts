@@ -1,13 +1,12 @@
-import type { Program } from '../../domain/program/schema';
-import { computeYearSchedule } from '../../domain/calendar/schedule';
-import { roundInputFromSchedule } from '../../domain/round/from-schedule';
-import { roundIdOf, roundWorkflowId } from '../../workflows/ids';
-import { extendDeadlineUpdate, roundStatusQuery, roundWorkflow, submitReportUpdate } from '../../workflows/round';
+import { submitReport, RoundGatewayError } from '../../client/round-gateway';
+import { roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
+import { roundStatusQuery, roundWorkflow, shardStatusQuery, submitReportUpdate, extendDeadlineUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
+import { scheduledRoundInput } from '../helpers/rounds';
 import { useTestbed } from '../helpers/testbed';
 import { providers } from '../db/harness';
-import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
+import { createTestWorker, expectUpdateRejected, waitForWorkflow } from '../helpers/temporal';
 
 /**
  * The Q1 2015 round of the default program (deadline 2015-03-25 00:00 Hà Nội, "before the 25th"), run
@@ -17,11 +16,6 @@ import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
  */
 const START = '2015-03-02T09:00:00+07:00';
 
-function q1Input(program: Program, unitIds: string[], suffix: string) {
-  const q1 = computeYearSchedule(program, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
-  return { q1, input: roundInputFromSchedule(program, q1, { roundId: roundIdOf(program.id, `2015-Q1-${suffix}`), unitIds }) };
-}
-
 // The whole scenario runs on SQLite and, when CI provides one, on PostgreSQL.
 describe.each(providers)('reporting round (Q1 2015, time skipped) on %s', (provider) => {
   const bed = useTestbed({ startAt: START, provider });
@@ -29,7 +23,7 @@ describe.each(providers)('reporting round (Q1 2015, time skipped) on %s', (provi
   it('reminds, marks overdue, escalates, takes a late report and closes with on time / late / missing', async () => {
     const { env, world } = bed();
     const [onTime, late, never] = world.program.units.filter((u) => u.reports).map((u) => u.id);
-    const { q1, input } = q1Input(world.program, [onTime!, late!, never!], 'main');
+    const { round: q1, input } = scheduledRoundInput(world, 2015, '2015-Q1', [onTime!, late!, never!], 'main');
     expect(q1.deadline).toBe('2015-03-25T00:00:00+07:00');
     expect(q1.reminders.map((r) => r.at)).toEqual(['2015-03-16T08:00:00+07:00', '2015-03-20T08:00:00+07:00', '2015-03-24T08:00:00+07:00']);
     expect(q1.escalations.map((e) => e.at)).toEqual(['2015-03-26T08:00:00+07:00', '2015-03-30T08:00:00+07:00']);
@@ -38,65 +32,93 @@ describe.each(providers)('reporting round (Q1 2015, time skipped) on %s', (provi
     const result = await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
       await skipTo(env, at('2015-03-18T10:00'));
-      const receipt = await handle.executeUpdate(submitReportUpdate, {
-        args: [{ unitId: onTime!, submittedBy: 'clerk@so-tttt', reference: 'files/q1-ontime.pdf' }],
-      });
-      expect(receipt).toMatchObject({ unitId: onTime, version: 1, onTime: true, lateByMs: 0 });
+      const receipt = await submitReport(env.client, world.db, input.roundId, { unitId: onTime!, submittedBy: 'clerk@so-tttt', reference: 'files/q1-ontime.pdf' });
+      expect(receipt).toMatchObject({ unitId: onTime, version: 1, onTime: true, lateByMs: 0, dueAt: '2015-03-24T17:00:00.000Z' });
 
       await skipTo(env, at('2015-03-27T12:00'));
-      const lateReceipt = await handle.executeUpdate(submitReportUpdate, {
-        args: [{ unitId: late!, submittedBy: 'clerk@late', reference: 'files/q1-late.pdf', note: 'sorry' }],
-      });
+      const lateReceipt = await submitReport(env.client, world.db, input.roundId, { unitId: late!, submittedBy: 'clerk@late', reference: 'files/q1-late.pdf', note: 'sorry' });
       expect(lateReceipt.onTime).toBe(false);
       // 2 days 12 hours after the deadline (the clock may have moved a few ms while the update ran).
       expect(lateReceipt.lateByMs).toBeGreaterThanOrEqual(2.5 * 86_400_000);
       expect(lateReceipt.lateByMs).toBeLessThan(2.5 * 86_400_000 + 5_000);
+      // The receipt is given once the submission is stored.
+      const stored = await world.db.obligation.findUniqueOrThrow({ where: { roundId_unitId: { roundId: input.roundId, unitId: late! } } });
+      expect(stored.status).toBe('late');
       return handle.result();
     });
 
-    expect(result.phase).toBe('closed');
+    expect(result).toMatchObject({ phase: 'closed', unitCount: 3, shards: 1, shardsClosed: 1 });
     expect(result.counts).toMatchObject({ submitted: 1, late: 1, missing: 1 });
     expect(result.completionRate).toBeCloseTo(2 / 3);
     expect(result.timelinessRate).toBeCloseTo(1 / 3);
-    // The round closes at its cut-off: the last escalation instant.
-    // (The clock runs on for a few ms while the closing activities run.)
+    // The round closes at its cut-off: the last escalation instant (the clock runs on a few ms meanwhile).
     expect(Date.parse(result.closedAt!) - at('2015-03-30T08:00')).toBeGreaterThanOrEqual(0);
     expect(Date.parse(result.closedAt!) - at('2015-03-30T08:00')).toBeLessThan(2_000);
 
     const sent = await outboxOf(world.db, input.roundId);
-    // The opening notice goes out when the round starts (a few ms after START); every other one at its planned instant.
+    // The opening notice belongs to the round's start (START, a few seconds later on a busy machine);
+    // every other one to its planned instant.
     const forUnit = (unitId: string) =>
-      sent.filter((n) => n.unitId === unitId).map((n) => (n.kind === 'opened' ? 'opened' : `${n.kind}:${n.step}@${iso(n.at)}`));
-    expect(forUnit(onTime!)).toEqual(['opened', 'reminder:7@2015-03-16T08:00:00+07:00', expect.stringMatching(/^receipt:1@2015-03-18T10:00/)]);
-    expect(forUnit(late!)).toEqual([
-      'opened',
+      sent.filter((n) => n.unitId === unitId).map((n) => (n.kind === 'opened' && n.at - at('2015-03-02T09:00') < 60_000 ? 'opened@start' : `${n.kind}:${n.step}@${iso(n.at)}`));
+    expect(forUnit(onTime!)).toEqual(['opened@start', 'reminder:7@2015-03-16T08:00:00+07:00', expect.stringMatching(/^receipt:1@2015-03-18T10:00/)]);
+    const missed = [
+      'opened@start',
       'reminder:7@2015-03-16T08:00:00+07:00',
       'reminder:3@2015-03-20T08:00:00+07:00',
       'reminder:1@2015-03-24T08:00:00+07:00',
       'overdue:0@2015-03-25T00:00:00+07:00',
       'escalation:1@2015-03-26T08:00:00+07:00',
-      expect.stringMatching(/^late-receipt:1@2015-03-27T12:00/),
-    ]);
-    expect(forUnit(never!)).toEqual([
-      'opened',
-      'reminder:7@2015-03-16T08:00:00+07:00',
-      'reminder:3@2015-03-20T08:00:00+07:00',
-      'reminder:1@2015-03-24T08:00:00+07:00',
-      'overdue:0@2015-03-25T00:00:00+07:00',
-      'escalation:1@2015-03-26T08:00:00+07:00',
-    ]);
+    ];
+    expect(forUnit(late!)).toEqual([...missed, expect.stringMatching(/^late-receipt:1@2015-03-27T12:00/)]);
+    expect(forUnit(never!)).toEqual(missed);
     // Step 2 goes once to the coordinator and the escalation recipients, listing the one unit still missing.
     const above = sent.filter((n) => n.unitId === null && n.kind === 'escalation');
     expect(above.map((n) => `${n.step}@${iso(n.at)}`)).toEqual(['2@2015-03-30T08:00:00+07:00']);
     const coordinator = world.program.units.find((u) => u.id === world.program.coordinator)!;
     expect(above[0]!.to).toContain(coordinator.contact.email);
+    const digest = await world.db.notification.findFirstOrThrow({ where: { roundId: input.roundId, kind: 'escalation', unitId: null } });
+    const neverName = world.program.units.find((u) => u.id === never)!.name.vi;
+    const lateName = world.program.units.find((u) => u.id === late)!.name.vi;
+    expect(digest.bodyText).toContain(neverName);
+    expect(digest.bodyText).not.toContain(`- ${lateName}:`);
     expect(sent.filter((n) => n.kind === 'closed')).toHaveLength(1);
 
     const obligations = await world.db.obligation.findMany({ where: { roundId: input.roundId } });
     const statusOf = Object.fromEntries(obligations.map((o) => [o.unitId, o.status]));
     expect(statusOf).toEqual({ [onTime!]: 'submitted', [late!]: 'late', [never!]: 'missing' });
     const round = await world.db.round.findUniqueOrThrow({ where: { id: input.roundId } });
-    expect(round.status).toBe('closed');
+    expect(round).toMatchObject({ status: 'closed', unitCount: 3, shardCount: 1, programVersion: world.programRef.version });
+  });
+});
+
+// Each test has a server of its own: once a round has closed, the time-skipping server's clock may run far
+// ahead (nothing is left to wait for), so a later test could not open a round in 2015 any more.
+describe('reporting round: arrival instants', () => {
+  const bed = useTestbed({ startAt: START });
+
+  it('takes the arrival instant a client stamped, so a burst at the deadline does not make a unit late', async () => {
+    const { env, world } = bed();
+    const units = world.program.units.filter((u) => u.reports).map((u) => u.id);
+    const { input } = scheduledRoundInput(world, 2015, '2015-Q1', units.slice(0, 2), 'arrival');
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
+      await skipTo(env, at('2015-03-25T00:00') + 5_000);
+      // Arrived 1 ms before the deadline instant, taken by the workflow 5 s after it: on time.
+      const onTime = await submitReport(env.client, world.db, input.roundId, { unitId: units[0]!, submittedBy: 'x', reference: 'r', receivedAt: new Date(at('2015-03-25T00:00') - 1).toISOString() });
+      expect(onTime).toMatchObject({ onTime: true, lateByMs: 0, submittedAt: new Date(at('2015-03-25T00:00') - 1).toISOString() });
+      // Arrived at the deadline instant itself: late, by 0 ms (domain/round/lateness.ts).
+      const atDeadline = await submitReport(env.client, world.db, input.roundId, { unitId: units[1]!, submittedBy: 'x', reference: 'r', receivedAt: new Date(at('2015-03-25T00:00')).toISOString() });
+      expect(atDeadline).toMatchObject({ onTime: false, lateByMs: 0 });
+      const rows = await world.db.obligation.findMany({ where: { roundId: input.roundId }, orderBy: { id: 'asc' } });
+      expect(rows.map((r) => [r.status, Number(r.lateByMs)])).toEqual([
+        ['submitted', 0],
+        ['late', 0],
+      ]);
+      // Every unit has submitted: the round closes now. (Each test ends its workflows: the time-skipping
+      // server does not skip time while a workflow that no worker serves any more has a task pending.)
+      expect((await handle.result()).counts).toMatchObject({ submitted: 1, late: 1 });
+    });
   });
 });
 
@@ -106,28 +128,34 @@ describe('reporting round: invalid updates', () => {
   it('rejects every invalid update with its reason and leaves the round unchanged', async () => {
     const { env, world } = bed();
     const units = world.program.units.filter((u) => u.reports).map((u) => u.id);
-    const { input } = q1Input(world.program, units.slice(0, 2), 'invalid');
+    const { input } = scheduledRoundInput(world, 2015, '2015-Q2', units.slice(0, 2), 'invalid');
     const outsider = units[5]!;
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
-      const before = await handle.query(roundStatusQuery);
-      const submit = (payload: unknown) => handle.executeUpdate(submitReportUpdate, { args: [payload as never] });
-      await expectUpdateRejected(submit({ unitId: 'so-xyz', submittedBy: 'x', reference: 'r' }), /unknown unit "so-xyz"/);
-      await expectUpdateRejected(submit({ unitId: outsider, submittedBy: 'x', reference: 'r' }), new RegExp(`unit "${outsider}" is not in round`));
+      const shard = await waitForWorkflow(env, roundShardWorkflowId(input.roundId, 1));
+      let before = await shard.query(shardStatusQuery);
+      while (before.phase !== 'open') before = await new Promise((r) => setTimeout(r, 100)).then(() => shard.query(shardStatusQuery));
+      const submit = (payload: unknown) => shard.executeUpdate(submitReportUpdate, { args: [payload as never] });
+      await expectUpdateRejected(submit({ unitId: 'so-xyz', submittedBy: 'x', reference: 'r' }), /unit "so-xyz" is not in round/);
+      await expect(submitReport(env.client, world.db, input.roundId, { unitId: outsider, submittedBy: 'x', reference: 'r' })).rejects.toThrow(
+        new RoundGatewayError(`unit "${outsider}" is not in round ${input.roundId}`, 'refused'),
+      );
       await expectUpdateRejected(submit({ unitId: units[0], reference: 'r' }), /malformed payload: submittedBy/);
       await expectUpdateRejected(submit({ unitId: units[0], submittedBy: 'x', reference: 'r', amountVnd: '12,5' }), /amountVnd must be a whole number/);
-      const extend = (payload: unknown) => handle.executeUpdate(extendDeadlineUpdate, { args: [payload as never] });
       const now = await env.currentTimeMs();
+      await expectUpdateRejected(submit({ unitId: units[0], submittedBy: 'x', reference: 'r', receivedAt: new Date(now + 3_600_000).toISOString() }), /lies ahead of the round's clock/);
+      await expectUpdateRejected(submit({ unitId: units[0], submittedBy: 'x', reference: 'r', receivedAt: new Date(now - 3_600_000).toISOString() }), /more than 15 minutes ago/);
+      const extend = (payload: unknown) => shard.executeUpdate(extendDeadlineUpdate, { args: [payload as never] });
       await expectUpdateRejected(
         extend({ unitId: units[0], until: new Date(now - 86_400_000).toISOString(), reason: 'too late', grantedBy: 'coord' }),
         /cannot extend into the past/,
       );
       await expectUpdateRejected(extend({ unitId: units[0], until: 'next week', reason: 'x', grantedBy: 'coord' }), /malformed payload: until/);
-      const after = await handle.query(roundStatusQuery);
+      const after = await shard.query(shardStatusQuery);
       expect(after).toEqual(before);
-      const { status } = await handle.describe();
-      expect(status.name).toBe('RUNNING');
+      expect((await shard.describe()).status.name).toBe('RUNNING');
+      expect(await world.db.submission.count({ where: { obligation: { roundId: input.roundId } } })).toBe(0);
 
       // A closed round refuses submissions: let it run to its cut-off, then try.
       await handle.result();
@@ -136,3 +164,35 @@ describe('reporting round: invalid updates', () => {
   });
 });
 
+describe('reporting round: shards', () => {
+  const bed = useTestbed({ startAt: START });
+
+  it('cuts its units into shards; each unit is reached through the shard that holds it', async () => {
+    const { env, world } = bed();
+    const units = world.program.units.filter((u) => u.reports).map((u) => u.id);
+    const { input } = scheduledRoundInput(world, 2015, '2015-Q3', units, 'shards');
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [{ ...input, shardSize: 10 }] });
+      const shards = Math.ceil(units.length / 10);
+      const last = await waitForWorkflow(env, roundShardWorkflowId(input.roundId, shards));
+      expect(await handle.query(roundStatusQuery)).toMatchObject({ phase: 'open', unitCount: units.length, shards });
+      // Unit 10 (0-based) is the first of shard 2.
+      const rows = await world.db.obligation.findMany({ where: { roundId: input.roundId }, orderBy: { id: 'asc' } });
+      expect(rows.map((r) => r.shard)).toEqual(units.map((_, i) => Math.floor(i / 10) + 1));
+      const receipt = await submitReport(env.client, world.db, input.roundId, { unitId: units[10]!, submittedBy: 'clerk', reference: 'r' });
+      expect(receipt.version).toBe(1);
+      const second = await env.client.workflow.getHandle(roundShardWorkflowId(input.roundId, 2)).query(shardStatusQuery);
+      expect(second.units.map((u) => u.unitId)).toEqual(units.slice(10, 20));
+      expect(second.counts.submitted).toBe(1);
+      // Shard 1 does not hold that unit and says so.
+      await expectUpdateRejected(
+        env.client.workflow.getHandle(roundShardWorkflowId(input.roundId, 1)).executeUpdate(submitReportUpdate, { args: [{ unitId: units[10]!, submittedBy: 'x', reference: 'r' }] }),
+        new RegExp(`unit "${units[10]}" is not in round .* \\(shard 1\\)`),
+      );
+      expect((await last.query(shardStatusQuery)).units).toHaveLength(units.length - (shards - 1) * 10);
+      // Run to the cut-off (terminating a parent leaves the time-skipping server's lock on its children).
+      expect((await handle.result()).counts).toMatchObject({ submitted: 1, missing: units.length - 1 });
+    });
+  });
+});
