@@ -33,7 +33,7 @@ export async function takeSubmission(h: EstimateHolder, req: SubmitEstimate): Pr
   const at = new Date().toISOString();
   const est = applySubmission(h.estimates.get(req.unitId) ?? newEstimate(req.unitId), { amountVnd: req.amountVnd, by: req.submittedBy, at });
   h.estimates.set(req.unitId, est);
-  const answer = structuredClone(est);
+  const answer = { ...est, history: [...est.history] };
   await h.writes.push({ kind: 'estimate', unitId: req.unitId, version: est.version, amountVnd: req.amountVnd, submittedBy: req.submittedBy, submittedAt: at, ...(req.note ? { note: req.note } : {}) });
   return answer;
 }
@@ -44,7 +44,7 @@ export async function takeDecision(h: EstimateHolder, d: DecideEstimate): Promis
   const amountVnd = decidedAmount(est, d);
   applyDecision(est, d, at);
   if (d.decision === 'return') h.reopenForRevision(d.unitId, est.returns);
-  const answer = structuredClone(est);
+  const answer = { ...est, history: [...est.history] };
   await h.writes.push({ kind: 'decision', decision: d, version: est.version, ...(amountVnd ? { amountVnd } : {}), decidedAt: at });
   return answer;
 }

@@ -1,6 +1,9 @@
-import { adhocRoundInput, resolveAdhocUnits } from '../../domain/round/adhoc';
+import { extendDeadline, submitReport } from '../../client/round-gateway';
+import { adhocRoundInput } from '../../domain/round/adhoc';
+import { resolveAudience } from '../../domain/round/audience';
 import { roundWorkflowId } from '../../workflows/ids';
-import { extendDeadlineUpdate, roundStatusQuery, roundWorkflow, submitReportUpdate } from '../../workflows/round';
+import { roundWorkflow } from '../../workflows/round';
+import { shardStatus } from '../helpers/rounds';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
@@ -17,11 +20,11 @@ describe('ad hoc round with an extension (time skipped)', () => {
 
   it('moves the extended unit’s schedule and closes with each unit’s outcome', async () => {
     const { env, world } = bed();
-    const resolved = resolveAdhocUnits(world.program, { category: 'district' });
+    const resolved = resolveAudience(world.program, { category: 'district' });
     if (!('unitIds' in resolved)) throw new Error(resolved.problem);
     const [extended, prompt, silent] = resolved.unitIds;
     const input = adhocRoundInput(
-      world.program,
+      world.outline,
       2015,
       '2015-adhoc-test',
       {
@@ -31,26 +34,30 @@ describe('ad hoc round with an extension (time skipped)', () => {
         reminderOffsets: [5, 2, 1],
         startedBy: 'coordinator@so-tttt',
       },
-      [extended!, prompt!, silent!],
     );
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
     const result = await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
       await skipTo(env, at('2015-05-20T10:00'));
-      const status = await handle.executeUpdate(extendDeadlineUpdate, {
-        args: [{ unitId: extended!, until: '2015-05-30T00:00:00+07:00', reason: 'Đơn vị đang tổng hợp số liệu lễ hội', grantedBy: 'coordinator@so-tttt' }],
+      const status = await extendDeadline(env.client, world.db, input.roundId, {
+        unitId: extended!,
+        until: '2015-05-30T00:00:00+07:00',
+        reason: 'Đơn vị đang tổng hợp số liệu lễ hội',
+        grantedBy: 'coordinator@so-tttt',
       });
-      expect(status.units.find((u) => u.unitId === extended)).toMatchObject({ status: 'extended', dueAt: '2015-05-29T17:00:00.000Z' });
+      expect(status).toMatchObject({ unitId: extended, status: 'extended', dueAt: '2015-05-29T17:00:00.000Z' });
       await skipTo(env, at('2015-05-21T12:00'));
-      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: prompt!, submittedBy: 'clerk', reference: 'r-prompt' }] });
+      await submitReport(env.client, world.db, input.roundId, { unitId: prompt!, submittedBy: 'clerk', reference: 'r-prompt' });
       await skipTo(env, at('2015-05-29T15:00'));
-      const receipt = await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: extended!, submittedBy: 'clerk', reference: 'r-ext' }] });
-      expect(receipt.onTime).toBe(true);
-      const live = await handle.query(roundStatusQuery);
+      const receipt = await submitReport(env.client, world.db, input.roundId, { unitId: extended!, submittedBy: 'clerk', reference: 'r-ext' });
+      expect(receipt).toMatchObject({ onTime: true, dueAt: '2015-05-29T17:00:00.000Z' });
+      const live = await shardStatus(env, input.roundId);
       expect(live.units.find((u) => u.unitId === silent)!.status).toBe('overdue');
-      return handle.result();
+      const result = await handle.result();
+      return { result, units: (await shardStatus(env, input.roundId)).units };
     });
 
+    expect(result.result.counts).toMatchObject({ submitted: 2, missing: 1 });
     const outcome = Object.fromEntries(result.units.map((u) => [u.unitId, u.status]));
     expect(outcome).toEqual({ [extended!]: 'submitted', [prompt!]: 'submitted', [silent!]: 'missing' });
     expect(result.units.find((u) => u.unitId === extended)!.extensions).toHaveLength(1);

@@ -20,7 +20,7 @@ describe('a cycle started in the middle of its year (time skipped)', () => {
     const q2 = roundIdOf(program.id, '2015-Q2');
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
     const status = await worker.runUntil(async () => {
-      const cycle = await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, 2015), args: [{ program, year: 2015 }] });
+      const cycle = await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, 2015), args: [{ programRef: world.programRef, year: 2015 }] });
       const round = await waitForWorkflow(env, roundWorkflowId(q2));
       await round.result();
       const status = await cycle.query(cycleStatusQuery);

@@ -27,7 +27,7 @@ describe('the 2014–2020 program (time skipped)', () => {
     const watcher = releaseLocksOfAbandonedChildren(env, years.map((y) => cycleWorkflowId(program.id, y)));
     const { result, cycles, runs } = await worker
       .runUntil(async () => {
-        const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ program }] });
+        const handle = await env.client.workflow.start(programWorkflow, { taskQueue, workflowId: programWorkflowId(program.id), args: [{ programRef: world.programRef }] });
         const result = await handle.result();
         const cycles = [];
         for (const year of years) cycles.push(await env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year)).result());
