@@ -11,6 +11,8 @@ import { notifyOutboxChanged } from './mail/outbox-signal';
 import { renderMail, templateFor, type MailInput, type ObligationFacts } from './mail/render';
 import { mailTemplatesFor, type MailTemplates } from './mail/templates';
 import type { NotifyRequest } from './round-types';
+import { agencyLinkUrl, linkEpochOf, linkExpiry, signLink } from '../infra/links';
+import { noticeRulesOf, planNotices } from '../domain/calendar/notices';
 
 /**
  * Turns a workflow's "tell these units this" into outbox rows: one per recipient group, each with a
@@ -39,8 +41,10 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
       const units = new Map(program.units.map((u) => [u.id, u]));
       const order = new Map(program.units.map((u, i) => [u.id, i]));
       const inProgramOrder = <T extends { unitId: string }>(xs: T[]) => [...xs].sort((a, b) => (order.get(a.unitId) ?? 0) - (order.get(b.unitId) ?? 0));
+      // Per-unit links carry the unit's signed token (infra/links.ts) when the process has a link secret.
+      const tokens = new Map<string, string>();
       const link = (unitId?: string | null) =>
-        `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}${unitId ? `/units/${encodeURIComponent(unitId)}` : ''}`;
+        unitId ? agencyLinkUrl(env.KYBAO_BASE_URL, round.id, unitId, tokens.get(unitId)) : `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}`;
       const coordinator = units.get(program.coordinator)!;
       const authority = units.get(program.approvingAuthority)!;
 
@@ -113,6 +117,15 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
       );
       const fresh = envelopes.filter((e) => !existing.has(e.key));
       const facts = fresh.length ? await gatherFacts(req, round, program, fresh.some((e) => e.audience.role === 'above')) : null;
+      if (env.KYBAO_LINK_SECRET) {
+        for (const e of fresh) {
+          if (!e.unit || tokens.has(e.unit.id)) continue;
+          const dueAt = Date.parse(facts!.obligations.get(e.unit.id)?.dueAt ?? round.deadline);
+          const last = planNotices(dueAt, noticeRulesOf(program)).escalations.at(-1)?.atMs ?? dueAt;
+          const claims = { p: program.id, r: round.id, u: e.unit.id, e: linkExpiry(Math.max(last, dueAt), env.KYBAO_LINK_DAYS_AFTER_CUTOFF), n: await linkEpochOf(db, program.id, e.unit.id) };
+          tokens.set(e.unit.id, signLink(env.KYBAO_LINK_SECRET, claims));
+        }
+      }
       const rendered = fresh.map((e) => {
         const template = templateFor(req.kind, e.audience.role);
         const obligation = e.unit ? (facts!.obligations.get(e.unit.id) ?? null) : null;

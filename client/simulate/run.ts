@@ -7,7 +7,8 @@ import { programWorkflow } from '../../workflows/program';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
 import { releaseLocksOfAbandonedChildren } from './abandoned-children';
-import { collectYear, type YearView } from '../cli/commands/status';
+import { collectYear, type YearView } from '../../app/status';
+import { WorkflowGateway } from '../../app/workflow-gateway';
 import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
 import { createSimulationWorld, type SimulationWorld } from './world';
@@ -95,7 +96,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       const cycles = await driveYears({ env, program, behaviour, stats, progress: (line) => progress(`${line}`) }, years);
       for (const [i, year] of years.entries()) {
         const cycle = cycles[i]!;
-        const view = await collectYear(env.client, w.db, program, year);
+        const view = await collectYear({ db: w.db, gateway: new WorkflowGateway(env.client, { taskQueue }) }, program, year);
         reports.push({ year, cycle, view, appraisal: cycle.estimates });
       }
       if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();

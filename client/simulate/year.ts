@@ -15,9 +15,8 @@ import {
   type yearlyCycleWorkflow,
 } from '../../workflows/cycle';
 import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
-import { submitEstimateUpdate } from '../../workflows/estimates';
 import { extendDeadlineUpdate, submitReportUpdate } from '../../workflows/round';
-import { currentEstimate, decideEstimate, estimatesWorkflowOf } from '../estimates';
+import { currentEstimate, decideEstimate, submitEstimate } from '../estimates';
 import type { Behaviour } from './behaviour';
 
 /**
@@ -91,6 +90,7 @@ async function waitForPhase(cycle: WorkflowHandle<typeof yearlyCycleWorkflow>, p
 
 function message(err: unknown): string {
   const e = err as Error & { cause?: Error };
+  if (e.name === 'AppError') return e.message.replace(/^the \w+ was refused: /, '').split('\n')[0]!;
   return (e.cause?.message ?? e.message ?? String(err)).split('\n')[0]!;
 }
 
@@ -244,7 +244,7 @@ function planYear(
       const resubmitAt = atLocal(at + 2 * DAY, 10);
       later(resubmitAt, `estimate resubmission ${unitId}`, async () => {
         try {
-          await env.client.workflow.getHandle(estimatesWorkflowOf(program, year, unitId)).executeUpdate(submitEstimateUpdate, { args: [{ unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` }] });
+          await submitEstimate(env.client, program, year, { unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` });
           stats.resubmissions += 1;
           later(atLocal(resubmitAt + DAY, 11), `re-appraisal ${unitId}`, () => decide(unitId, false, resubmitAt + DAY));
         } catch (err) {
