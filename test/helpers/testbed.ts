@@ -14,6 +14,8 @@ export interface TestbedOptions {
   server?: 'time-skipping' | 'dev';
   program?: () => Program;
   provider?: Provider;
+  /** Added to the environment the activities read (e.g. KYBAO_BASE_URL, KYBAO_LINK_SECRET). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function createTestbed(options: TestbedOptions = {}): Promise<Testb
   try {
     return {
       env,
-      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}) }),
+      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}), ...(options.env ? { env: options.env } : {}) }),
     };
   } catch (error) {
     await env.teardown();
