@@ -143,7 +143,9 @@ async function main(): Promise<void> {
   const web = await buildWebApp({ c, program, logger: false });
   await web.listen({ host: env.KYBAO_WEB_HOST, port: env.KYBAO_WEB_PORT });
   // One agency link of a live round, for a first click.
-  const live = await db.obligation.findFirst({ where: { round: { status: 'open', programId: program.id }, status: { in: ['pending', 'overdue', 'extended'] } }, orderBy: [{ dueAt: 'asc' }, { unitId: 'asc' }] });
+  let live = null;
+  // The cycles store their first rounds within a few seconds of starting.
+  for (let i = 0; i < 40 && !live; i++, await new Promise((r) => setTimeout(r, 250))) live = await db.obligation.findFirst({ where: { round: { status: 'open', programId: program.id }, status: { in: ['pending', 'overdue', 'extended'] } }, orderBy: [{ dueAt: 'asc' }, { unitId: 'asc' }] });
   const sample = live ? await issueLink(db, env, program, live.roundId, live.unitId).catch(() => null) : null;
 
   console.log('');

@@ -55,7 +55,12 @@ export function createRenderer(zone: string): PageRenderer {
       const lang = langOf(req);
       const template = templates.get(view);
       if (!template) throw new Error(`no view ${view}`);
-      const root = { ...data, lang, otherLang: lang === 'vi' ? 'en' : 'vi', staff: req.caller?.staff ?? null };
+      // The language switch keeps the page's own query (year, workflow…), never a link token.
+      const url = new URL(req.url, 'http://x');
+      url.searchParams.delete('t');
+      url.searchParams.delete('_csrf');
+      url.searchParams.set('lang', lang === 'vi' ? 'en' : 'vi');
+      const root = { ...data, lang, langHref: `${url.pathname}${url.search}`, staff: req.caller?.staff ?? null };
       const body = template(root);
       const html = templates.get('layout')!({ ...root, body });
       return reply.code(status).type('text/html; charset=utf-8').send(html);

@@ -133,7 +133,9 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
 
   // -------------------------------------------------------------------------------- coordinator
   const coordinatorPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
-    staffPage('status.view')(req);
+    const staff = staffPage('status.view')(req);
+    // Auditors read the dashboard too; the forms are the coordinator's only.
+    const canAct = staff.role === 'coordinator';
     const year = yearOf(req);
     const y = await collectYear(c, program, year);
     const shown = y.rounds.filter((r) => r.units.length > 0 && r.kind !== 'budget-revision');
@@ -143,7 +145,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
       cells: shown.map((r) => {
         const u = r.units.find((x) => x.unitId === unitId);
         const status = u ? u.status : 'not-in-round';
-        return { roundId: r.roundId, status, resend: r.state === 'open' && ['pending', 'overdue', 'extended'].includes(status) };
+        return { roundId: r.roundId, status, resend: canAct && r.state === 'open' && ['pending', 'overdue', 'extended'].includes(status) };
       }),
     }));
     const quarters = await timelinessByQuarter(c.db, program.id);
@@ -162,6 +164,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         matrix,
         categories: ratesByCategory(program, y),
         chart,
+        canAct,
         requests: await listExtensionRequests(c, { status: 'pending' }),
         undelivered: await undeliveredMail(c.db, { limit: 20 }),
         csrf: csrf(reply),
@@ -209,10 +212,11 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
 
   // ---------------------------------------------------------------------------------- appraiser
   const appraiserPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
-    staffPage('estimate.view')(req);
+    const staff = staffPage('estimate.view')(req);
     const year = (extra.year as number | undefined) ?? yearOf(req);
     const { phase, estimates } = await listEstimates(c, program, year);
-    return view.page(req, reply, 'appraiser', { pageTitle: translate(langOf(req), 'estimates'), year, phase: phase ?? '–', estimates, csrf: csrf(reply), ...extra }, status);
+    const canAct = staff.role === 'appraiser';
+    return view.page(req, reply, 'appraiser', { pageTitle: translate(langOf(req), 'estimates'), year, phase: phase ?? '–', estimates, canAct, csrf: csrf(reply), ...extra }, status);
   };
   app.get('/appraiser', hide, guarded(async (req, reply) => appraiserPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
   app.post(
@@ -240,13 +244,14 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
 
   // ----------------------------------------------------------------------------------- approver
   const approverPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
-    staffPage('plan.view')(req);
+    const staff = staffPage('plan.view')(req);
+    const canAct = staff.role === 'approver';
     const year = (extra.year as number | undefined) ?? yearOf(req);
     const plan = await planView(c, program, year).catch((err: unknown) => {
       if (isAppError(err) && err.code === 'not-found') return null;
       throw err;
     });
-    return view.page(req, reply, 'approver', { pageTitle: translate(langOf(req), 'approvePlan'), year, plan, csrf: csrf(reply), ...extra }, status);
+    return view.page(req, reply, 'approver', { pageTitle: translate(langOf(req), 'approvePlan'), year, plan, canAct, csrf: csrf(reply), ...extra }, status);
   };
   app.get('/approver', hide, guarded(async (req, reply) => approverPage(req, reply)));
   app.post(
