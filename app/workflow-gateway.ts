@@ -29,6 +29,8 @@ export interface GatewayOptions {
   updateTimeoutMs?: number;
   /** How long "busy" answers are retried (ms); default 30 s. */
   busyRetryMs?: number;
+  /** Told of each "busy" answer that is retried (for metrics and tests). */
+  onBusy?: (workflowId: string, attempt: number) => void;
 }
 
 export function updateTimeoutFromEnv(source: NodeJS.ProcessEnv = process.env): number {
@@ -188,6 +190,7 @@ export class WorkflowGateway {
         return await within(send(), this.updateTimeoutMs, workflowId);
       } catch (err) {
         if (isBusy(err) && Date.now() - started < this.busyRetryMs) {
+          this.options.onBusy?.(workflowId, attempt + 1);
           // Exponential backoff with jitter: 50 ms, 100 ms, … capped at 2 s.
           const delay = Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random() / 2);
           await new Promise((r) => setTimeout(r, delay));
