@@ -7,6 +7,7 @@ import { issueLink, revokeLinks } from '../../app/links';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, roundWorkflowId } from '../../workflows/ids';
 import { useWebBed } from '../helpers/web-bed';
+import { buildWebApp } from '../../client/web/server';
 
 /**
  * The API, every role against every action, on a real Temporal (time-skipping, cycle 2015 from
@@ -362,6 +363,20 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     expect(out.status).toBe(204);
     expect((await api('GET', '/api/session', { auth: tokens.auditor })).status).toBe(401);
     expect((await api('DELETE', '/api/session')).status).toBe(401);
+    // Security headers on every answer.
+    const headers = (await api('GET', '/healthz')).headers;
+    expect(headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    // Sign-in attempts are limited per address (this bed allows many; a second app with the default-like limit of 3).
+    const strict = await buildWebApp({ c: { ...bed().c, env: { ...bed().c.env, KYBAO_RATE_LIMIT_LOGIN: 3, KYBAO_RATE_LIMIT_LINK: 2 } }, program: bed().world.program });
+    const tries = [];
+    for (let i = 0; i < 4; i++) tries.push((await strict.inject({ method: 'POST', url: '/api/session', payload: { email: 'x@y.test', password: 'wrong-password' } })).statusCode);
+    expect(tries).toEqual([401, 401, 401, 429]);
+    const link = [];
+    for (let i = 0; i < 3; i++) link.push((await strict.inject({ method: 'GET', url: `/api/rounds/${enc(PLAN)}/units/so-khdt?t=${linkToken(links.khdt!)}` })).statusCode);
+    expect(link).toEqual([200, 200, 429]);
+    await strict.close();
   });
 
   it('serves a valid OpenAPI document, every route of which was called', async () => {
