@@ -12,6 +12,8 @@ export interface Testbed {
 export interface TestbedOptions {
   startAt?: string;
   server?: 'time-skipping' | 'dev';
+  /** Extra arguments for `temporal server start-dev`, e.g. dynamic config values. */
+  devServerArgs?: string[];
   program?: () => Program;
   provider?: Provider;
   /** Added to the environment the activities read (e.g. KYBAO_BASE_URL, KYBAO_LINK_SECRET). */
@@ -23,7 +25,7 @@ export interface TestbedOptions {
  * so a helper that must stop something (a worker) before the testbed closes registers its own hooks.
  */
 export async function createTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const env = options.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv(options.startAt);
+  const env = options.server === 'dev' ? await createDevServerEnv(options.devServerArgs) : await createTimeSkippingEnv(options.startAt);
   try {
     return {
       env,
