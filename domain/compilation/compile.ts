@@ -44,16 +44,13 @@ function parseRounds(rounds: readonly RoundDataInput[]): RoundData[] {
   const problems: string[] = [];
   const parsed = rounds.flatMap((input, i) => {
     const result = roundDataSchema.safeParse(input);
-    if (!result.success) {
-      problems.push(...result.error.issues.map((iss) => `rounds[${i}].${formatPath(iss.path)}: ${iss.message}`));
-      return [];
-    }
+    if (!result.success) problems.push(...result.error.issues.map((iss) => `rounds[${i}].${formatPath(iss.path)}: ${iss.message}`));
     const seen = new Set<string>();
-    for (const o of result.data.obligations) {
-      if (seen.has(o.unitId)) problems.push(`rounds[${i}] (${result.data.key}): unit "${o.unitId}" has two obligations; a unit owes one report per round`);
-      seen.add(o.unitId);
+    for (const o of Array.isArray(input?.obligations) ? input.obligations : []) {
+      if (seen.has(o?.unitId)) problems.push(`rounds[${i}] (${input.key}): unit "${o.unitId}" has two obligations; a unit owes one report per round`);
+      seen.add(o?.unitId);
     }
-    return [result.data];
+    return result.success ? [result.data] : [];
   });
   const ids = new Set<string>();
   for (const r of parsed) {

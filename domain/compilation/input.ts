@@ -30,7 +30,7 @@ export const obligationEntrySchema = z
       ctx.addIssue({ code: 'custom', path: ['submittedAt'], message: `${o.unitId} is "missing" but has a submission time; use on-time or late` });
     if (o.status !== 'missing' && o.submittedAt === null)
       ctx.addIssue({ code: 'custom', path: ['submittedAt'], message: `${o.unitId} is "${o.status}" without a submission time; give submittedAt or use missing` });
-    if (o.submittedAt !== null) {
+    if (o.submittedAt !== null && o.status !== 'missing') {
       const late = Date.parse(o.submittedAt) >= Date.parse(o.dueAt);
       if (late !== (o.status === 'late'))
         ctx.addIssue({
