@@ -141,7 +141,7 @@ export const compilationSettingsSchema = z.strictObject({
     .strictObject({
       /** The body directly above the issuer (cơ quan chủ quản), as printed, e.g. "UBND TỈNH THÁI BÌNH". */
       parent: z.string().trim().min(1).optional(),
-      /** The issuing body as printed; default: the coordinator's Vietnamese name in capitals. */
+      /** The issuing body as printed (a line break, "\n", splits a long name); default: the coordinator's Vietnamese name in capitals. */
       name: z.string().trim().min(1).optional(),
       /** The issuer's abbreviation in the symbol: "STTTT" gives "Số: …/BC-STTTT" (Appendix III: BC = báo cáo). */
       symbol: z

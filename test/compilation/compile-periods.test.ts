@@ -38,7 +38,7 @@ function quarter(key: string, year: number, q: number, due: string, units: Recor
           unitId,
           {
             indicators: { events: u.events!, staff: 1, spent: '10', grant: '10', delegations: 0, ...(u.share !== undefined ? { share: u.share } : {}) },
-            sections: u.text ? { s2: { text: u.text, tasks: {} } } : {},
+            sections: (u.text ? { s2: { text: u.text, tasks: {} } } : {}) as Record<string, { text: string; tasks: Record<string, string> }>,
           },
         ]),
     ),

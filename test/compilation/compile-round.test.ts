@@ -152,8 +152,8 @@ describe('compileRound: one quarter of the small program', () => {
 
   test('values that no longer fit the form are left out with a warning, never silently', () => {
     const changed = structuredClone(q1);
-    changed.formData!.h1!.indicators.events = 'nhiều';
-    changed.formData!.h1!.indicators.retired = 5;
+    changed.formData!.h1!.indicators!.events = 'nhiều';
+    changed.formData!.h1!.indicators!.retired = 5;
     const m = compileRound(program, changed, { compiledAt: COMPILED_AT });
     expect(indicator(m, 'events').province).toEqual({ asked: 5, reported: 2, value: '7' });
     expect(m.warnings).toEqual([
