@@ -1,7 +1,6 @@
 import {
   AlignmentType,
   BorderStyle,
-  convertMillimetersToTwip,
   LineRuleType,
   Paragraph,
   TableCell,
@@ -64,13 +63,16 @@ export const SIZE_PT = {
 
 /** II.6: first line indented 1–1.27 cm; at least 6 pt between paragraphs; line spacing single to 1.5 lines. */
 export const BODY_PARAGRAPH = {
-  firstLineIndentTwip: convertMillimetersToTwip(12.7),
+  firstLineIndentTwip: 720, // 12.7 mm = 0.5 inch
   spacingAfterTwip: 6 * 20,
   /** 1.15 lines (240 = single). */
   lineAuto: 276,
 } as const;
 
-export const mm = convertMillimetersToTwip;
+/** Millimetres to twips, rounded to the nearest (docx's helper truncates: A4 would be 11905 wide, not 11906). */
+export function mm(millimetres: number): number {
+  return Math.round((millimetres * 1440) / 25.4);
+}
 
 export const NO_BORDER = { style: BorderStyle.NONE, size: 0, color: 'FFFFFF' } as const;
 export const NO_BORDERS = { top: NO_BORDER, bottom: NO_BORDER, left: NO_BORDER, right: NO_BORDER, insideHorizontal: NO_BORDER, insideVertical: NO_BORDER } as const;

@@ -46,7 +46,7 @@ export async function renderReportDocx(model: CompiledReportModel, state: Report
         },
         headers: { first: firstPageHeader, default: pageNumberHeader },
         footers: { first: new Footer({ children: [] }), default: new Footer({ children: [] }) },
-        children: [...headingBlock(model, state), ...reportBody(model, state), new Paragraph({ spacing: { before: 120, after: 0 }, children: [] }), signatureBlock(model)],
+        children: [...headingBlock(model, state), ...reportBody(model, state), new Paragraph({ spacing: { before: 120, after: 0 }, children: [] }), signatureBlock(model, state)],
       },
     ],
   });

@@ -1,4 +1,5 @@
 import { AlignmentType, LineRuleType, Paragraph, Table, TableCell, TableLayoutType, TableRow, VerticalAlignTable, WidthType } from 'docx';
+import type { ReportState } from '../../domain/compilation/lifecycle';
 import type { CompiledReportModel } from '../../domain/compilation/model';
 import { centred, mm, NO_BORDERS, run, SIZE_PT, TEXT_WIDTH_MM } from './layout';
 
@@ -30,13 +31,15 @@ export function recipientLines(model: CompiledReportModel): string[] {
   ];
 }
 
-export function signatureBlock(model: CompiledReportModel): Table {
+/** An issued report prints who signed it; a draft the program's usual signer, with the name left for the signer. */
+export function signatureBlock(model: CompiledReportModel, state: ReportState): Table {
+  const signer = state.status === 'issued' ? state.signer : model.issuing.signer;
   const left = [line('Nơi nhận:', SIZE_PT.recipientsLabel, { bold: true, italics: true }), ...recipientLines(model).map((l) => line(l, SIZE_PT.recipients))];
   const right = [
-    ...model.issuing.signer.title.map((t) => centred([run(t.toLocaleUpperCase('vi'), SIZE_PT.signer, { bold: true })])),
+    ...signer.title.map((t) => centred([run(t.toLocaleUpperCase('vi'), SIZE_PT.signer, { bold: true })])),
     // Room to sign and seal: about 30 mm.
     new Paragraph({ spacing: { before: 0, after: 0, line: mm(30), lineRule: LineRuleType.EXACT }, children: [] }),
-    centred([run(model.issuing.signer.name ?? '', SIZE_PT.signer, { bold: true })]),
+    centred([run(signer.name ?? '', SIZE_PT.signer, { bold: true })]),
   ];
   const column = (children: Paragraph[], widthMm: number) =>
     new TableCell({ children, width: { size: mm(widthMm), type: WidthType.DXA }, verticalAlign: VerticalAlignTable.TOP, margins: { left: 0, right: 0, top: 0, bottom: 0 } });

@@ -84,7 +84,9 @@ export async function renderReportXlsx(model: CompiledReportModel, state: Report
   const roundHeads = rounds.flatMap((r) => [`${roundShortLabel(r.key)}: tình trạng`, `${roundShortLabel(r.key)}: ngày gửi`, `${roundShortLabel(r.key)}: số ngày trễ`]);
   headerRow(matrix, ['STT', 'Mã đơn vị', 'Cơ quan, đơn vị', 'Nhóm', ...roundHeads, 'Phải gửi', 'Đúng hạn', 'Quá hạn', 'Chưa gửi', 'Đã gửi (%)', 'Đúng hạn (%)']);
   model.compliance.units.forEach((u, i) => {
-    const cells = u.cells.flatMap((c) => (c ? [STATUS_LABELS[c.status].vi, c.submittedAt ? dateTimeVi(c.submittedAt, zone) : null, c.lateDays] : [null, null, null]));
+    const cells = u.cells.flatMap((c) =>
+      c ? [STATUS_LABELS[c.status].vi, c.submittedAt ? dateTimeVi(c.submittedAt, zone) : null, c.status === 'missing' ? null : c.lateDays] : [null, null, null],
+    );
     const row = matrix.addRow([i + 1, u.unitId, u.name.vi, CATEGORY_LABELS[u.category].vi, ...cells, ...countsValues(u.counts)]);
     u.cells.forEach((c, j) => {
       if (c) row.getCell(5 + j * 3).fill = STATUS_FILL[c.status]!;

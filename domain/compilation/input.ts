@@ -63,8 +63,8 @@ export type RoundDataInput = z.input<typeof roundDataSchema>;
  * A round's obligation status (domain/round ObligationStatus, as stored) as the compilation counts it
  * once the round is over: a first submission decides on time or late (an extension moved the unit's
  * due date, so "late" is against the extended date); anything without a submission is missing
- * (pending, overdue, extended and never sent, and not-tracked: a round started after its deadline has
- * no record of what the unit did).
+ * (pending, overdue, extended and never sent). Not-tracked obligations (a round started after its
+ * deadline: kybao has no record either way) are left out by the caller rather than called missing.
  */
 export function complianceOf(obligation: { submittedAt: string | null; dueAt: string }): ComplianceStatus {
   if (obligation.submittedAt === null) return 'missing';

@@ -23,11 +23,20 @@ export const reportEditsSchema = z
   .refine((e) => e.introduction !== undefined || e.conclusions !== undefined, { error: 'nothing to change: give introduction and/or conclusions' });
 export type ReportEdits = z.input<typeof reportEditsSchema>;
 
+/** Who signs: capacity and position, one printed line each ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), and the name. */
+export const signerSchema = z.strictObject({
+  title: z.array(z.string().trim().min(1)).min(1, { error: 'give the signer’s position, e.g. ["GIÁM ĐỐC"] or ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]' }),
+  name: z.string().transform(normaliseText).pipe(z.string().min(1, { error: 'give the signer’s full name' })),
+});
+export type Signer = z.infer<typeof signerSchema>;
+
 export const issueRequestSchema = z.strictObject({
-  /** The number in the issuer's register of outgoing documents for the year (Decree 30/2020, Art. 15). */
+  /** The number in the issuer's register of outgoing documents for the year (Decree 30/2020: from 01 each 1 January). */
   number: z.int().min(1).max(99_999),
   issuedAt: isoInstant,
   issuedBy: z.string().trim().min(1),
+  /** Decree 30/2020, Appendix I, II.7: an issued document carries its signer's position and full name. */
+  signer: signerSchema,
 });
 export type IssueRequest = z.infer<typeof issueRequestSchema>;
 
@@ -40,6 +49,7 @@ export const reportStateSchema = z.discriminatedUnion('status', [
     number: z.int().min(1),
     issuedAt: isoInstant,
     issuedBy: z.string(),
+    signer: signerSchema,
   }),
 ]);
 export type ReportState = z.infer<typeof reportStateSchema>;
@@ -83,7 +93,7 @@ export function editDraft(state: ReportState, edits: ReportEdits): ReportState {
 export function issueDraft(state: ReportState, request: IssueRequest): ReportState {
   if (state.status === 'issued') throw new ReportAlreadyIssuedError(`report already issued as number ${state.number} on ${state.issuedAt}`);
   const r = issueRequestSchema.parse(request);
-  return { status: 'issued', introduction: state.introduction, conclusions: state.conclusions, number: r.number, issuedAt: r.issuedAt, issuedBy: r.issuedBy };
+  return { status: 'issued', introduction: state.introduction, conclusions: state.conclusions, number: r.number, issuedAt: r.issuedAt, issuedBy: r.issuedBy, signer: r.signer };
 }
 
 /** "Số: 05/BC-STTTT": numbers below 10 get a leading 0 (Decree 30/2020, Appendix I, II.3; Appendix III: BC = báo cáo). */

@@ -144,12 +144,21 @@ describe('the compiled report’s life: draft → issued', () => {
   test('edits are NFC and kept; issuing fixes the number and date; an issued report refuses edits and a second issue', () => {
     const edited = editDraft(newDraft(model), { conclusions: ' Đe\u0302\u0300 nghi\u0323 ' });
     expect(edited).toMatchObject({ status: 'draft', conclusions: 'Đề nghị' });
-    const issued = issueDraft(edited, { number: 7, issuedAt: '2016-01-05T03:00:00.000Z', issuedBy: 'giamdoc@so-tttt.example' });
-    expect(issued).toEqual({ ...edited, status: 'issued', number: 7, issuedAt: '2016-01-05T03:00:00.000Z', issuedBy: 'giamdoc@so-tttt.example' });
+    const signer = { title: ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC'], name: ' Nguyễn Văn An ' };
+    const issued = issueDraft(edited, { number: 7, issuedAt: '2016-01-05T03:00:00.000Z', issuedBy: 'giamdoc@so-tttt.example', signer });
+    expect(issued).toEqual({
+      ...edited,
+      status: 'issued',
+      number: 7,
+      issuedAt: '2016-01-05T03:00:00.000Z',
+      issuedBy: 'giamdoc@so-tttt.example',
+      signer: { title: ['KT. GIÁM ĐỐC', 'PHÓ GIÁM ĐỐC'], name: 'Nguyễn Văn An' },
+    });
     expect(() => editDraft(issued, { introduction: 'x' })).toThrow(ReportAlreadyIssuedError);
-    expect(() => issueDraft(issued, { number: 8, issuedAt: '2016-01-06T03:00:00.000Z', issuedBy: 'x' })).toThrow(ReportAlreadyIssuedError);
+    expect(() => issueDraft(issued, { number: 8, issuedAt: '2016-01-06T03:00:00.000Z', issuedBy: 'x', signer })).toThrow(ReportAlreadyIssuedError);
     expect(() => editDraft(edited, {})).toThrow('nothing to change');
-    expect(() => issueDraft(edited, { number: 0, issuedAt: '2016-01-05T03:00:00.000Z', issuedBy: 'x' })).toThrow();
+    expect(() => issueDraft(edited, { number: 0, issuedAt: '2016-01-05T03:00:00.000Z', issuedBy: 'x', signer })).toThrow();
+    expect(() => issueDraft(edited, { number: 8, issuedAt: '2016-01-05T03:00:00.000Z', issuedBy: 'x', signer: { title: ['GIÁM ĐỐC'], name: ' ' } })).toThrow('give the signer’s full name');
   });
 
   test('number and date as Decree 30/2020 writes them', () => {
