@@ -45,3 +45,15 @@ export function roundShortLabel(key: string): string {
   if (adhoc) return `Đột xuất ${adhoc[1]}`;
   return key;
 }
+
+/**
+ * How running text names a round of a period: "quý I" within a year, "quý I/2015" over several years;
+ * "đột xuất 2" likewise. Null within a single round's report, which names no round.
+ */
+export function roundMention(key: string, scope: 'round' | 'year' | 'review'): string | null {
+  if (scope === 'round') return null;
+  const year = /^(\d{4})-/.exec(key)?.[1];
+  const label = roundShortLabel(key);
+  const lower = label.replace(/^Quý/, 'quý').replace(/^Đột xuất/, 'đột xuất');
+  return scope === 'review' && year ? `${lower}/${year}` : lower;
+}

@@ -1,7 +1,7 @@
 import { Paragraph, type Table } from 'docx';
 import type { ReportState } from '../../domain/compilation/lifecycle';
 import type { CompiledReportModel } from '../../domain/compilation/model';
-import { roundShortLabel } from '../format-vi';
+import { roundMention } from '../format-vi';
 import {
   categoryComplianceTable,
   complianceSummary,
@@ -49,7 +49,10 @@ export function reportBody(model: CompiledReportModel, state: ReportState): Arra
     const names = new Map(model.compliance.units.map((u) => [u.unitId, u.name.vi]));
     const keys = new Map(model.compliance.rounds.map((r) => [r.roundId, r.key]));
     const list = model.withoutFormData
-      .map((w) => `${names.get(w.unitId) ?? w.unitId}${model.scope.kind === 'round' ? '' : ` (${roundShortLabel(keys.get(w.roundId) ?? w.roundId).toLowerCase()})`}`)
+      .map((w) => {
+        const when = roundMention(keys.get(w.roundId) ?? w.roundId, model.scope.kind);
+        return `${names.get(w.unitId) ?? w.unitId}${when ? ` (${when})` : ''}`;
+      })
       .join('; ');
     out.push(bodyText(`Gửi tệp báo cáo nhưng chưa nhập số liệu theo mẫu (không được tính vào số liệu tổng hợp): ${list}.`));
   }
@@ -79,7 +82,7 @@ export function reportBody(model: CompiledReportModel, state: ReportState): Arra
   if (model.missing.length === 0) out.push(bodyText('Tất cả các cơ quan, đơn vị đã gửi báo cáo.'));
   else
     for (const m of model.missing)
-      out.push(bodyText(`- ${m.name.vi}${model.scope.kind === 'round' ? '' : ` (${m.rounds.map((k) => roundShortLabel(k).toLowerCase()).join(', ')})`}.`));
+      out.push(bodyText(`- ${m.name.vi}${model.scope.kind === 'round' ? '' : ` (${m.rounds.map((k) => roundMention(k, model.scope.kind)).join(', ')})`}.`));
 
   const conclusions = paragraphsOf(state.conclusions);
   if (conclusions.length || state.status === 'draft') {

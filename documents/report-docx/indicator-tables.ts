@@ -2,7 +2,7 @@ import { Paragraph, Table, TableLayoutType, TableRow, WidthType } from 'docx';
 import { CATEGORY_LABELS } from '../../domain/compilation/labels';
 import type { CompiledIndicator, CompiledReportModel } from '../../domain/compilation/model';
 import { aggregateVi, AGGREGATION_WORDS } from '../format-vi';
-import { roundShortLabel } from '../format-vi';
+import { roundMention } from '../format-vi';
 import { bodyParagraph, cell, cellText, mm, run, SIZE_PT, TEXT_WIDTH_MM, THIN_BORDERS } from './layout';
 
 /**
@@ -57,23 +57,26 @@ export function indicatorTable(model: CompiledReportModel, table: CompiledReport
   });
 }
 
-/** The values of list indicators, each with its unit (and round, over a period), after their table. */
+/**
+ * The values of list indicators, each with its unit (and round, over a period), after their table. A
+ * review lists none (several years of them would fill pages): it points to the workbook, which has them all.
+ */
 export function listedValues(model: CompiledReportModel, table: CompiledReportModel['tables'][number]): Paragraph[] {
   const names = new Map(model.compliance.units.map((u) => [u.unitId, u.name.vi]));
   const keys = new Map(model.compliance.rounds.map((r) => [r.roundId, r.key]));
-  const periodic = model.scope.kind !== 'round';
-  return table.indicators
-    .filter((ind) => ind.aggregation === 'list' && ind.observations.length > 0)
-    .flatMap((ind) => [
-      new Paragraph({ spacing: { before: 160, after: 0 }, children: [] }),
-      bodyParagraph([run(`${ind.name.vi}:`, SIZE_PT.body, { italics: true, bold: true })], { keepNext: true }),
-      ...ind.observations.map((o) =>
-        bodyParagraph([
-          run(`- ${names.get(o.unitId) ?? o.unitId}${periodic ? ` (${roundShortLabel(keys.get(o.roundId) ?? o.roundId).toLowerCase()})` : ''}: `, SIZE_PT.body, { bold: true }),
-          run(String(o.value), SIZE_PT.body),
-        ]),
-      ),
-    ]);
+  const listed = table.indicators.filter((ind) => ind.aggregation === 'list' && ind.observations.length > 0);
+  if (model.scope.kind === 'review')
+    return listed.map((ind) =>
+      bodyParagraph([run(`${ind.name.vi}: ${ind.observations.length} nội dung, xem bảng tính kèm theo (sheet "Số liệu đơn vị").`, SIZE_PT.body, { italics: true })]),
+    );
+  return listed.flatMap((ind) => [
+    new Paragraph({ spacing: { before: 160, after: 0 }, children: [] }),
+    bodyParagraph([run(`${ind.name.vi}:`, SIZE_PT.body, { italics: true, bold: true })], { keepNext: true }),
+    ...ind.observations.map((o) => {
+      const when = roundMention(keys.get(o.roundId) ?? o.roundId, model.scope.kind);
+      return bodyParagraph([run(`- ${names.get(o.unitId) ?? o.unitId}${when ? ` (${when})` : ''}: `, SIZE_PT.body, { bold: true }), run(String(o.value), SIZE_PT.body)]);
+    }),
+  ]);
 }
 
 /** How the figures are made, under the tables: exactness and rounding are part of the report. */

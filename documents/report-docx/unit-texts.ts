@@ -1,6 +1,6 @@
 import type { Paragraph } from 'docx';
 import type { CompiledReportModel, TextEntry } from '../../domain/compilation/model';
-import { roundShortLabel } from '../format-vi';
+import { roundMention } from '../format-vi';
 import { bodyParagraph, run, SIZE_PT } from './layout';
 
 /** Section III of the report: what each unit wrote, under its section and focal task. */
@@ -10,10 +10,10 @@ const LETTERS = 'abcdefghiklmnopqrstuvxy'; // the Vietnamese alphabet's order fo
 function entryParagraphs(model: CompiledReportModel, entries: TextEntry[]): Paragraph[] {
   const names = new Map(model.compliance.units.map((u) => [u.unitId, u.name.vi]));
   const keys = new Map(model.compliance.rounds.map((r) => [r.roundId, r.key]));
-  const periodic = model.scope.kind !== 'round';
   return entries.flatMap((e) => {
     const [first = '', ...rest] = e.text.split(/\n+/).map((line) => line.trim()).filter((line) => line !== '');
-    const who = `- ${names.get(e.unitId) ?? e.unitId}${periodic ? ` (${roundShortLabel(keys.get(e.roundId) ?? e.roundId).toLowerCase()})` : ''}: `;
+    const when = roundMention(keys.get(e.roundId) ?? e.roundId, model.scope.kind);
+    const who = `- ${names.get(e.unitId) ?? e.unitId}${when ? ` (${when})` : ''}: `;
     return [bodyParagraph([run(who, SIZE_PT.body, { bold: true }), run(first, SIZE_PT.body)]), ...rest.map((line) => bodyParagraph([run(line, SIZE_PT.body)]))];
   });
 }
