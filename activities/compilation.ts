@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compileReview, compileRound, compileYear, type CompileOptions } from '../domain/compilation/compile';
 import type { CompiledReportModel } from '../domain/compilation/model';
@@ -27,7 +27,8 @@ import { roundDataFromDatabase, roundsOfYears } from './compilation-input';
 export interface CompiledReportFiles {
   id: string;
   revision: number;
-  outcome: 'created' | 'recompiled' | 'unchanged';
+  /** See saveCompiledDraft: "issued" means the report was already issued and was left as it was. */
+  outcome: 'created' | 'recompiled' | 'unchanged' | 'issued';
   status: 'draft' | 'issued';
   /** Paths relative to the repository root, as the CLI prints them. */
   docx: string;
@@ -42,6 +43,15 @@ async function programOf(deps: Deps, programId: string): Promise<Program> {
   return program;
 }
 
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -51,15 +61,18 @@ export async function renderStoredReport(deps: Deps, report: CompiledReportRecor
   const dir = path.resolve(REPO_ROOT, deps.env.KYBAO_REPORTS_DIR, report.programId, 'compiled');
   await mkdir(dir, { recursive: true });
   const key = report.id.slice(report.programId.length + 1);
-  // An issued report gets files of its own that later renders never overwrite.
+  // An issued report gets files of its own, written once: rendering it again returns them as they are.
   const base = report.state.status === 'issued' ? `${key}.so-${String(report.state.number).padStart(2, '0')}` : key;
-  const docx = await renderReportDocx(report.model, report.state);
-  const xlsx = await renderReportXlsx(report.model, report.state);
   const docxPath = path.join(dir, `${base}.docx`);
   const xlsxPath = path.join(dir, `${base}.xlsx`);
+  const rel = (p: string) => path.relative(REPO_ROOT, p);
+  if (report.state.status === 'issued' && report.documents.docx?.ref === rel(docxPath) && report.documents.xlsx?.ref === rel(xlsxPath)) {
+    if ((await exists(docxPath)) && (await exists(xlsxPath))) return { docx: rel(docxPath), xlsx: rel(xlsxPath) };
+  }
+  const docx = await renderReportDocx(report.model, report.state);
+  const xlsx = await renderReportXlsx(report.model, report.state);
   await writeFile(docxPath, docx);
   await writeFile(xlsxPath, xlsx);
-  const rel = (p: string) => path.relative(REPO_ROOT, p);
   await attachReportDocuments(deps.db, {
     id: report.id,
     revision: report.revision,
@@ -73,7 +86,7 @@ export async function renderStoredReport(deps: Deps, report: CompiledReportRecor
 async function store(deps: Deps, model: CompiledReportModel): Promise<CompiledReportFiles> {
   const { report, outcome } = await saveCompiledDraft(deps.db, { model, actor: 'system:compilation' });
   const files =
-    outcome === 'unchanged' && report.documents.docx && report.documents.xlsx
+    (outcome === 'unchanged' || outcome === 'issued') && report.documents.docx && report.documents.xlsx
       ? { docx: report.documents.docx.ref, xlsx: report.documents.xlsx.ref }
       : await renderStoredReport(deps, report);
   return { id: report.id, revision: report.revision, outcome, status: report.state.status, ...files };

@@ -1,5 +1,5 @@
 import { Paragraph, type Table } from 'docx';
-import type { ReportState } from '../../domain/compilation/lifecycle';
+import { reportSubject, type ReportState } from '../../domain/compilation/lifecycle';
 import type { CompiledReportModel } from '../../domain/compilation/model';
 import { roundMention } from '../format-vi';
 import {
@@ -91,7 +91,6 @@ export function reportBody(model: CompiledReportModel, state: ReportState): Arra
     else out.push(bodyText(`(Nội dung do ${model.program.coordinator.name.vi} bổ sung trước khi ban hành.)`, { italics: true }));
   }
 
-  const what = model.scope.kind === 'review' ? model.title.vi.charAt(0).toLowerCase() + model.title.vi.slice(1) : `kết quả thực hiện ${model.period.vi}`;
-  out.push(bodyText(`Trên đây là báo cáo ${what} của ${model.program.coordinator.name.vi}./.`));
+  out.push(bodyText(`Trên đây là báo cáo ${reportSubject(model)} của ${model.program.coordinator.name.vi}./.`));
   return out;
 }

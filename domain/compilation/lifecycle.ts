@@ -64,6 +64,20 @@ export function shortDateVi(isoDate: string): string {
   return `${String(d).padStart(2, '0')}/${m < 3 ? String(m).padStart(2, '0') : m}/${y}`;
 }
 
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLocaleLowerCase('vi') + text.slice(1);
+}
+
+/**
+ * What the report reports on, as the opening and closing sentences say it: "kết quả thực hiện quý I năm
+ * 2015", "kết quả tổng hợp báo cáo đột xuất về …" (a round without quarters), "sơ kết 4 năm thực hiện …".
+ */
+export function reportSubject(model: CompiledReportModel): string {
+  if (model.scope.kind === 'review') return lowerFirst(model.title.vi);
+  if (model.scope.kind === 'round' && model.scope.quarter === undefined) return `kết quả tổng hợp ${lowerFirst(model.period.vi)}`;
+  return `kết quả thực hiện ${model.period.vi}`;
+}
+
 /** The opening paragraph a draft starts with: the legal basis, then what is reported. */
 export function defaultIntroduction(model: CompiledReportModel): string {
   const src = model.program.source;
@@ -71,11 +85,7 @@ export function defaultIntroduction(model: CompiledReportModel): string {
     ? `Thực hiện ${/^\d/.test(src.reference) ? `Quyết định số ${src.reference}` : src.reference}${src.date ? ` ngày ${shortDateVi(src.date)}` : ''}` +
       `${src.issuer ? ` của ${src.issuer.vi}` : ''} phê duyệt ${model.program.title.vi}`
     : `Thực hiện ${model.program.title.vi}`;
-  const what =
-    model.scope.kind === 'review'
-      ? `${model.scope.review === 'preliminary' ? 'sơ kết' : 'tổng kết'} việc thực hiện Chương trình ${model.period.vi}`
-      : `kết quả thực hiện ${model.period.vi}`;
-  return `${basis}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${model.program.coordinator.name.vi} báo cáo ${what} như sau:`;
+  return `${basis}; trên cơ sở báo cáo của các cơ quan, đơn vị, ${model.program.coordinator.name.vi} báo cáo ${reportSubject(model)} như sau:`;
 }
 
 export function newDraft(model: CompiledReportModel): ReportState {

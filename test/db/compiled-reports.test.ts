@@ -75,7 +75,7 @@ describe.each(providers)('compiled reports on %s', (provider) => {
     ]);
   });
 
-  test('when a report is issued, then its number is unique in its year; it is neither recompiled nor edited any more', async () => {
+  test('when a report is issued, then its number is unique in its year; it keeps its figures and texts', async () => {
     const { db } = database();
     const { program, model } = await setUp(db);
     const { report } = await saveCompiledDraft(db, { model: model(3, 'missing', '2015-03-30T02:00:00.000Z') });
@@ -100,7 +100,11 @@ describe.each(providers)('compiled reports on %s', (provider) => {
     const yearIssued = await issueCompiledReport(db, { id: year.id, request: { number: 12, issuedAt: '2015-12-31T17:30:00.000Z', issuedBy: 'gd@demo.example', signer: SIGNER } });
     expect(yearIssued.state.status).toBe('issued');
 
-    await expect(saveCompiledDraft(db, { model: model(9, 'late', '2015-04-05T02:00:00.000Z') })).rejects.toThrow(InvalidStateError);
+    // A late report after issuing: the issued figures stay, nothing is written, nothing fails.
+    const after = await saveCompiledDraft(db, { model: model(9, 'late', '2015-04-05T02:00:00.000Z') });
+    expect(after.outcome).toBe('issued');
+    expect(after.report.model).toEqual(report.model);
+    expect(after.report.revision).toBe(1);
     await expect(editCompiledDraft(db, { id: report.id, edits: { conclusions: 'x' }, actor: 'c@demo.example' })).rejects.toThrow(InvalidStateError);
     await expect(issueCompiledReport(db, { id: report.id, request: { number: 13, issuedAt: '2015-04-03T03:00:00.000Z', issuedBy: 'x', signer: SIGNER } })).rejects.toThrow(
       InvalidStateError,

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { simulatedQuarter } from '../../client/simulate/quarter-data';
 import { renderReportDocx } from '../../documents/report-docx/render';
 import { renderReportXlsx } from '../../documents/report-xlsx/render';
-import { compileReview, compileYear, newDraft, type CompiledReportModel } from '../../domain/compilation';
+import { compileReview, compileRound, compileYear, newDraft, type CompiledReportModel } from '../../domain/compilation';
 import { defaultProgramPath, loadProgramFile } from '../../domain/program/load-file';
 import { DocxFile } from '../helpers/docx-reader';
 
@@ -73,5 +73,34 @@ describe('the preliminary review (sơ kết) 2014–2017', () => {
     // Missing rounds are named with their year over a review.
     const missing = model.missing[0]!;
     expect(doc.paragraph(new RegExp(`^- ${missing.name.vi} \\(`)).text).toMatch(/\(quý (I|II|III|IV)\/20\d\d(, quý (I|II|III|IV)\/20\d\d)*\)\.$/);
+  });
+});
+
+describe('an ad hoc round whose kind has no form', () => {
+  test('compiles who reported and who did not; the document has no indicator or text parts', async () => {
+    const q = simulatedQuarter(program, 2015, 2, 5);
+    const adhoc = {
+      ...q,
+      roundId: `${program.id}:2015-adhoc-1`,
+      key: '2015-adhoc-1',
+      kind: 'adhoc' as const,
+      quarter: undefined,
+      title: { vi: 'Báo cáo đột xuất về công tác đón tiếp phóng viên nước ngoài', en: 'Ad hoc report on foreign reporters' },
+      formData: {},
+    };
+    const model = compileRound(program, adhoc, { compiledAt: '2015-07-01T02:00:00.000Z' });
+    expect(model.formKind).toBeNull();
+    expect(model.title.vi).toBe('Báo cáo đột xuất về công tác đón tiếp phóng viên nước ngoài');
+    expect([model.tables, model.sections, model.withoutFormData]).toEqual([[], [], []]);
+    const doc = await DocxFile.open(await renderReportDocx(model, newDraft(model)));
+    expect(doc.paragraphs().filter((p) => /^[IV]+\. /.test(p.text)).map((p) => p.text)).toEqual([
+      'I. TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC CƠ QUAN, ĐƠN VỊ',
+      'II. CÁC CƠ QUAN, ĐƠN VỊ CHƯA GỬI BÁO CÁO',
+      'III. NHẬN XÉT, ĐỀ XUẤT, KIẾN NGHỊ',
+    ]);
+    expect(doc.paragraph(/^Trên đây là/).text).toBe(
+      'Trên đây là báo cáo kết quả tổng hợp báo cáo đột xuất về công tác đón tiếp phóng viên nước ngoài của Sở Thông tin và Truyền thông./.',
+    );
+    expect(newDraft(model).introduction).toMatch(/Sở Thông tin và Truyền thông báo cáo kết quả tổng hợp báo cáo đột xuất về công tác đón tiếp phóng viên nước ngoài như sau:$/);
   });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
@@ -13,7 +13,6 @@ import { editCompiledDraft, getCompiledReport, issueCompiledReport } from '../..
 import { REPO_ROOT } from '../../infra/db/database-url';
 import { loadProgram } from '../../infra/db/program-repository';
 import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from '../../infra/db/round-repository';
-import { InvalidStateError } from '../../infra/db/shared';
 import { useMigratedDatabase } from '../db/harness';
 import { DocxFile } from '../helpers/docx-reader';
 import { formOf, Q1_DUE, REPORTS } from './fixtures/quarter-2015-q1';
@@ -240,7 +239,7 @@ describe('a quarter compiled into the coordinator’s report (default program, Q
     expect(rows('Chưa báo cáo').slice(1)).toEqual([[1, 'ubnd-vu-thu', 'Ủy ban nhân dân huyện Vũ Thư', 'UBND huyện, thành phố', 'Quý I']]);
   });
 
-  test('a late report recompiles the draft and keeps the coordinator’s texts; issuing fixes number and date; an issued report is not recompiled', async () => {
+  test('a late report recompiles the draft and keeps the coordinator’s texts; issuing fixes number and date; an issued report keeps its figures and files', async () => {
     const { db } = database();
     const activities = createCompilationActivities({ db, env });
     await editCompiledDraft(db, { id: reportId, edits: { conclusions: 'Đề nghị UBND huyện Vũ Thư gửi báo cáo đúng hạn.' }, actor: 'coordinator@so-tttt.example' });
@@ -278,7 +277,11 @@ describe('a quarter compiled into the coordinator’s report (default program, Q
     const headers = [...doc.files.entries()].filter(([name]) => /^word\/header\d+\.xml$/.test(name)).map(([, xml]) => xml);
     expect(headers.some((xml) => xml.includes('DỰ THẢO'))).toBe(false);
 
-    await expect(activities.compileRoundReport({ programId: program.id, roundId: ROUND_ID })).rejects.toThrow(InvalidStateError);
+    // Compiling again after issuing keeps the issued report and its files as they are.
+    expect(await activities.compileRoundReport({ programId: program.id, roundId: ROUND_ID })).toEqual({ ...issued, id: reportId, revision: 2, outcome: 'issued', status: 'issued' });
+    const written = statSync(path.join(REPO_ROOT, issued.docx)).mtimeMs;
+    expect(await activities.renderCompiledReport({ id: reportId })).toEqual(issued);
+    expect(statSync(path.join(REPO_ROOT, issued.docx)).mtimeMs).toBe(written); // written once
     await expect(editCompiledDraft(db, { id: reportId, edits: { introduction: 'x' }, actor: 'coordinator@so-tttt.example' })).rejects.toThrow(/cannot be edited/);
   });
 

@@ -2,20 +2,24 @@ import { newDraft } from '../../../domain/compilation/lifecycle';
 import type { CompiledReportModel } from '../../../domain/compilation/model';
 import { appendAudit } from '../audit-repository';
 import type { DbClient, Instant } from '../shared';
-import { InvalidStateError, inTransaction, toDate } from '../shared';
+import { inTransaction, toDate } from '../shared';
 import { compiledReportId, modelSha256, toCompiledReport, yearsOf, type CompiledReportRecord } from './records';
 
 export interface SaveCompiledDraftResult {
   report: CompiledReportRecord;
-  /** created: first compilation; recompiled: the figures changed; unchanged: same figures, nothing written. */
-  outcome: 'created' | 'recompiled' | 'unchanged';
+  /**
+   * created: first compilation; recompiled: the figures changed; unchanged: same figures, nothing
+   * written; issued: the report was issued, so it keeps the figures it was issued with (nothing written).
+   */
+  outcome: 'created' | 'recompiled' | 'unchanged' | 'issued';
 }
 
 /**
  * Stores a compilation as the report's draft: creates it (with the default introduction and empty
  * conclusions), or replaces the figures of the existing draft and keeps the coordinator's texts, or does
- * nothing when the figures are the same (safe to retry). An issued report is never recompiled: the
- * compilation is refused with InvalidStateError.
+ * nothing when the figures are the same (safe to retry). An issued report is never recompiled: it is
+ * returned as it is with outcome "issued" (a report that arrives after issuing belongs to the next
+ * period's report), so a compilation triggered by a late submission does not fail and retry forever.
  */
 export async function saveCompiledDraft(
   db: DbClient,
@@ -29,8 +33,7 @@ export async function saveCompiledDraft(
   const roundId = model.scope.kind === 'round' ? model.scope.roundId : null;
   return inTransaction(db, async (tx) => {
     const existing = await tx.compiledReport.findUnique({ where: { id } });
-    if (existing?.status === 'issued')
-      throw new InvalidStateError(`compiled report ${id} was issued (number ${existing.number}); it is not recompiled. Late reports go into the next period's report`);
+    if (existing?.status === 'issued') return { report: toCompiledReport(existing), outcome: 'issued' as const };
     if (existing && existing.modelSha256 === sha) return { report: toCompiledReport(existing), outcome: 'unchanged' as const };
     const data = { model: JSON.stringify(model), modelSha256: sha, compiledAt: toDate(model.compiledAt, 'model.compiledAt'), titleVi: model.title.vi, updatedAt: at };
     if (!existing) {
