@@ -2,7 +2,7 @@ import { Paragraph, Table, TableCell, TableLayoutType, TableRow, UnderlineType, 
 import { documentNumber, localDate } from '../../domain/compilation/lifecycle';
 import type { CompiledReportModel } from '../../domain/compilation/model';
 import type { ReportState } from '../../domain/compilation/lifecycle';
-import { centred, mm, NO_BORDERS, run, shortRule, SIZE_PT, TEXT_WIDTH_MM } from './layout';
+import { centred, mm, NO_BORDERS, ruleUnder, run, SIZE_PT, TEXT_WIDTH_MM } from './layout';
 
 /**
  * The head of the first page (Decree 30/2020/NĐ-CP, Appendix I, part I, section IV, boxes 1–5a): on the
@@ -49,9 +49,12 @@ export function headingBlock(model: CompiledReportModel, state: ReportState): Ar
   // A name written with line breaks in the program file keeps them (II.2 allows a long name on several lines).
   for (const line of (issuing.parent ?? '').split('\n').filter((l) => l.trim() !== ''))
     left.push(centred([run(line.trim().toLocaleUpperCase('vi'), SIZE_PT.parentBody)]));
-  for (const line of issuing.name.split('\n').filter((l) => l.trim() !== ''))
-    left.push(centred([run(line.trim().toLocaleUpperCase('vi'), SIZE_PT.issuer, { bold: true })]));
-  left.push(shortRule(24, LEFT_MM));
+  const nameLines = issuing.name
+    .split('\n')
+    .map((l) => l.trim().toLocaleUpperCase('vi'))
+    .filter((l) => l !== '');
+  for (const line of nameLines) left.push(centred([run(line, SIZE_PT.issuer, { bold: true })]));
+  left.push(ruleUnder(nameLines, SIZE_PT.issuer, LEFT_MM));
   // II.3: the number, centred under the issuer.
   left.push(centred([run(numberLine(state, issuing.symbol), SIZE_PT.number)], { spacing: { before: 160, after: 0 } }));
 
@@ -77,7 +80,7 @@ export function headingBlock(model: CompiledReportModel, state: ReportState): Ar
     // II.5.a: the type in capitals, bold; the summary under it, bold; a short rule under the summary.
     centred([run('BÁO CÁO', SIZE_PT.docType, { bold: true })], { spacing: { before: 480, after: 0 } }),
     centred([run(model.title.vi, SIZE_PT.summary, { bold: true })], { indent: { left: mm(10), right: mm(10) } }),
-    shortRule(45, TEXT_WIDTH_MM),
+    ruleUnder([model.title.vi], SIZE_PT.summary, TEXT_WIDTH_MM, TEXT_WIDTH_MM - 20),
     new Paragraph({ spacing: { before: 0, after: 240 }, children: [] }),
   ];
 }
