@@ -26,6 +26,8 @@ import type { EscalationDigestRequest, NotifyRequest } from './round-types';
 
 /** A mail that lists units lists at most this many; the rest are counted and reached through its link. */
 export const MAX_UNITS_LISTED_IN_MAIL = 300;
+import { agencyLinkUrl, linkEpochOf, linkExpiry, signLink } from '../infra/links';
+import { noticeRulesOf, planNotices } from '../domain/calendar/notices';
 
 /**
  * Turns a workflow's "tell these units this" into outbox rows: one per recipient group, each with a
@@ -81,8 +83,10 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
       const units = new Map(program.units.map((u) => [u.id, u]));
       const order = new Map(program.units.map((u, i) => [u.id, i]));
       const inProgramOrder = <T extends { unitId: string }>(xs: T[]) => [...xs].sort((a, b) => (order.get(a.unitId) ?? 0) - (order.get(b.unitId) ?? 0));
+      // Per-unit links carry the unit's signed token (infra/links.ts) when the process has a link secret.
+      const tokens = new Map<string, string>();
       const link = (unitId?: string | null) =>
-        `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}${unitId ? `/units/${encodeURIComponent(unitId)}` : ''}`;
+        unitId ? agencyLinkUrl(env.KYBAO_BASE_URL, round.id, unitId, tokens.get(unitId)) : `${env.KYBAO_BASE_URL}/rounds/${encodeURIComponent(round.id)}`;
       const coordinator = units.get(program.coordinator)!;
       const authority = units.get(program.approvingAuthority)!;
 
@@ -156,6 +160,15 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
       const fresh = envelopes.filter((e) => !existing.has(e.key));
       const listedIds = [...new Set(fresh.flatMap((e) => [...(e.unit ? [e.unit.id] : []), ...e.listed.map((u) => u.id)]))];
       const facts = fresh.length ? await gatherFacts(req, round, program, fresh.some((e) => e.audience.role === 'above'), listedIds, digest?.owing ?? null) : null;
+      if (env.KYBAO_LINK_SECRET) {
+        for (const e of fresh) {
+          if (!e.unit || tokens.has(e.unit.id)) continue;
+          const dueAt = Date.parse(facts!.obligations.get(e.unit.id)?.dueAt ?? round.deadline);
+          const last = planNotices(dueAt, noticeRulesOf(program)).escalations.at(-1)?.atMs ?? dueAt;
+          const claims = { p: program.id, r: round.id, u: e.unit.id, e: linkExpiry(Math.max(last, dueAt), env.KYBAO_LINK_DAYS_AFTER_CUTOFF), n: await linkEpochOf(db, program.id, e.unit.id) };
+          tokens.set(e.unit.id, signLink(env.KYBAO_LINK_SECRET, claims));
+        }
+      }
       const rendered = fresh.map((e) => {
         const template = templateFor(req.kind, e.audience.role);
         const obligation = e.unit ? (facts!.obligations.get(e.unit.id) ?? null) : null;

@@ -85,6 +85,36 @@ export const EnvSchema = z
     KYBAO_MAIL_TEMPLATES_DIR: z.string().min(1).default('templates/mail'),
     KYBAO_MAIL_SINK_DIR: z.string().default('.data/mail'),
     KYBAO_REPORTS_DIR: z.string().default('.data/reports'),
+
+    // --- agency links and the web app -------------------------------------------------------------
+    /**
+     * Key of the HMAC-SHA256 that signs agency links (infra/links.ts). Required by the worker (every mail
+     * carries a signed link) and the web process; the main job generates one into .data/link-secret.
+     */
+    KYBAO_LINK_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }).optional(),
+    /** A link stays valid this many days after its unit's cut-off (the round's last escalation). */
+    KYBAO_LINK_DAYS_AFTER_CUTOFF: int(1, 3650).default(30),
+    /** Key that signs the web app's cookies (the CSRF secret cookie among them); required by the web process. */
+    KYBAO_SESSION_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }).optional(),
+    /** A staff sign-in lasts this long. */
+    KYBAO_SESSION_HOURS: int(1, 24 * 30).default(8),
+    KYBAO_WEB_HOST: z.string().min(1).default('127.0.0.1'),
+    KYBAO_WEB_PORT: int(0, 65535).default(8080),
+    /** Largest accepted report file, in bytes (default 50 MB). */
+    KYBAO_UPLOAD_MAX_BYTES: int(1, 2 ** 31 - 1).default(50 * 1024 * 1024),
+    /** File types accepted as reports: extensions, comma-separated. */
+    KYBAO_UPLOAD_TYPES: z
+      .string()
+      .default('pdf,doc,docx,xls,xlsx,odt,ods,zip,jpg,png')
+      .transform((v) => [...new Set(v.split(',').map((t) => t.trim().toLowerCase().replace(/^\./, '')).filter(Boolean))])
+      .refine((types) => types.length > 0 && types.every((t) => /^[a-z0-9]{1,10}$/.test(t)), { error: 'must be file extensions separated by commas, e.g. pdf,docx,xlsx' }),
+    /** Where report files are kept: the local folder (one machine) or the database (shared by every machine). */
+    KYBAO_STORAGE: z.enum(['local', 'database'], { error: 'must be local or database' }).default('local'),
+    KYBAO_SUBMISSIONS_DIR: z.string().min(1).default('.data/submissions'),
+    /** Sign-in attempts per minute and address. */
+    KYBAO_RATE_LIMIT_LOGIN: int(1, 100_000).default(10),
+    /** Requests to agency link endpoints per minute and address. */
+    KYBAO_RATE_LIMIT_LINK: int(1, 100_000).default(120),
   })
   .superRefine((env, ctx) => {
     if (env.SMTP_PASSWORD !== undefined && env.SMTP_USER === undefined) {
@@ -111,7 +141,7 @@ export const EnvSchema = z
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values are never repeated in an error message or a log line. */
-const SECRET = new Set(['SMTP_PASSWORD', 'TEMPORAL_TLS_KEY']);
+const SECRET = new Set(['SMTP_PASSWORD', 'TEMPORAL_TLS_KEY', 'KYBAO_LINK_SECRET', 'KYBAO_SESSION_SECRET']);
 
 export class EnvError extends Error {
   override name = 'EnvError';
@@ -147,6 +177,8 @@ export function describeEnv(env: Env): Record<string, unknown> {
   return {
     ...env,
     SMTP_PASSWORD: env.SMTP_PASSWORD ? '********' : undefined,
+    KYBAO_LINK_SECRET: env.KYBAO_LINK_SECRET ? '********' : undefined,
+    KYBAO_SESSION_SECRET: env.KYBAO_SESSION_SECRET ? '********' : undefined,
     DATABASE_URL: redact('DATABASE_URL', env.DATABASE_URL),
   };
 }
@@ -154,4 +186,12 @@ export function describeEnv(env: Env): Record<string, unknown> {
 /** True for the hosts the embedded sink listens on. */
 export function isLoopbackHost(host: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** The link secret, or a clear error for a process that cannot run without it (the worker, the web app). */
+export function requireLinkSecret(env: Env, who: string): string {
+  if (!env.KYBAO_LINK_SECRET) {
+    throw new EnvError([{ variable: 'KYBAO_LINK_SECRET', message: `is required by ${who}: set it to a random string of at least 32 characters (e.g. \`openssl rand -hex 32\`), the same for every process` }]);
+  }
+  return env.KYBAO_LINK_SECRET;
 }

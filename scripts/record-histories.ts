@@ -22,19 +22,22 @@ import { computeYearSchedule } from '../domain/calendar/schedule';
 import { loadProgramFile } from '../domain/program/load-file';
 import { reportingUnits } from '../domain/program/resolve';
 import type { Program } from '../domain/program/schema';
-import { adhocRoundInput, resolveAdhocUnits } from '../domain/round/adhoc';
+import { adhocRoundInput } from '../domain/round/adhoc';
+import { resolveAudience } from '../domain/round/audience';
 import { roundInputFromSchedule } from '../domain/round/from-schedule';
-import { cycleWorkflowId, estimatesWorkflowId, programWorkflowId, roundIdOf, roundWorkflowId } from '../workflows/ids';
+import { cycleWorkflowId, estimatesWorkflowId, programWorkflowId, roundIdOf, roundShardWorkflowId, roundWorkflowId } from '../workflows/ids';
 import { estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import { programWorkflow } from '../workflows/program';
-import { extendDeadlineUpdate, roundWorkflow, submitReportUpdate } from '../workflows/round';
+import { roundWorkflow } from '../workflows/round';
+import { WorkflowGateway } from '../app/workflow-gateway';
+import { currentProgramRef, loadProgram } from '../infra/db/program-repository';
 import { skeletonWorkflow, submitUpdate } from '../workflows/skeleton';
 import { fetchHistory, fileNameFor, runChainOf, writeHistoryFile } from '../client/audit/history';
 import { releaseLocksOfAbandonedChildren } from '../client/simulate/abandoned-children';
 import { Behaviour } from '../client/simulate/behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from '../client/simulate/environment';
 import { simulationStart } from '../client/simulate/run';
-import { createSimulationWorld } from '../client/simulate/world';
+import { createSimulationWorld, type SimulationWorld } from '../client/simulate/world';
 import { driveYear, newStats, skipTo } from '../client/simulate/year';
 
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -50,7 +53,7 @@ interface Scenario {
   name: string;
   description: string;
   startAt: (program: Program) => string;
-  run(env: TestWorkflowEnvironment, program: Program, taskQueue: string): Promise<Run[]>;
+  run(env: TestWorkflowEnvironment, world: SimulationWorld, taskQueue: string): Promise<Run[]>;
 }
 
 const scenarios: Scenario[] = [
@@ -58,7 +61,7 @@ const scenarios: Scenario[] = [
     name: 'skeleton',
     description: 'the walking skeleton: timer, activities, one accepted and one refused update',
     startAt: () => '2015-03-02T09:00:00+07:00',
-    async run(env, program, taskQueue) {
+    async run(env, { program }, taskQueue) {
       const agencies = program.units.slice(0, 2).map((u) => ({ id: u.id, email: u.contact.email }));
       const workflowId = 'skeleton-2015-03-02';
       const handle = await env.client.workflow.start(skeletonWorkflow, {
@@ -74,36 +77,36 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'round-q1',
-    description: 'round 2015-Q1 for four units: on time, late, never, extended then on time',
+    description: 'round 2015-Q1 for four units in two shards: on time, late, never, extended then on time',
     startAt: () => '2015-03-02T09:00:00+07:00',
-    async run(env, program, taskQueue) {
+    async run(env, world, taskQueue) {
+      const { program } = world;
       const q1 = computeYearSchedule(program, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
       const [onTime, late, never, extended] = reportingUnits(program).map((u) => u.id);
-      const input = roundInputFromSchedule(program, q1, { roundId: roundIdOf(program.id, '2015-Q1'), unitIds: [onTime!, late!, never!, extended!] });
+      // Two units per shard, so the corpus holds a round of several shards.
+      const input = { ...roundInputFromSchedule(world.outline, q1, { roundId: roundIdOf(program.id, '2015-Q1') }), audience: { unitIds: [onTime!, late!, never!, extended!] }, shardSize: 2 };
       const workflowId = roundWorkflowId(input.roundId);
+      const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue });
       const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
       await skipTo(env, at('2015-03-18T10:00'));
-      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: onTime!, submittedBy: `clerk@${onTime}`, reference: 'files/2015-Q1/so-tttt.pdf' }] });
+      await gateway.submitReport(input.roundId, { unitId: onTime!, submittedBy: `clerk@${onTime}`, reference: 'files/2015-Q1/so-tttt.pdf' });
       await skipTo(env, at('2015-03-20T10:00'));
-      await handle.executeUpdate(extendDeadlineUpdate, {
-        args: [{ unitId: extended!, until: '2015-04-01T00:00:00+07:00', reason: 'Đang tổng hợp số liệu quý', grantedBy: 'coordinator@so-tttt' }],
-      });
+      await gateway.extendDeadline(input.roundId, { unitId: extended!, until: '2015-04-01T00:00:00+07:00', reason: 'Đang tổng hợp số liệu quý', grantedBy: 'coordinator@so-tttt' });
       await skipTo(env, at('2015-03-27T12:00'));
-      await handle.executeUpdate(submitReportUpdate, {
-        args: [{ unitId: late!, submittedBy: `clerk@${late}`, reference: 'files/2015-Q1/late.pdf', note: 'Xin lỗi vì nộp muộn' }],
-      });
+      await gateway.submitReport(input.roundId, { unitId: late!, submittedBy: `clerk@${late}`, reference: 'files/2015-Q1/late.pdf', note: 'Xin lỗi vì nộp muộn' });
       await skipTo(env, at('2015-03-31T10:00'));
-      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/2015-Q1/extended.pdf' }] });
+      await gateway.submitReport(input.roundId, { unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/2015-Q1/extended.pdf' });
       await handle.result();
-      return [{ workflowId }];
+      return [{ workflowId }, { workflowId: roundShardWorkflowId(input.roundId, 1) }, { workflowId: roundShardWorkflowId(input.roundId, 2) }];
     },
   },
   {
     name: 'adhoc',
     description: 'a standalone ad hoc round for three district committees: an extension, a second version, one silent unit',
     startAt: () => '2015-05-11T10:00:00+07:00',
-    async run(env, program, taskQueue) {
-      const resolved = resolveAdhocUnits(program, { category: 'district' });
+    async run(env, world, taskQueue) {
+      const { program } = world;
+      const resolved = resolveAudience(program, { category: 'district' });
       if (!('unitIds' in resolved)) throw new Error(resolved.problem);
       const [extended, prompt, silent] = resolved.unitIds;
       const request = {
@@ -113,53 +116,69 @@ const scenarios: Scenario[] = [
         reminderOffsets: [5, 2, 1],
         startedBy: 'coordinator@so-tttt',
       };
-      const input = adhocRoundInput(program, 2015, '2015-adhoc-s1', request, [extended!, prompt!, silent!]);
+      const input = adhocRoundInput(world.outline, 2015, '2015-adhoc-s1', request);
       const workflowId = roundWorkflowId(input.roundId);
+      const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue });
       const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
       await skipTo(env, at('2015-05-20T10:00'));
-      await handle.executeUpdate(extendDeadlineUpdate, {
-        args: [{ unitId: extended!, until: '2015-05-30T00:00:00+07:00', reason: 'Đơn vị đang tổng hợp số liệu lễ hội', grantedBy: 'coordinator@so-tttt' }],
-      });
+      await gateway.extendDeadline(input.roundId, { unitId: extended!, until: '2015-05-30T00:00:00+07:00', reason: 'Đơn vị đang tổng hợp số liệu lễ hội', grantedBy: 'coordinator@so-tttt' });
       await skipTo(env, at('2015-05-21T12:00'));
-      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: prompt!, submittedBy: `clerk@${prompt}`, reference: 'files/adhoc/prompt-v1.pdf' }] });
+      await gateway.submitReport(input.roundId, { unitId: prompt!, submittedBy: `clerk@${prompt}`, reference: 'files/adhoc/prompt-v1.pdf' });
       await skipTo(env, at('2015-05-22T09:30'));
-      await handle.executeUpdate(submitReportUpdate, {
-        args: [{ unitId: prompt!, submittedBy: `clerk@${prompt}`, reference: 'files/adhoc/prompt-v2.pdf', note: 'Bản sửa đổi' }],
-      });
+      await gateway.submitReport(input.roundId, { unitId: prompt!, submittedBy: `clerk@${prompt}`, reference: 'files/adhoc/prompt-v2.pdf', note: 'Bản sửa đổi' });
       await skipTo(env, at('2015-05-29T15:00'));
-      await handle.executeUpdate(submitReportUpdate, { args: [{ unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/adhoc/extended.pdf' }] });
+      await gateway.submitReport(input.roundId, { unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/adhoc/extended.pdf' });
       await handle.result();
-      return [{ workflowId }];
+      return [{ workflowId }, { workflowId: roundShardWorkflowId(input.roundId, 1) }];
     },
   },
   {
     name: 'year-2015',
     description: 'the program workflow from 2015: cycle 2015 of the default program with simulated units (seed 2015)',
     startAt: (program) => simulationStart(program, 2015),
-    async run(env, program, taskQueue) {
+    async run(env, world, taskQueue) {
+      const { program } = world;
       // The program cut to 2015 alone: one run starts that year's cycle and continues as new, the next
       // waits for the cycle's end. The cycle outlives the run that started it, so the test server's
       // leaked lock has to be released (client/simulate/abandoned-children.ts).
       const watcher = releaseLocksOfAbandonedChildren(env, [cycleWorkflowId(program.id, 2015)]);
       const oneYear = { ...program, period: { ...program.period, lastYear: 2015 } };
+      await loadProgram(world.db, oneYear, { actor: 'record-histories' });
+      const programRef = (await currentProgramRef(world.db, program.id))!;
       const handle = await env.client.workflow.start(programWorkflow, {
         taskQueue,
         workflowId: programWorkflowId(program.id),
-        args: [{ program: oneYear, fromYear: 2015 }],
+        args: [{ programRef, fromYear: 2015 }],
       });
       const stats = newStats();
-      const cycle = await driveYear({ env, program, behaviour: new Behaviour(2015), stats, progress: (l) => log(`  ${l}`) }, 2015);
+      const cycle = await driveYear({ env, db: world.db, program, behaviour: new Behaviour(2015), stats, progress: (l) => log(`  ${l}`) }, 2015);
       log(`  ${stats.submissions.onTime} on time, ${stats.submissions.late} late, ${stats.extensions} extensions, decisions ${JSON.stringify(stats.decisions)}`);
       await handle.result().finally(() => watcher.stop());
       // The test server cannot list workflows: the cycle's status names every round it ran.
       const runs: Run[] = [{ workflowId: cycleWorkflowId(program.id, 2015) }];
-      for (const r of cycle.rounds) if (r.state === 'closed') runs.push({ workflowId: roundWorkflowId(r.roundId) });
-      estimateGroupsOf(program).forEach((_, i) => runs.push({ workflowId: estimatesWorkflowId(program.id, 2015, i + 1) }));
+      for (const r of cycle.rounds) if (r.state === 'closed') runs.push(...(await roundAndShards(env, r.roundId)));
+      for (const [i] of estimateGroupsOf(program).entries()) {
+        const group = estimatesWorkflowId(program.id, 2015, i + 1);
+        runs.push({ workflowId: group });
+        // The revision rounds of returned estimates are the group's children.
+        const { history } = await fetchHistory(env.client, group);
+        for (const e of history.events ?? []) {
+          const child = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+          if (child) runs.push(...(await roundAndShards(env, child.replace(/^round:/, ''))));
+        }
+      }
       for (const r of await runChainOf(env.client, handle.workflowId, handle.firstExecutionRunId)) runs.push({ workflowId: handle.workflowId, runId: r.runId });
       return runs;
     },
   },
 ];
+
+/** A round's workflow and its shards' (the round's child workflows). */
+async function roundAndShards(env: TestWorkflowEnvironment, roundId: string): Promise<Run[]> {
+  const { history } = await fetchHistory(env.client, roundWorkflowId(roundId));
+  const shards = (history.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id);
+  return [{ workflowId: roundWorkflowId(roundId) }, ...shards.map((workflowId) => ({ workflowId }))];
+}
 
 async function record(scenario: Scenario, program: Program, out: string): Promise<string[]> {
   log(`${scenario.name}: ${scenario.description}`);
@@ -170,7 +189,7 @@ async function record(scenario: Scenario, program: Program, out: string): Promis
     const taskQueue = `record-${scenario.name}`;
     const worker = await createSimulationWorker(env, world.activities, taskQueue);
     await worker.runUntil(async () => {
-      const runs = await scenario.run(env, program, taskQueue);
+      const runs = await scenario.run(env, world, taskQueue);
       for (const f of readdirSync(out).filter((f) => f.startsWith(`${scenario.name}.`) && f.endsWith('.json'))) rmSync(path.join(out, f));
       const perId = new Map<string, number>();
       for (const r of runs) perId.set(r.workflowId, (perId.get(r.workflowId) ?? 0) + 1);

@@ -1,9 +1,11 @@
-import { readEnv, describeEnv } from '../infra/config';
+import { readEnv, describeEnv, requireLinkSecret } from '../infra/config';
 import { createKybaoWorker } from './run';
 
 // The worker entrypoint for deployments: `tsx worker/main.ts`. SIGINT/SIGTERM drain it and exit.
 async function main(): Promise<void> {
   const env = readEnv();
+  // Every mail carries a signed agency link: a worker without the secret would send links that do not open.
+  requireLinkSecret(env, 'the worker');
   console.log('kybao worker starting with', describeEnv(env));
   const { worker, close } = await createKybaoWorker(env);
   try {

@@ -6,7 +6,7 @@ import { applyDecision, applySubmission, decidedAmount, decisionNoticeKind, deci
 import { DecideEstimate, SubmitEstimate, type EstimateState } from '../domain/cycle/schema';
 import { parsePayload, signalIfOpen } from './cycle-helpers';
 import type { roundWorkflow } from './round';
-import { WriteQueue } from './write-queue';
+import { type WriteQueue } from './write-queue';
 
 /**
  * What a submitted estimate and an appraiser's decision do in an estimate group: the state change (made

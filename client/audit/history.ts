@@ -132,7 +132,7 @@ export async function listRuns(client: Client, match: (workflowId: string) => bo
 
 /** Workflow ids that belong to a cycle year: its cycle, every round keyed "<year>-…", the program run of that year. */
 export function belongsToYear(workflowId: string, year: number): boolean {
-  return new RegExp(`^cycle:[^:]+:${year}$`).test(workflowId) || new RegExp(`^round:[^:]+:${year}-`).test(workflowId);
+  return new RegExp(`^cycle:[^:]+:${year}$`).test(workflowId) || new RegExp(`^estimates:[^:]+:${year}:`).test(workflowId) || new RegExp(`^round:[^:]+:${year}-`).test(workflowId);
 }
 
 // ------------------------------------------------------------------------------------ decoding events

@@ -1,7 +1,8 @@
 import type { Db } from '../../infra/db/client';
 import type { Program } from '../../domain/program/schema';
 import type { CycleStatus } from '../../domain/cycle/schema';
-import type { RoundStatus } from '../../domain/round/schema';
+import type { RoundSummary, ShardResult, StatusCounts } from '../../domain/round/schema';
+import type { Audience } from '../../domain/round/audience';
 import { duration, localTime, percent, vnd } from '../cli/output';
 import { decodePayload, decodePayloads, eventId, eventTimeMs, type HistoryEvent, type History } from './history';
 
@@ -135,7 +136,7 @@ const NOTICE: Record<string, (n: NotifyInput) => string> = {
   'estimate-adjusted': (n) => `estimate adjusted: notice to ${n.unitIds.join(', ')}`,
   'estimate-returned': (n) => `estimate returned for revision: notice to ${n.unitIds.join(', ')}`,
   'appraisal-summary': () => 'appraisal summary to the approving authority',
-  'plan-approved': (n) => `plan approval announced to ${plural(n.unitIds.length, 'unit')}`,
+  'plan-approved': (n) => `plan approval announced to ${n.unitIds.length ? plural(n.unitIds.length, 'unit') : 'every reporting unit'}`,
   compilation: () => 'consolidated annual report sent up',
 };
 
@@ -184,12 +185,22 @@ function updateText(name: string, args: unknown[], result: { ok: true; value: un
   }
 }
 
-function roundSummary(r: Partial<RoundStatus> | undefined): string {
+function roundSummary(r: { counts?: StatusCounts | null; completionRate?: number | null; timelinessRate?: number | null } | undefined): string {
   if (!r?.counts) return '';
   const c = r.counts;
   const parts = [`${c.submitted} on time`, `${c.late} late`, `${c.missing} missing`];
   if (c['not-tracked']) parts.push(`${c['not-tracked']} not tracked`);
-  return `${parts.join(', ')}; completion ${percent(r.completionRate)}, timeliness ${percent(r.timelinessRate)}`;
+  return r.completionRate === undefined || r.completionRate === null
+    ? parts.join(', ')
+    : `${parts.join(', ')}; completion ${percent(r.completionRate)}, timeliness ${percent(r.timelinessRate ?? 0)}`;
+}
+
+function audienceText(a: Audience | undefined): string {
+  if (!a) return '';
+  if ('responsible' in a) return a.responsible === 'reporting-units' ? 'every reporting unit' : `the ${a.responsible}`;
+  if ('all' in a) return 'every reporting unit';
+  if ('category' in a) return `the units of category ${a.category}`;
+  return a.unitIds.join(', ');
 }
 
 export interface TimelineOptions {
@@ -211,24 +222,29 @@ export async function buildTimeline(history: History, options: TimelineOptions =
   const entries: TimelineEntry[] = [];
   const push = (e: HistoryEvent, kind: string, text: string, details: string[] = [], at = eventTimeMs(e)) => entries.push({ at, eventId: eventId(e), kind, text, details });
 
+  const programOf = async (ref: { programId?: string } | undefined) => (ref?.programId && options.programFor ? await options.programFor(ref.programId) : null);
   if (workflowType === 'roundWorkflow') {
-    const r = input as { roundId?: string; programId?: string; kind?: string; title?: { vi: string; en: string }; unitIds?: string[]; deadline?: string; rules?: { timeZone?: string }; trackFrom?: string };
+    const r = input as { roundId?: string; programRef?: { programId: string }; kind?: string; title?: { vi: string; en: string }; audience?: Audience; deadline?: string; rules?: { timeZone?: string } };
     timeZone = r.rules?.timeZone ?? timeZone;
-    program = r.programId && options.programFor ? await options.programFor(r.programId) : null;
+    program = await programOf(r.programRef);
     title = `round ${r.roundId} — ${r.title?.vi ?? ''}${r.title && r.title.en !== r.title.vi ? ` / ${r.title.en}` : ''}`;
-    const carried = decodePayloads(started.input)[1] as { units?: unknown[] } | undefined;
-    push(events[0]!, carried ? 'continued' : 'opened', `${carried ? 'round continued (new run, state carried over)' : 'round opened'}: ${r.kind}, ${plural(r.unitIds?.length ?? 0, 'unit')}, due before ${localTime(r.deadline, timeZone)}`, [
-      `units: ${(r.unitIds ?? []).join(', ')}`,
-    ]);
+    push(events[0]!, 'opened', `round opened: ${r.kind}, for ${audienceText(r.audience)}, due before ${localTime(r.deadline, timeZone)}`);
+  } else if (workflowType === 'roundShardWorkflow') {
+    const r = input as { roundId?: string; shard?: number; rules?: { timeZone?: string } };
+    timeZone = r.rules?.timeZone ?? timeZone;
+    program = await programOf({ programId: r.roundId?.split(':')[0] });
+    title = `round ${r.roundId}, shard ${r.shard}`;
+    const carried = decodePayloads(started.input)[1] as { units?: Array<{ unitId: string }> } | undefined;
+    if (carried) push(events[0]!, 'continued', `shard ${r.shard} continued (new run, the state of ${plural(carried.units?.length ?? 0, 'unit')} carried over)`);
   } else if (workflowType === 'estimatesWorkflow') {
-    const g = input as { program?: Program; year?: number; group?: number; unitIds?: string[] };
-    program = g.program ?? null;
+    const g = input as { programRef?: { programId: string }; year?: number; group?: number };
+    program = await programOf(g.programRef);
     timeZone = program?.timeZone ?? timeZone;
-    title = `budget estimates ${program?.id} ${g.year}, group ${g.group}`;
-    push(events[0]!, 'opened', `budget estimates of ${g.year}, group ${g.group}: ${plural(g.unitIds?.length ?? 0, 'unit')}`, [`units: ${(g.unitIds ?? []).join(', ')}`]);
+    title = `budget estimates ${g.programRef?.programId} ${g.year}, group ${g.group}`;
+    push(events[0]!, 'opened', `budget estimates of ${g.year}, group ${g.group}`);
   } else if (workflowType === 'yearlyCycleWorkflow' || workflowType === 'programWorkflow') {
-    const c = input as { program?: Program; year?: number; fromYear?: number; carried?: { started?: number[]; runs?: number } };
-    program = c.program ?? null;
+    const c = input as { programRef?: { programId: string }; year?: number; fromYear?: number; carried?: { started?: number[]; runs?: number } };
+    program = await programOf(c.programRef);
     timeZone = program?.timeZone ?? timeZone;
     if (workflowType === 'yearlyCycleWorkflow') {
       title = `cycle ${program?.id} ${c.year}`;
@@ -276,6 +292,23 @@ export async function buildTimeline(history: History, options: TimelineOptions =
         // Reminders, overdue notices and escalations carry their planned instant; the others happen when sent.
         const planned = n.kind === 'reminder' || n.kind === 'overdue' || n.kind === 'escalation';
         push(e, n.kind, describe(n), who.map((r) => `→ ${r.label}${r.email ? ` <${r.email}>` : ''}`), planned ? Date.parse(n.at) || eventTimeMs(e) : eventTimeMs(e));
+      } else if (name === 'notifyEscalationDigest' && arg) {
+        const d = arg as { step: number; roles: string[]; dueAt: string; at: string };
+        const res = activityResults.get(eventId(e)) as { units?: number } | undefined;
+        const who = program ? (await recipients({ roundId: '', kind: 'escalation', step: d.step, roles: d.roles, unitIds: [], at: d.at } as NotifyInput)) ?? [] : [];
+        push(
+          e,
+          'escalation',
+          `escalation step ${d.step} to ${d.roles.join(' and ')}: ${res?.units === undefined ? 'the units still owing' : res.units === 0 ? 'no unit still owed its report (no mail)' : plural(res.units, 'unit') + ' still owing'} under the deadline ${localTime(d.dueAt, timeZone)}`,
+          who.map((r) => `→ ${r.label}${r.email ? ` <${r.email}>` : ''}`),
+          Date.parse(d.at) || eventTimeMs(e),
+        );
+      } else if (name === 'loadShard') {
+        const units = (activityResults.get(eventId(e)) ?? []) as Array<{ unitId: string }>;
+        push(e, 'opened', `shard opened with ${plural(units.length, 'unit')}`, [`units: ${units.map((u) => u.unitId).join(', ')}`]);
+      } else if (name === 'openRound') {
+        const res = activityResults.get(eventId(e)) as { unitCount?: number; shards?: number } | undefined;
+        if (res) push(e, 'opened', `obligations written: ${plural(res.unitCount ?? 0, 'unit')} in ${plural(res.shards ?? 0, 'shard')}`);
       } else if (name === 'openCycle' && arg) {
         const rounds = (arg.rounds ?? []) as Array<{ state: string }>;
         push(e, 'cycle', `cycle opened with ${plural(rounds.length, 'round')} (${rounds.filter((r) => r.state === 'not-tracked').length} not tracked: their deadlines had passed)`);
@@ -297,7 +330,7 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     if (sig) {
       const arg = decodePayloads(sig.input)[0] as { unitId?: string; reference?: string; by?: string } | undefined;
       if (sig.signalName === 'round.fulfilledByParent') push(e, 'submission', `fulfilled through the cycle for ${arg?.unitId} by ${arg?.by}: ${arg?.reference}`);
-      else if (sig.signalName === 'estimates.appraisalOpened') push(e, 'signal', `appraisal opened: ${plural((arg as unknown as unknown[] | undefined)?.length ?? 0, 'estimate')} came with the plans`);
+      else if (sig.signalName === 'estimates.appraisalOpened') push(e, 'signal', 'appraisal opened: the estimates that came with the plans are read from the database');
       else if (sig.signalName === 'estimates.appraisalClosed') push(e, 'signal', 'appraisal closed: estimates settle as they are');
       else if (sig.signalName === 'cycle.estimatesSettled') {
         const g = decodePayloads(sig.input)[0] as { group?: number; estimates?: Array<{ status: string }> };
@@ -317,7 +350,7 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     }
     const childDone = e.childWorkflowExecutionCompletedEventAttributes;
     if (childDone) {
-      const res = decodePayloads(childDone.result)[0] as (Partial<RoundStatus> & Partial<CycleStatus>) | undefined;
+      const res = decodePayloads(childDone.result)[0] as (Partial<RoundSummary> & Partial<ShardResult> & Partial<Omit<CycleStatus, 'phase'>> & { phase?: string }) | undefined;
       const id = childDone.workflowExecution?.workflowId ?? childByInitiated.get(Number(childDone.initiatedEventId)) ?? '?';
       const summary = res?.counts ? roundSummary(res) : res?.phase ? `phase ${res.phase}${res.compilation ? `, report ${res.compilation.reference}` : ''}` : '';
       push(e, 'child', `${id} closed${summary ? `: ${summary}` : ''}`);
@@ -330,11 +363,11 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     }
     const completed = e.workflowExecutionCompletedEventAttributes;
     if (completed) {
-      const res = decodePayloads(completed.result)[0] as (Partial<RoundStatus> & Partial<CycleStatus> & { state?: string; completed?: unknown[] }) | undefined;
-      if (workflowType === 'roundWorkflow') push(e, 'closed', `round closed: ${roundSummary(res)}`, missingDetails(res));
+      const res = decodePayloads(completed.result)[0] as (Partial<RoundSummary> & Partial<ShardResult> & Partial<Omit<CycleStatus, 'phase'>> & { state?: string }) | undefined;
+      if (workflowType === 'roundWorkflow') push(e, 'closed', `round closed: ${roundSummary(res)}`);
+      else if (workflowType === 'roundShardWorkflow') push(e, 'closed', `shard closed: ${roundSummary(res)}`, missingDetails(events));
       else if (workflowType === 'yearlyCycleWorkflow') {
-        const approved = (res?.estimates ?? []).filter((x) => x.status === 'approved' || x.status === 'adjusted').length;
-        push(e, 'closed', `cycle done: ${plural(res?.rounds?.length ?? 0, 'round')}, ${approved}/${res?.estimates?.length ?? 0} estimates approved, plan ${res?.approval ? `approved by ${res.approval.approvedBy}` : 'not approved'}`);
+        push(e, 'closed', `cycle done: ${plural(res?.rounds?.length ?? 0, 'round')}, plan ${res?.approval ? `approved by ${res.approval.approvedBy}` : 'not approved'}`);
       } else push(e, 'closed', `${workflowType} completed${res?.state ? ` (${res.state})` : ''}`);
       continue;
     }
@@ -353,9 +386,31 @@ export async function buildTimeline(history: History, options: TimelineOptions =
   return { workflowType, title, timeZone, entries };
 }
 
-function missingDetails(res: Partial<RoundStatus> | undefined): string[] {
-  const missing = (res?.units ?? []).filter((u) => u.status === 'missing').map((u) => u.unitId);
-  return missing.length ? [`missing: ${missing.join(', ')}`] : [];
+/** The units a shard found missing when it closed (the input of its closeShard activity). */
+function missingDetails(events: HistoryEvent[]): string[] {
+  for (const e of events) {
+    const sched = e.activityTaskScheduledEventAttributes;
+    if (sched?.activityType?.name !== 'closeShard') continue;
+    const missing = (decodePayloads(sched.input)[0] as { missing?: string[] } | undefined)?.missing ?? [];
+    return missing.length ? [`missing: ${missing.join(', ')}`] : [];
+  }
+  return [];
+}
+
+/**
+ * One story from several histories read together (a round and its shards): every entry in time order,
+ * each shard's entries marked with its shard number. The first history gives the title and zone.
+ */
+export function mergeTimelines(timelines: Timeline[]): Timeline {
+  const [first, ...rest] = timelines;
+  if (!first) throw new Error('no timeline to merge');
+  const entries = [...first.entries];
+  for (const t of rest) {
+    const shard = /shard (\d+)$/.exec(t.title)?.[1];
+    for (const e of t.entries) entries.push({ ...e, text: shard ? `[shard ${shard}] ${e.text}` : e.text });
+  }
+  entries.sort((a, b) => a.at - b.at);
+  return { ...first, entries };
 }
 
 /** The timeline as text: one line per entry, local time first, details indented under it. */

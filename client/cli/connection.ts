@@ -4,6 +4,9 @@ import { createPrismaClient, type Db } from '../../infra/db/client';
 import { redactUrl } from '../../infra/db/database-url';
 import { readEnv, type Env } from '../../infra/config';
 import { temporalTls } from '../../infra/temporal-tls';
+import { systemClock, type AppClients } from '../../app/context';
+import { storageFromEnv } from '../../app/storage';
+import { WorkflowGateway, updateTimeoutFromEnv } from '../../app/workflow-gateway';
 
 /**
  * Connection settings for the commands that talk to Temporal or the database. Every setting comes from a
@@ -52,6 +55,8 @@ export function settingsFrom(flags: ConnectionFlags, source: NodeJS.ProcessEnv =
   set('KYBAO_TASK_QUEUE', flags.taskQueue);
   // The CLI never sends mail: SMTP settings are irrelevant here, so a bad one must not stop it.
   for (const key of Object.keys(overlay)) if (key.startsWith('SMTP_') || key.startsWith('MAIL_')) delete overlay[key];
+  // Nor does it sign links or serve pages: a bad web setting must not stop it either.
+  for (const key of ['KYBAO_LINK_SECRET', 'KYBAO_SESSION_SECRET', 'KYBAO_WEB_PORT', 'KYBAO_WEB_HOST']) delete overlay[key];
   if (flags.tlsKey && !flags.tlsCert && !overlay.TEMPORAL_TLS_CERT) throw new Error('--tls-key needs --tls-cert (or TEMPORAL_TLS_CERT)');
   return readEnv(overlay);
 }
@@ -105,4 +110,16 @@ export async function withTemporal<T>(env: Env, fn: (client: Client) => Promise<
 export function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0] ?? text;
+}
+
+/**
+ * Runs `fn` with the application layer's clients (app/context.ts): the database, a Temporal client and
+ * its workflow gateway, the wall clock, and the file storage KYBAO_STORAGE selects.
+ */
+export async function withApp<T>(env: Env, fn: (c: AppClients) => Promise<T>): Promise<T> {
+  return withDatabase(env, (db) =>
+    withTemporal(env, (temporal) =>
+      fn({ db, temporal, gateway: new WorkflowGateway(temporal, { db, taskQueue: env.KYBAO_TASK_QUEUE, updateTimeoutMs: updateTimeoutFromEnv() }), env, clock: systemClock, storage: storageFromEnv(env) }),
+    ),
+  );
 }

@@ -10,6 +10,9 @@ import { register as registerAppraise } from './commands/appraise';
 import { register as registerPlan } from './commands/plan';
 import { register as registerAudit } from './commands/audit';
 import { register as registerSimulate } from './commands/simulate';
+import { register as registerUser } from './commands/user';
+import { register as registerLink } from './commands/link';
+import { register as registerWeb } from './commands/web';
 
 /**
  * The kybao command tree. Each command lives in its own file under `commands/` and exports a
@@ -33,6 +36,9 @@ export function buildProgram(): Command {
     registerPlan,
     registerAudit,
     registerSimulate,
+    registerUser,
+    registerLink,
+    registerWeb,
   ];
   for (const register of registrations) register(program);
   return program;

@@ -7,7 +7,8 @@ import { programWorkflow } from '../../workflows/program';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
 import { releaseLocksOfAbandonedChildren } from './abandoned-children';
-import { collectYear, type YearView } from '../cli/commands/status';
+import { collectYear, type YearView } from '../../app/status';
+import { WorkflowGateway } from '../../app/workflow-gateway';
 import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
 import { createSimulationWorld, type SimulationWorld } from './world';
@@ -85,18 +86,19 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         await env.client.workflow.start(programWorkflow, {
           taskQueue,
           workflowId: programWorkflowId(program.id),
-          args: [{ program, fromYear: years[0] }],
+          args: [{ programRef: w.programRef, fromYear: years[0] }],
         });
         progress(`program ${program.id} started for ${years[0]}–${years[years.length - 1]}`);
       } else {
-        await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, years[0]!), args: [{ program, year: years[0]! }] });
+        await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, years[0]!), args: [{ programRef: w.programRef, year: years[0]! }] });
         progress(`cycle ${years[0]} started`);
       }
-      const cycles = await driveYears({ env, program, behaviour, stats, progress: (line) => progress(`${line}`) }, years);
+      const cycles = await driveYears({ env, db: w.db, program, behaviour, stats, progress: (line) => progress(`${line}`) }, years);
       for (const [i, year] of years.entries()) {
         const cycle = cycles[i]!;
-        const view = await collectYear(env.client, w.db, program, year);
-        reports.push({ year, cycle, view, appraisal: cycle.estimates });
+        const gateway = new WorkflowGateway(env.client, { db: w.db, taskQueue });
+        const view = await collectYear({ db: w.db, gateway }, program, year);
+        reports.push({ year, cycle, view, appraisal: await gateway.groupEstimates(program, year) });
       }
       if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();
       if (options.beforeClose) await options.beforeClose({ client: env.client, world: w });

@@ -6,7 +6,9 @@ import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { noticeRulesOf, planNotices } from '../../domain/calendar/notices';
 import type { ScheduledRound } from '../../domain/calendar/round-schedule';
 import type { CycleStatus } from '../../domain/cycle/schema';
-import { responsibleUnitIds } from '../../domain/round/from-schedule';
+import { resolveAudience } from '../../domain/round/audience';
+import type { Db } from '../../infra/db/client';
+import { WorkflowGateway } from '../../app/workflow-gateway';
 import type { Program } from '../../domain/program/schema';
 import {
   approvePlanUpdate,
@@ -14,10 +16,8 @@ import {
   startAdhocRoundUpdate,
   type yearlyCycleWorkflow,
 } from '../../workflows/cycle';
-import { cycleWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
-import { submitEstimateUpdate } from '../../workflows/estimates';
-import { extendDeadlineUpdate, submitReportUpdate } from '../../workflows/round';
-import { currentEstimate, decideEstimate, estimatesWorkflowOf } from '../estimates';
+import { cycleWorkflowId, roundIdOf } from '../../workflows/ids';
+import { currentEstimate, decideEstimate, submitEstimate } from '../estimates';
 import type { Behaviour } from './behaviour';
 
 /**
@@ -42,6 +42,8 @@ export function newStats(): SimulationStats {
 
 export interface DriveContext {
   env: TestWorkflowEnvironment;
+  /** The world's database: submissions find the shard holding their unit there. */
+  db: Db;
   program: Program;
   behaviour: Behaviour;
   stats: SimulationStats;
@@ -91,6 +93,7 @@ async function waitForPhase(cycle: WorkflowHandle<typeof yearlyCycleWorkflow>, p
 
 function message(err: unknown): string {
   const e = err as Error & { cause?: Error };
+  if (e.name === 'AppError') return e.message.replace(/^the \w+ was refused: /, '').split('\n')[0]!;
   return (e.cause?.message ?? e.message ?? String(err)).split('\n')[0]!;
 }
 
@@ -147,6 +150,11 @@ function planYear(
   const { env, program, behaviour, stats, progress } = ctx;
   const zone = program.timeZone;
   const client = env.client;
+  const gateway = new WorkflowGateway(client, { db: ctx.db, taskQueue: '' });
+  const unitsOf = (audience: Parameters<typeof resolveAudience>[1]) => {
+    const r = resolveAudience(program, audience);
+    return 'unitIds' in r ? r.unitIds : [];
+  };
   const schedule = computeYearSchedule(program, year);
   const local = (ms: number) => DateTime.fromMillis(ms, { zone });
   const atLocal = (ms: number, hour: number) => local(ms).set({ hour, minute: 0, second: 0, millisecond: 0 }).toMillis();
@@ -159,13 +167,15 @@ function planYear(
 
   /** One unit's behaviour in a round, as actions. */
   const planUnit = (roundId: string, key: string, unitId: string, deadlineMs: number, closeMs: number, opensMs: number, withAmount: boolean) => {
-    const round = client.workflow.getHandle(roundWorkflowId(roundId));
     const choice = behaviour.choose(unitId);
     const submit = (at: number) =>
       later(at, `${key} ${unitId}`, async () => {
         try {
-          const receipt = await round.executeUpdate(submitReportUpdate, {
-            args: [{ unitId, submittedBy: `clerk@${unitId}`, reference: `simulated/${key}/${unitId}.pdf`, ...(withAmount ? { amountVnd: behaviour.estimate() } : {}) }],
+          const receipt = await gateway.submitReport(roundId, {
+            unitId,
+            submittedBy: `clerk@${unitId}`,
+            reference: `simulated/${key}/${unitId}.pdf`,
+            ...(withAmount ? { amountVnd: behaviour.estimate() } : {}),
           });
           if (receipt.onTime) stats.submissions.onTime += 1;
           else stats.submissions.late += 1;
@@ -187,9 +197,7 @@ function planYear(
       const until = local(deadlineMs).plus({ days: 7 }).startOf('day').toMillis();
       later(askAt, `${key} extension ${unitId}`, async () => {
         try {
-          await round.executeUpdate(extendDeadlineUpdate, {
-            args: [{ unitId, until: local(until).toISO()!, reason: 'Đơn vị đề nghị gia hạn để tổng hợp số liệu', grantedBy: `coordinator@${program.coordinator}` }],
-          });
+          await gateway.extendDeadline(roundId, { unitId, until: local(until).toISO()!, reason: 'Đơn vị đề nghị gia hạn để tổng hợp số liệu', grantedBy: `coordinator@${program.coordinator}` });
           stats.extensions += 1;
           submit(atLocal(until - DAY, 10));
         } catch (err) {
@@ -209,7 +217,7 @@ function planYear(
           ? r.deadlineMs - 30 * DAY
           : startedAt;
     const closeMs = Math.max(r.deadlineMs, ...r.escalations.map((e) => e.atMs));
-    for (const unitId of responsibleUnitIds(program, r.responsible)) planUnit(roundId, r.roundKey, unitId, r.deadlineMs, closeMs, opens, withAmount);
+    for (const unitId of unitsOf({ responsible: r.responsible })) planUnit(roundId, r.roundKey, unitId, r.deadlineMs, closeMs, opens, withAmount);
     later(closeMs + 60_000, `${r.roundKey} closed`, async () => {
       progress(`${fmt(closeMs)}  ${r.roundKey} closed (${r.kind})`);
     });
@@ -244,7 +252,7 @@ function planYear(
       const resubmitAt = atLocal(at + 2 * DAY, 10);
       later(resubmitAt, `estimate resubmission ${unitId}`, async () => {
         try {
-          await env.client.workflow.getHandle(estimatesWorkflowOf(program, year, unitId)).executeUpdate(submitEstimateUpdate, { args: [{ unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` }] });
+          await submitEstimate(env.client, program, year, { unitId, amountVnd: String(Math.round((Number(est.amountVnd) * 0.9) / 1_000_000) * 1_000_000), submittedBy: `clerk@${unitId}` });
           stats.resubmissions += 1;
           later(atLocal(resubmitAt + DAY, 11), `re-appraisal ${unitId}`, () => decide(unitId, false, resubmitAt + DAY));
         } catch (err) {
@@ -285,7 +293,7 @@ function planYear(
           if (status.phase === 'approval') approvePlan(atLocal(appraiseAt + DAY, 9));
           return;
         }
-        const units = status.estimates.filter((e) => e.status === 'submitted').map((e) => e.unitId);
+        const units = (await gateway.groupEstimates(program, year)).filter((e) => e.status === 'submitted').map((e) => e.unitId);
         progress(`${fmt(appraiseAt)}  appraisal of ${units.length} estimates`);
         for (const unitId of units) await decide(unitId, true, appraiseAt);
         approvePlan(atLocal(appraiseAt + 6 * DAY, 9));
@@ -317,9 +325,9 @@ function planYear(
           ],
         });
         stats.adhocRounds.push(started.roundId);
-        progress(`${fmt(startAt)}  ad hoc round ${started.roundId} for ${started.unitIds.length} units (${category})`);
+        progress(`${fmt(startAt)}  ad hoc round ${started.roundId} for ${started.units} units (${category})`);
         const closeMs = closeOf(deadlineMs, [3, 1]);
-        for (const unitId of started.unitIds) planUnit(started.roundId, started.roundId.split(':').pop()!, unitId, deadlineMs, closeMs, startAt, false);
+        for (const unitId of unitsOf({ category })) planUnit(started.roundId, started.roundId.split(':').pop()!, unitId, deadlineMs, closeMs, startAt, false);
       } catch (err) {
         stats.refused.push(`${fmt(startAt)} ad hoc round: ${message(err)}`);
       }

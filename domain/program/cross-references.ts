@@ -89,6 +89,9 @@ export function checkCrossReferences(program: ProgramShape, ctx: z.RefinementCtx
     list(field(t, 'coordinating')).forEach((c, j) => unitOrGroupRef(['tasks', i, 'coordinating', j], c));
   });
 
+  checkForms(p, problem, { unitIds, taskNumbers });
+  checkCompilation(p, problem, { unitIds, addressees });
+
   const period = field(p, 'period');
   const first = int(field(period, 'firstYear'));
   const last = int(field(period, 'lastYear'));
@@ -105,4 +108,101 @@ export function checkCrossReferences(program: ProgramShape, ctx: z.RefinementCtx
   const reviews = field(p, 'reviews');
   list(field(reviews, 'preliminaryYears')).forEach((y, i) => inPeriod(['reviews', 'preliminaryYears', i], y));
   inPeriod(['reviews', 'finalYear'], field(reviews, 'finalYear'));
+}
+
+type Problem = (path: Path, message: string) => void;
+
+/** Reporting units per category, and which ids are units that owe no reports. */
+function unitFacts(p: unknown) {
+  const reportingByCategory = new Map<string, number>();
+  const nonReporting = new Set<string>();
+  for (const u of list(field(p, 'units'))) {
+    const id = str(field(u, 'id'));
+    const category = str(field(u, 'category'));
+    if (field(u, 'reports') === false) {
+      if (id !== undefined) nonReporting.add(id);
+    } else if (category !== undefined) reportingByCategory.set(category, (reportingByCategory.get(category) ?? 0) + 1);
+  }
+  return { reportingByCategory, nonReporting };
+}
+
+/**
+ * Forms (./forms.ts): ids unique within a form (indicator ids across all its tables, since a filled form
+ * keys values by indicator id), task numbers that exist, and `filledBy` naming units that report and
+ * categories that some reporting unit has.
+ */
+function checkForms(p: unknown, problem: Problem, known: { unitIds: Map<string, number>; taskNumbers: Map<number, number> }): void {
+  const forms = field(p, 'forms');
+  if (typeof forms !== 'object' || forms === null || Array.isArray(forms)) return;
+  const facts = unitFacts(p);
+
+  const taskRefs = (path: Path, value: unknown) =>
+    list(value).forEach((t, i) => {
+      const n = int(t);
+      if (n !== undefined && !known.taskNumbers.has(n))
+        problem([...path, i], `unknown focal task ${n}; use the number of one of the program's tasks`);
+    });
+
+  const fillers = (path: Path, value: unknown) => {
+    if (value === undefined) return;
+    list(field(value, 'units')).forEach((ref, i) => {
+      const id = str(ref);
+      if (id === undefined) return;
+      if (!known.unitIds.has(id)) problem([...path, 'units', i], `unknown unit "${id}"; use the id of one of the units`);
+      else if (facts.nonReporting.has(id))
+        problem([...path, 'units', i], `unit "${id}" owes no reports (reports: false); it never fills a form, so remove it`);
+    });
+    list(field(value, 'categories')).forEach((c, i) => {
+      const category = str(c);
+      if (category !== undefined && !facts.reportingByCategory.has(category))
+        problem([...path, 'categories', i], `no reporting unit has category "${category}"; nobody would fill this, so remove it or add such a unit`);
+    });
+  };
+
+  const unique = (seen: Map<string, string>, what: string, id: unknown, path: Path) => {
+    const value = str(id);
+    if (value === undefined) return;
+    const first = seen.get(value);
+    if (first !== undefined) problem(path, `duplicate ${what} id "${value}" (also ${first}); give each its own id`);
+    else seen.set(value, formatPathLite(path.slice(0, -1)));
+  };
+
+  for (const [kind, form] of Object.entries(forms as Record<string, unknown>)) {
+    const base: Path = ['forms', kind];
+    const sectionIds = new Map<string, string>();
+    list(field(form, 'sections')).forEach((s, i) => {
+      const path: Path = [...base, 'sections', i];
+      unique(sectionIds, 'section', field(s, 'id'), [...path, 'id']);
+      taskRefs([...path, 'tasks'], field(s, 'tasks'));
+      fillers([...path, 'filledBy'], field(s, 'filledBy'));
+    });
+    const tableIds = new Map<string, string>();
+    const indicatorIds = new Map<string, string>();
+    list(field(form, 'tables')).forEach((t, i) => {
+      const path: Path = [...base, 'tables', i];
+      unique(tableIds, 'table', field(t, 'id'), [...path, 'id']);
+      list(field(t, 'indicators')).forEach((ind, j) => {
+        const ipath: Path = [...path, 'indicators', j];
+        unique(indicatorIds, 'indicator', field(ind, 'id'), [...ipath, 'id']);
+        taskRefs([...ipath, 'tasks'], field(ind, 'tasks'));
+        fillers([...ipath, 'filledBy'], field(ind, 'filledBy'));
+      });
+    });
+  }
+}
+
+/** Compiled reports are sent to units or to addressees above the province. */
+function checkCompilation(p: unknown, problem: Problem, known: { unitIds: Map<string, number>; addressees: Map<string, number> }): void {
+  const settings = field(p, 'compilation');
+  for (const key of ['sendTo', 'copyTo'] as const)
+    list(field(settings, key)).forEach((ref, i) => {
+      const id = str(ref);
+      if (id !== undefined && !known.unitIds.has(id) && !known.addressees.has(id))
+        problem(['compilation', key, i], `unknown recipient "${id}"; use a unit id or the id of one of recipientsAbove`);
+    });
+}
+
+/** The path of the first holder of an id, as a person reads it: forms.quarterly-report.tables[0]. */
+function formatPathLite(path: Path): string {
+  return path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
 }

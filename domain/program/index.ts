@@ -3,3 +3,4 @@ export * from './localized-text';
 export * from './schema';
 export * from './parse';
 export * from './resolve';
+export * from './forms';

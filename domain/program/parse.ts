@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formRoundKindSchema } from './forms';
 import { type Program, programSchema } from './schema';
 
 export type ParseProgramResult = { ok: true; program: Program } | { ok: false; problems: string[] };
@@ -54,7 +55,11 @@ export function parseProgram(input: unknown): ParseProgramResult {
     if (issue.code === 'unrecognized_keys') {
       // One line per key, pointing at the key itself.
       for (const key of issue.keys)
-        problems.push(`${formatPath([...issue.path, key])}: unknown field; remove it or correct its spelling`);
+        problems.push(
+          issue.path.length === 1 && issue.path[0] === 'forms'
+            ? `${formatPath([...issue.path, key])}: "${key}" is not a round kind that takes a form; use one of: ${formRoundKindSchema.options.join(', ')}`
+            : `${formatPath([...issue.path, key])}: unknown field; remove it or correct its spelling`,
+        );
     } else {
       problems.push(`${formatPath(issue.path)}: ${issue.message}`);
     }

@@ -2,6 +2,8 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { calendarPolicySchema, existsEveryYear, localTimeSchema } from '../calendar/policy';
 import { checkCrossReferences } from './cross-references';
+import { compilationSettingsSchema, reportFormsSchema } from './forms';
+import { slugSchema, unitCategorySchema } from './ids';
 import { languageSchema, localizedTextSchema } from './localized-text';
 
 /**
@@ -10,20 +12,11 @@ import { languageSchema, localizedTextSchema } from './localized-text';
  * Defaults make a small file work and come from the project's assumptions (shared/DOMAIN.md).
  */
 
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const slugSchema = z
-  .string()
-  .regex(SLUG, {
-    error: (iss) =>
-      `"${String(iss.input)}" is not an id: use lower-case ASCII letters, digits and single hyphens, e.g. "so-tttt"`,
-  });
+export { slugSchema, unitCategorySchema, type UnitCategory } from './ids';
 
 export const emailSchema = z.email({
   error: (iss) => `invalid e-mail "${String(iss.input)}"; write name@domain, e.g. contact.so-tttt@thaibinh.example`,
 });
-
-export const unitCategorySchema = z.enum(['department', 'district', 'socio-political', 'press', 'other']);
-export type UnitCategory = z.infer<typeof unitCategorySchema>;
 
 const mailboxSchema = z.strictObject({
   name: z.string().trim().min(1).optional(),
@@ -206,6 +199,10 @@ const programObjectSchema = z.strictObject({
   rounds: roundsSchema,
   reminders: remindersSchema,
   escalation: escalationSchema,
+  /** What units write in their reports, per round kind (./forms.ts). Absent: reports are files only. */
+  forms: reportFormsSchema.optional(),
+  /** How compiled reports are issued as administrative documents (./forms.ts). */
+  compilation: compilationSettingsSchema.optional(),
 });
 
 export const programSchema = programObjectSchema

@@ -11,3 +11,5 @@ export * from './program-repository';
 export * from './round-repository';
 export * from './budget-repository';
 export * from './outbox-repository';
+export * from './form-data';
+export * from './compiled-reports';

@@ -6,6 +6,7 @@
  * recorded once. Each change appends an audit row in the same transaction.
  */
 import { isLate, lateByMs as lateness } from '../../domain/round/lateness';
+import type { FormData } from '../../domain/forms/form-data';
 import { appendAudit } from './audit-repository';
 import type { Db, DbTransaction } from './client';
 import type { DbClient } from './shared';
@@ -476,6 +477,11 @@ export interface RecordSubmissionInput {
   status?: 'submitted' | 'late';
   /** With `status`: how late. Default: max(0, submittedAt − dueAt). */
   lateByMs?: number;
+  /**
+   * The filled report form of this version, already validated by the caller against the round's form
+   * (domain/forms formSubmissionSchema); stored as JSON. Read it back with infra/db/form-data.
+   */
+  formData?: FormData | null;
   actor?: string;
 }
 
@@ -528,6 +534,7 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
           contentSha256: input.contentSha256 ?? null,
           note: input.note ?? null,
           idempotencyKey: key,
+          formData: input.formData ? toJsonText(input.formData, 'formData') : null,
           createdAt: new Date(),
         },
       });
@@ -554,6 +561,7 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
           submittedBy,
           fileRef: input.fileRef ?? null,
           ...(input.note ? { note: input.note } : {}),
+          ...(input.formData ? { withFormData: true } : {}),
           obligationStatus: updated.status,
           lateByMs: msToNumber(updated.lateByMs),
         },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
@@ -33,7 +33,7 @@ describe('kybao commands against the dev server', () => {
     await env.client.workflow.start(yearlyCycleWorkflow, {
       taskQueue,
       workflowId: cycleWorkflowId(programId, year),
-      args: [{ program: world.program, year }],
+      args: [{ programRef: world.programRef, year }],
     });
   });
 
@@ -121,12 +121,12 @@ describe('kybao commands against the dev server', () => {
     const received = await run('submit', '--round', round, '--unit', 'so-tttt', '--file', report, '--note', 'Bản giấy do văn thư nhập');
     expectSuccess(received);
     expect(received.stdout).toMatch(new RegExp(`^received: so-tttt in ${programId}:${round}, version 1, at \\w{3} \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} — on time$`, 'm'));
-    const reference = /^stored (.*)$/m.exec(received.stdout)![1]!;
+    // Kept under its SHA-256 (never under a name the sender chose); the original name is kept for display.
+    const reference = /^stored "bao-cao-so-tttt\.pdf" \(\d+ bytes\) as (upload:\d+#sha256=[0-9a-f]{64})$/m.exec(received.stdout)![1]!;
     expect(reference).toMatch(new RegExp(`#sha256=${sha}$`));
-    const storedDir = path.join(cli.KYBAO_SUBMISSIONS_DIR!, programId, round, 'so-tttt');
-    const stored = readdirSync(storedDir);
-    expect(stored).toEqual([`${sha.slice(0, 16)}-bao-cao-so-tttt.pdf`]);
-    expect(readFileSync(path.join(storedDir, stored[0]!))).toEqual(readFileSync(report));
+    const storedDir = cli.KYBAO_SUBMISSIONS_DIR!;
+    expect(readdirSync(storedDir)).toEqual([sha]);
+    expect(readFileSync(path.join(storedDir, sha))).toEqual(readFileSync(report));
 
     const second = await run('submit', '--round', `round:${programId}:${round}`, '--unit', 'so-tttt', '--file', report, '--json');
     expectSuccess(second);
@@ -136,9 +136,40 @@ describe('kybao commands against the dev server', () => {
     expectFailure(await run('submit', '--round', round, '--unit', 'so-xyz', '--file', report), /^kybao: unknown unit "so-xyz" in program qd-925-thai-binh/);
     expectFailure(await run('submit', '--round', round, '--unit', 'ubnd-vu-thu', '--file', report), /^kybao: the submission was refused: unit "ubnd-vu-thu" is not in round qd-925-thai-binh:\d{4}-adhoc-1$/);
     expectFailure(await run('submit', '--round', `${year}-adhoc-99`, '--unit', 'so-tttt', '--file', report), /no workflow round:qd-925-thai-binh:\d{4}-adhoc-99 is running/);
-    // A refused submission leaves no stored copy behind.
-    const refusedDir = path.join(cli.KYBAO_SUBMISSIONS_DIR!, programId, round, 'ubnd-vu-thu');
-    expect(existsSync(refusedDir) ? readdirSync(refusedDir) : []).toEqual([]);
+    // A refused submission leaves nothing behind: no file, no row (the two versions above share one file).
+    const other = path.join(tmp, 'bao-cao-khac.pdf');
+    writeFileSync(other, `%PDF-1.4 một báo cáo khác ${Date.now()}\n`);
+    expectFailure(await run('submit', '--round', round, '--unit', 'ubnd-vu-thu', '--file', other), /^kybao: the submission was refused: unit "ubnd-vu-thu" is not in round/);
+    expect(readdirSync(storedDir)).toEqual([sha]);
+    expect(await bed().world.db.uploadedFile.count()).toBe(2);
+
+    // Issue #12, item 3: an empty file is refused, and nothing is recorded or kept.
+    const empty = path.join(tmp, 'empty.pdf');
+    writeFileSync(empty, '');
+    expectFailure(await run('submit', '--round', round, '--unit', 'so-khdt', '--file', empty), /^kybao: "empty\.pdf" is empty \(0 bytes\); send the report itself$/);
+    // A type not on the list, and a file whose content contradicts its extension, are refused too.
+    const exe = path.join(tmp, 'bao-cao.exe');
+    writeFileSync(exe, 'MZ');
+    expectFailure(await run('submit', '--round', round, '--unit', 'so-khdt', '--file', exe), /^kybao: "bao-cao\.exe" is not an accepted type; send one of: pdf, doc, docx, xls, xlsx, odt, ods, zip, jpg, png$/);
+    const fake = path.join(tmp, 'gia.pdf');
+    writeFileSync(fake, 'not a pdf');
+    expectFailure(await run('submit', '--round', round, '--unit', 'so-khdt', '--file', fake), /"gia\.pdf" does not contain a PDF file/);
+    expect(readdirSync(storedDir)).toEqual([sha]);
+    expect(await bed().world.db.uploadedFile.count()).toBe(2);
+    const khdt = await bed().world.db.obligation.findFirst({ where: { roundId: `${programId}:${round}`, unitId: 'so-khdt' } });
+    expect(khdt).toMatchObject({ status: 'pending', submittedAt: null });
+
+    // Issue #12, item 4: a name in NFD (as macOS writes it) keeps its letters, stored in NFC.
+    const nfdName = 'Báo cáo quý IV.pdf'.normalize('NFD');
+    const nfdFile = path.join(tmp, nfdName);
+    writeFileSync(nfdFile, '%PDF-1.4 quý IV\n');
+    const accented = await run('submit', '--round', round, '--unit', 'so-khdt', '--file', nfdFile, '--note', 'Ghi chú'.normalize('NFD'), '--json');
+    expectSuccess(accented);
+    expect(JSON.parse(accented.stdout)).toMatchObject({ fileName: 'Báo cáo quý IV.pdf'.normalize('NFC'), version: 1 });
+    const row = await bed().world.db.uploadedFile.findFirst({ where: { unitId: 'so-khdt' } });
+    expect(row!.originalName).toBe('Báo cáo quý IV.pdf'.normalize('NFC'));
+    const sub = await bed().world.db.submission.findFirst({ where: { obligation: { roundId: `${programId}:${round}`, unitId: 'so-khdt' } } });
+    expect(sub!.note).toBe('Ghi chú'.normalize('NFC'));
 
     const until = deadline.plus({ days: 5 });
     const extended = await run('extend', '--round', round, '--unit', 'so-noi-vu', '--until', day(until), '--reason', 'Chờ số liệu từ các phòng', '--by', 'coordinator@so-tttt');
@@ -146,7 +177,7 @@ describe('kybao commands against the dev server', () => {
     expect(extended.stdout).toMatch(new RegExp(`^extended so-noi-vu in ${programId}:${round}: now due before ${until.setLocale('en-GB').toFormat('ccc yyyy-MM-dd')} 00:00 \\(status extended\\)$`, 'm'));
     expectFailure(await run('extend', '--round', round, '--unit', 'so-noi-vu', '--until', day(today.minus({ days: 1 })), '--reason', 'late'), /--until .* is in the past/);
     expectFailure(await run('extend', '--round', round, '--unit', 'so-tttt', '--until', day(until), '--reason', 'more time'), /refused: unit "so-tttt" has already submitted; there is nothing to extend/);
-    expectFailure(await run('extend', '--round', round, '--unit', 'so-khdt', '--until', day(until), '--reason', 'x'), /reason: a reason of at least 3 characters is required/);
+    expectFailure(await run('extend', '--round', round, '--unit', 'bao-thai-binh', '--until', day(until), '--reason', 'x'), /reason: a reason of at least 3 characters is required/);
   }, 120_000);
 
   it('shows units × rounds with rates, and one round in detail', async () => {
@@ -159,15 +190,15 @@ describe('kybao commands against the dev server', () => {
     const row = (unit: string) => table.stdout.split('\n').find((l) => l.startsWith(`${unit} `)) ?? '';
     expect(row('so-tttt')).toMatch(/on time/);
     expect(row('so-noi-vu')).toMatch(/extended/);
-    expect(row('so-khdt')).toMatch(/pending/);
+    expect(row('so-khdt')).toMatch(/on time/);
     expect(row('bao-thai-binh')).toMatch(/pending/);
-    expect(table.stdout).toMatch(/^adhoc-1\s+adhoc\s+open\s+.*\s1\s+0\s+0\s+1\s+1\s+0\s+0\s+33\.3%\s+33\.3%$/m);
+    expect(table.stdout).toMatch(/^adhoc-1\s+adhoc\s+open\s+.*\s2\s+0\s+0\s+0\s+1\s+0\s+0\s+66\.7%\s+66\.7%$/m);
 
     const detail = await run('status', '--round', `${year}-adhoc-1`, '--json');
     expectSuccess(detail);
     const r = JSON.parse(detail.stdout) as { state: string; units: Array<{ unitId: string; status: string; submissions: unknown[]; extensions: Array<{ by: string }> }> };
     expect(r.state).toBe('open');
-    expect(Object.fromEntries(r.units.map((u) => [u.unitId, u.status]))).toEqual({ 'so-tttt': 'submitted', 'so-noi-vu': 'extended', 'so-khdt': 'pending' });
+    expect(Object.fromEntries(r.units.map((u) => [u.unitId, u.status]))).toEqual({ 'so-tttt': 'submitted', 'so-noi-vu': 'extended', 'so-khdt': 'submitted' });
     expect(r.units.find((u) => u.unitId === 'so-tttt')!.submissions).toHaveLength(2);
     expect(r.units.find((u) => u.unitId === 'so-noi-vu')!.extensions[0]!.by).toBe('coordinator@so-tttt');
     const text = await run('status', '--round', `${year}-adhoc-1`);

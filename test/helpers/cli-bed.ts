@@ -20,14 +20,14 @@ export interface CliBed extends Testbed {
  * with its clock at `startAt`) and a world, plus a worker running in this process, so that `bin/kybao`
  * started as a child process finds workflows that make progress. `extraEnv` is added to `cli`.
  */
-export function useCliBed(server: { server: 'dev' } | { startAt: string }, extraEnv: Record<string, string> = {}): () => CliBed {
+export function useCliBed(server: { server: 'dev'; devServerArgs?: string[] } | { startAt: string }, extraEnv: Record<string, string> = {}): () => CliBed {
   let bed: Partial<Testbed> = {};
   let ready: CliBed | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let tmp: string | undefined;
   beforeAll(async () => {
-    bed = await createTestbed('startAt' in server ? { startAt: server.startAt } : { server: 'dev' });
+    bed = await createTestbed('startAt' in server ? { startAt: server.startAt } : { server: 'dev', ...(server.devServerArgs ? { devServerArgs: server.devServerArgs } : {}) });
     const { env, world } = bed as Testbed;
     const created = await createTestWorker(env, world.activities);
     worker = created.worker;

@@ -30,10 +30,10 @@ export async function createTimeSkippingEnv(startAt?: string): Promise<TestWorkf
 }
 
 /** A real `temporal server start-dev` (in-memory SQLite) on free ports, started for one test file. */
-export async function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+export async function createDevServerEnv(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: temporalExecutable('cli') } },
+    server: { executable: { type: 'existing-path', path: temporalExecutable('cli') }, ...(extraArgs.length ? { extraArgs } : {}) },
   });
 }
 

@@ -12,8 +12,12 @@ export interface Testbed {
 export interface TestbedOptions {
   startAt?: string;
   server?: 'time-skipping' | 'dev';
+  /** Extra arguments for `temporal server start-dev`, e.g. dynamic config values. */
+  devServerArgs?: string[];
   program?: () => Program;
   provider?: Provider;
+  /** Added to the environment the activities read (e.g. KYBAO_BASE_URL, KYBAO_LINK_SECRET). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -21,11 +25,11 @@ export interface TestbedOptions {
  * so a helper that must stop something (a worker) before the testbed closes registers its own hooks.
  */
 export async function createTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const env = options.server === 'dev' ? await createDevServerEnv() : await createTimeSkippingEnv(options.startAt);
+  const env = options.server === 'dev' ? await createDevServerEnv(options.devServerArgs) : await createTimeSkippingEnv(options.startAt);
   try {
     return {
       env,
-      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}) }),
+      world: await createWorld({ ...(options.program ? { program: options.program() } : {}), ...(options.provider ? { provider: options.provider } : {}), ...(options.env ? { env: options.env } : {}) }),
     };
   } catch (error) {
     await env.teardown();

@@ -14,7 +14,7 @@ import { createEmptyDatabase, migrate, type Provider } from '../db/harness';
  */
 export type World = WiredWorld;
 
-export async function createWorld(options: { provider?: Provider; program?: Program } = {}): Promise<World> {
+export async function createWorld(options: { provider?: Provider; program?: Program; env?: Record<string, string> } = {}): Promise<World> {
   const quiet = () => undefined;
   await ensureClientsGenerated({ log: quiet });
   const database = await createEmptyDatabase(options.provider ?? 'sqlite');
@@ -24,7 +24,7 @@ export async function createWorld(options: { provider?: Provider; program?: Prog
     url: database.url,
     program: options.program ?? loadProgramFile(),
     dir,
-    env: { KYBAO_BASE_URL: 'https://kybao.test' },
+    env: { KYBAO_BASE_URL: 'https://kybao.test', ...options.env },
   });
   return {
     ...world,

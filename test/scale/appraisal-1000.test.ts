@@ -1,8 +1,8 @@
 import { ESTIMATE_GROUP_SIZE, estimateGroupsOf } from '../../domain/cycle/estimate-groups';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
-import { decideEstimateUpdate, submitEstimateUpdate } from '../../workflows/estimates';
-import { cycleWorkflowId, estimatesWorkflowId, roundIdOf, roundWorkflowId } from '../../workflows/ids';
-import { submitReportUpdate } from '../../workflows/round';
+import { decideEstimateUpdate, submitEstimateUpdate, type estimatesWorkflow } from '../../workflows/estimates';
+import { cycleWorkflowId, estimatesWorkflowId, roundIdOf } from '../../workflows/ids';
+import { WorkflowGateway } from '../../app/workflow-gateway';
 import { at, skipTo } from '../helpers/clock';
 import { programWithExtraUnits } from '../helpers/programs';
 import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
@@ -30,24 +30,25 @@ describe(`budget appraisal of ${EXTRA_UNITS + 26} units (time skipped)`, () => {
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
 
     const { cycleEvents, groupEvents, final } = await worker.runUntil(async () => {
-      const cycle = await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, year), args: [{ program, year }] });
-      const plan = env.client.workflow.getHandle(roundWorkflowId(roundIdOf(program.id, `${year}-plan`)));
+      const cycle = await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, year), args: [{ programRef: world.programRef, year }] });
+      const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue });
+      const planId = roundIdOf(program.id, `${year}-plan`);
       await until(async () => (await cycle.query(cycleStatusQuery)).rounds.find((r) => r.kind === 'annual-plan')?.state === 'open');
 
       await skipTo(env, at('2014-12-10T10:00'));
       await inParallel(units, (unitId, i) =>
-        plan.executeUpdate(submitReportUpdate, { args: [{ unitId, submittedBy: `clerk@${unitId}`, reference: `plans/${unitId}.pdf`, amountVnd: String(1_000_000_000 + i) }] }),
+        gateway.submitReport(planId, { unitId, submittedBy: `clerk@${unitId}`, reference: `plans/${unitId}.pdf`, amountVnd: String(1_000_000_000 + i) }),
       );
 
       // The plan round closes at its cut-off (19 Dec 08:00) and the appraisal opens.
       await skipTo(env, at('2014-12-22T10:00'));
       await until(async () => (await cycle.query(cycleStatusQuery)).phase === 'appraisal');
-      const group = (unitId: string) => env.client.workflow.getHandle(estimatesWorkflowId(program.id, year, Math.floor(units.indexOf(unitId) / ESTIMATE_GROUP_SIZE) + 1));
+      const group = (unitId: string) => env.client.workflow.getHandle<typeof estimatesWorkflow>(estimatesWorkflowId(program.id, year, Math.floor(units.indexOf(unitId) / ESTIMATE_GROUP_SIZE) + 1));
       // A group refuses a unit another group holds, naming itself.
       const elsewhere = units[ESTIMATE_GROUP_SIZE]!;
       await expectUpdateRejected(
         env.client.workflow.getHandle(estimatesWorkflowId(program.id, year, 1)).executeUpdate(decideEstimateUpdate, { args: [{ decision: 'approve', unitId: elsewhere, decidedBy: 'x' }] }),
-        new RegExp(`unknown unit "${elsewhere}" in estimate group 1 of 2015, which holds ${ESTIMATE_GROUP_SIZE} units`),
+        new RegExp(`unit "${elsewhere}" is not in estimate group 1 of 2015, which holds ${ESTIMATE_GROUP_SIZE} units`),
       );
       const returned = units.filter((_, i) => i % 10 === 0);
       await inParallel(units, (unitId, i) =>
@@ -61,13 +62,17 @@ describe(`budget appraisal of ${EXTRA_UNITS + 26} units (time skipped)`, () => {
 
       await until(async () => (await cycle.query(cycleStatusQuery)).phase === 'approval');
       const groupEvents: number[] = [];
+      const estimates = [];
+      const revisionRounds = [];
       for (let g = 1; g <= groups.length; g++) {
-        const handle = env.client.workflow.getHandle(estimatesWorkflowId(program.id, year, g));
+        const handle = env.client.workflow.getHandle<typeof estimatesWorkflow>(estimatesWorkflowId(program.id, year, g));
         const result = await handle.result();
         expect(result.phase).toBe('settled');
+        estimates.push(...result.estimates);
+        revisionRounds.push(...result.revisionRounds);
         groupEvents.push((await handle.fetchHistory()).events?.length ?? 0);
       }
-      const final = await cycle.query(cycleStatusQuery);
+      const final = { ...(await cycle.query(cycleStatusQuery)), estimates, revisionRounds };
       const cycleEvents = (await cycle.fetchHistory()).events?.length ?? 0;
       await cycle.terminate('the test ends after the appraisal');
       return { cycleEvents, groupEvents, final };
@@ -77,7 +82,8 @@ describe(`budget appraisal of ${EXTRA_UNITS + 26} units (time skipped)`, () => {
     expect(final.estimates).toHaveLength(units.length);
     expect(final.estimates.every((e) => e.status === 'approved')).toBe(true);
     expect(final.estimates.filter((e) => e.version === 2 && e.returns === 1)).toHaveLength(Math.ceil(units.length / 10));
-    expect(final.rounds.filter((r) => r.kind === 'budget-revision' && r.state === 'closed')).toHaveLength(Math.ceil(units.length / 10));
+    expect(final.revisionRounds.filter((r) => r.kind === 'budget-revision' && r.state === 'closed')).toHaveLength(Math.ceil(units.length / 10));
+    expect(final.estimateGroups).toEqual({ count: groups.length, settled: groups.length });
     const largestGroup = Math.max(...groupEvents);
     console.log(
       `appraisal of ${units.length} units in ${groups.length} groups: cycle history ${cycleEvents} events up to approval; ` +

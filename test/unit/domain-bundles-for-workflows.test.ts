@@ -12,7 +12,7 @@ function collectingLogger(errors: string[]) {
  * module allowed to read files, and no barrel may re-export it).
  */
 describe('domain modules bundle for the workflow sandbox', () => {
-  test.each(['domain/calendar/index.ts', 'domain/program/index.ts'])('%s', async (entry) => {
+  test.each(['domain/calendar/index.ts', 'domain/program/index.ts', 'domain/forms/index.ts', 'domain/compilation/index.ts'])('%s', async (entry) => {
     const errors: string[] = [];
     const bundle = await bundleWorkflowCode({ workflowsPath: resolve(__dirname, '../..', entry), logger: collectingLogger(errors) });
     expect(errors).toEqual([]);

@@ -45,6 +45,8 @@ describe('a program across a worker restart (dev server, worker processes)', () 
         SMTP_PORT: String(world.env.SMTP_PORT),
         KYBAO_REPORTS_DIR: world.env.KYBAO_REPORTS_DIR,
         KYBAO_BASE_URL: world.env.KYBAO_BASE_URL,
+        // The deployed worker refuses to start without the key that signs the mails' links.
+        KYBAO_LINK_SECRET: 'worker-restart-test-link-secret-0123456789abcdef',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,12 +1,9 @@
 import { type Command, Option } from 'commander';
-import { DecideEstimate } from '../../../domain/cycle/schema';
-import { describeZodError } from '../../../domain/round/schema';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { cycleWorkflowId } from '../../../workflows/ids';
-import { AppraisalOverError, decideEstimate, estimatesWorkflowOf } from '../../estimates';
-import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
+import { decideEstimate, type DecisionInput } from '../../../app/appraisal';
+import { nfc } from '../../../app/text';
+import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
 import { print, printJson, vnd } from '../output';
-import { actorOf, addProgramOptions, byOption, answerWithin, explainWorkflowError, parseAmount, parseYear, requireUnit, resolveProgram, type ProgramFlags } from './common';
+import { actorOf, addProgramOptions, byOption, parseAmount, parseYear, resolveProgram, type ProgramFlags } from './common';
 
 interface AppraiseFlags extends ConnectionFlags, ProgramFlags {
   year: number;
@@ -37,27 +34,12 @@ export function register(program: Command): void {
     if (chosen.length !== 1) throw new Error('give exactly one of --approve, --adjust AMOUNT --reason TEXT, --return REASON');
     if (chosen[0] === 'adjust' && !opts.reason) throw new Error('--adjust needs --reason TEXT (why the amount changes)');
     if (chosen[0] !== 'adjust' && opts.reason) throw new Error('--reason goes with --adjust; a return takes its reason as --return REASON');
+    const decision: DecisionInput =
+      chosen[0] === 'approve' ? { decision: 'approve' } : chosen[0] === 'adjust' ? { decision: 'adjust', amountVnd: opts.adjust!, reason: nfc(opts.reason!) } : { decision: 'return', reason: nfc(opts.return!) };
     const env = settingsFrom(opts);
-    const def = await withDatabase(env, (db) => resolveProgram(db, opts));
-    requireUnit(def, opts.unit);
-    const decidedBy = actorOf(opts.by);
-    const raw =
-      chosen[0] === 'approve'
-        ? { decision: 'approve', unitId: opts.unit, decidedBy }
-        : chosen[0] === 'adjust'
-          ? { decision: 'adjust', unitId: opts.unit, decidedBy, amountVnd: opts.adjust, reason: opts.reason }
-          : { decision: 'return', unitId: opts.unit, decidedBy, reason: opts.return };
-    const parsed = DecideEstimate.safeParse(raw);
-    if (!parsed.success) throw new Error(describeZodError(parsed.error));
-    const workflowId = estimatesWorkflowOf(def, opts.year, opts.unit);
-    const est = await withTemporal(env, async (client) => {
-      try {
-        return (await answerWithin(decideEstimate(client, def, opts.year, parsed.data), workflowId)).estimate;
-      } catch (err) {
-        if (err instanceof AppraisalOverError) throw new Error(`the decision was refused: ${err.message}`, { cause: err });
-        // Not found even as a cycle of the time before estimate groups: the year has no cycle running.
-        throw explainWorkflowError(err, err instanceof WorkflowNotFoundError ? cycleWorkflowId(def.id, opts.year) : workflowId, 'the decision was');
-      }
+    const est = await withApp(env, async (c) => {
+      const def = await resolveProgram(c.db, opts);
+      return decideEstimate(c, { program: def, year: opts.year, unitId: opts.unit, by: nfc(actorOf(opts.by)), ...decision });
     });
     if (opts.json) return printJson(est);
     const what =

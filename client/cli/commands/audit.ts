@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, Option } from 'commander';
 import { historyToJSON } from '../../audit/proto-json';
@@ -9,7 +9,8 @@ import { loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
 import { replayHistories, type ReplayOutcome } from '../../audit/replay';
-import { buildTimeline, outboxRecipients, renderTimeline } from '../../audit/timeline';
+import { buildTimeline, mergeTimelines, outboxRecipients, renderTimeline } from '../../audit/timeline';
+import { shardsOf } from '../../../app/audit';
 import { settingsFrom, withConnectionOptions, withTemporal, type ConnectionFlags } from '../connection';
 import { note, print, printJson } from '../output';
 import { defaultProgramDefinition, parseYear } from './common';
@@ -137,19 +138,34 @@ export function register(program: Command): void {
   ).action(async (target: string, opts: ConnectionFlags & { runId?: string; program?: string; database: boolean; maxRecipients?: number; json?: boolean }) => {
     const env = settingsFrom(opts);
     let history: History;
+    // A round is told with its shards: from the server, the shards it started; from a file, the shard files
+    // exported beside it (round__<id>__shard-<n>.json).
+    let shardHistories: History[];
     if (isFile(target) || target.toLowerCase().endsWith('.json')) {
       history = readHistoryFile(target).history;
+      const dir = path.dirname(target);
+      const base = path.basename(target).replace(/(\.[0-9a-f]{8})?\.json$/i, '');
+      shardHistories = readdirSync(dir)
+        .filter((f) => f.startsWith(`${base}__shard-`) && f.endsWith('.json'))
+        .sort()
+        .map((f) => readHistoryFile(path.join(dir, f)).history);
     } else {
-      history = (
-        await withTemporal(env, async (client) => {
-          try {
-            return await fetchHistory(client, target, opts.runId);
-          } catch (err) {
-            if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${target} on ${env.TEMPORAL_ADDRESS}; give an exported history file instead`, { cause: err });
-            throw err;
+      const fetched = await withTemporal(env, async (client) => {
+        try {
+          const own = (await fetchHistory(client, target, opts.runId)).history;
+          const shards: History[] = [];
+          for (const shardId of shardsOf(own)) {
+            const sh = await fetchHistory(client, shardId).catch(() => null);
+            if (sh) shards.push(sh.history);
           }
-        })
-      ).history;
+          return { own, shards };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${target} on ${env.TEMPORAL_ADDRESS}; give an exported history file instead`, { cause: err });
+          throw err;
+        }
+      });
+      history = fetched.own;
+      shardHistories = fetched.shards;
     }
     const explicit: Program | null = opts.program ? loadProgramFile(opts.program) : null;
     let db: Db | null = null;
@@ -161,9 +177,9 @@ export function register(program: Command): void {
       }
     }
     try {
-      const timeline = await buildTimeline(history, {
+      const options = {
         ...(db ? { recipients: outboxRecipients(db) } : {}),
-        programFor: async (programId) => {
+        programFor: async (programId: string) => {
           if (explicit && explicit.id === programId) return explicit;
           if (db) {
             try {
@@ -176,7 +192,9 @@ export function register(program: Command): void {
           const fallback = defaultProgramDefinition();
           return fallback.id === programId ? fallback : explicit;
         },
-      });
+      };
+      const own = await buildTimeline(history, options);
+      const timeline = shardHistories.length ? mergeTimelines([own, ...(await Promise.all(shardHistories.map((h) => buildTimeline(h, options))))]) : own;
       if (opts.json) printJson(timeline);
       else print(renderTimeline(timeline, opts.maxRecipients ? { maxDetails: opts.maxRecipients } : {}));
     } finally {

@@ -1,10 +1,9 @@
 import { type Command } from 'commander';
-import { extendDeadlineUpdate } from '../../../workflows/round';
-import { roundWorkflowId } from '../../../workflows/ids';
-import { ExtendDeadline, describeZodError } from '../../../domain/round/schema';
-import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
+import { extendDeadline } from '../../../app/extensions';
+import { nfc } from '../../../app/text';
+import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
 import { localTime, print, printJson } from '../output';
-import { actorOf, addProgramOptions, byOption, answerWithin, explainWorkflowError, parseDeadline, requireUnit, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
+import { actorOf, addProgramOptions, byOption, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 
 export function register(program: Command): void {
   const cmd = program
@@ -19,23 +18,12 @@ export function register(program: Command): void {
   addProgramOptions(cmd);
   withConnectionOptions(cmd).action(async (opts: ConnectionFlags & ProgramFlags & { round: string; unit: string; until: string; reason: string; by?: string; json?: boolean }) => {
     const env = settingsFrom(opts);
-    const def = await withDatabase(env, (db) => resolveProgram(db, opts));
-    requireUnit(def, opts.unit);
-    const until = parseDeadline(opts.until, def.timeZone, '--until');
-    const payload = { unitId: opts.unit, until, reason: opts.reason, grantedBy: actorOf(opts.by) };
-    const parsed = ExtendDeadline.safeParse(payload);
-    if (!parsed.success) throw new Error(describeZodError(parsed.error));
-    const roundId = roundIdFrom(opts.round, def.id);
-    const workflowId = roundWorkflowId(roundId);
-    const status = await withTemporal(env, async (client) => {
-      try {
-        return await answerWithin(client.workflow.getHandle(workflowId).executeUpdate(extendDeadlineUpdate, { args: [parsed.data] }), workflowId);
-      } catch (err) {
-        throw explainWorkflowError(err, workflowId, 'the extension was');
-      }
+    const { result, zone } = await withApp(env, async (c) => {
+      const def = await resolveProgram(c.db, opts);
+      const roundId = roundIdFrom(opts.round, def.id);
+      return { result: await extendDeadline(c, { program: def, roundId, unitId: opts.unit, until: opts.until, reason: nfc(opts.reason), by: nfc(actorOf(opts.by)) }), zone: def.timeZone };
     });
-    const unit = status.units.find((u) => u.unitId === opts.unit);
-    if (opts.json) return printJson({ roundId, unit });
-    print(`extended ${opts.unit} in ${roundId}: now due before ${localTime(unit?.dueAt ?? until, def.timeZone)} (status ${unit?.status ?? 'extended'})`);
+    if (opts.json) return printJson(result);
+    print(`extended ${opts.unit} in ${result.roundId}: now due before ${localTime(result.unit?.dueAt, zone)} (status ${result.unit?.status ?? 'extended'})`);
   });
 }

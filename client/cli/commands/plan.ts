@@ -1,9 +1,9 @@
 import { type Command } from 'commander';
-import { approvePlanUpdate } from '../../../workflows/cycle';
-import { cycleWorkflowId } from '../../../workflows/ids';
-import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
+import { approvePlan } from '../../../app/plan-approval';
+import { nfc } from '../../../app/text';
+import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
 import { localTime, print, printJson } from '../output';
-import { actorOf, addProgramOptions, byOption, answerWithin, explainWorkflowError, parseYear, resolveProgram, type ProgramFlags } from './common';
+import { actorOf, addProgramOptions, byOption, parseYear, resolveProgram, type ProgramFlags } from './common';
 
 export function register(program: Command): void {
   const plan = program.command('plan').description("The province's annual plan");
@@ -17,18 +17,11 @@ export function register(program: Command): void {
   addProgramOptions(approve);
   withConnectionOptions(approve).action(async (opts: ConnectionFlags & ProgramFlags & { year: number; note?: string; by?: string; json?: boolean }) => {
     const env = settingsFrom(opts);
-    const def = await withDatabase(env, (db) => resolveProgram(db, opts));
-    const workflowId = cycleWorkflowId(def.id, opts.year);
-    const status = await withTemporal(env, async (client) => {
-      try {
-        return await answerWithin(client.workflow
-          .getHandle(workflowId)
-          .executeUpdate(approvePlanUpdate, { args: [{ approvedBy: actorOf(opts.by), ...(opts.note ? { note: opts.note } : {}) }] }), workflowId);
-      } catch (err) {
-        throw explainWorkflowError(err, workflowId, 'the approval was');
-      }
+    const { status, zone } = await withApp(env, async (c) => {
+      const def = await resolveProgram(c.db, opts);
+      return { status: await approvePlan(c, { program: def, year: opts.year, ...(opts.note ? { note: nfc(opts.note) } : {}), by: nfc(actorOf(opts.by)) }), zone: def.timeZone };
     });
     if (opts.json) return printJson(status);
-    print(`plan ${opts.year} approved by ${status.approval?.approvedBy} at ${localTime(status.approval?.at, def.timeZone)}`);
+    print(`plan ${opts.year} approved by ${status.approval?.approvedBy} at ${localTime(status.approval?.at, zone)}`);
   });
 }

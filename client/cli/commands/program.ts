@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { type Command, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { loadProgram } from '../../../infra/db/program-repository';
+import { currentProgramRef, loadProgram } from '../../../infra/db/program-repository';
 import { defaultProgramPath, loadProgramFile, readProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { programStatusQuery, programWorkflow, type ProgramStatus } from '../../../workflows/program';
@@ -73,14 +73,18 @@ export function register(program: Command): void {
       throw new Error(`--from-year ${opts.fromYear} is outside the period ${def.period.firstYear}–${def.period.lastYear} of program ${def.id}`);
     }
     const env = settingsFrom(opts);
-    await withDatabase(env, (db) => loadProgram(db, def, { actor: actorOf(opts.by) }));
+    // The workflows carry a reference to the stored definition (its sha256), never the definition itself.
+    const programRef = await withDatabase(env, async (db) => {
+      await loadProgram(db, def, { actor: actorOf(opts.by) });
+      return (await currentProgramRef(db, def.id))!;
+    });
     const workflowId = programWorkflowId(def.id);
     const started = await withTemporal(env, async (client) => {
       try {
         const handle = await client.workflow.start(programWorkflow, {
           taskQueue: env.KYBAO_TASK_QUEUE,
           workflowId,
-          args: [{ program: def, ...(opts.fromYear !== undefined ? { fromYear: opts.fromYear } : {}) }],
+          args: [{ programRef, ...(opts.fromYear !== undefined ? { fromYear: opts.fromYear } : {}) }],
         });
         return { workflowId, runId: handle.firstExecutionRunId };
       } catch (err) {
@@ -144,8 +148,7 @@ export function register(program: Command): void {
           ]),
         ),
       );
-      const decided = c.estimates.filter((e) => e.status === 'approved' || e.status === 'adjusted').length;
-      if (c.estimates.length) lines.push(`estimates: ${c.estimates.length} received, ${decided} decided`);
+      if (c.estimateGroups.count) lines.push(`estimate groups: ${c.estimateGroups.settled} of ${c.estimateGroups.count} settled`);
     } else if (status.state === 'running') {
       note(`the cycle of ${status.nextYear} has not started yet`);
     }

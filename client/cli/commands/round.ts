@@ -1,27 +1,9 @@
 import { type Command, Option } from 'commander';
-import { DateTime } from 'luxon';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { getRound } from '../../../infra/db/round-repository';
-import { adhocRoundInput, resolveAdhocUnits, StartAdhocRound } from '../../../domain/round/adhoc';
-import { describeZodError } from '../../../domain/round/schema';
-import { startAdhocRoundUpdate } from '../../../workflows/cycle';
-import { cycleWorkflowId, roundWorkflowId } from '../../../workflows/ids';
-import { roundWorkflow } from '../../../workflows/round';
-import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
+import { startAdhocRound } from '../../../app/adhoc';
+import { nfc } from '../../../app/text';
+import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
 import { localTime, print, printJson } from '../output';
-import {
-  actorOf,
-  addProgramOptions,
-  byOption,
-  answerWithin,
-  explainWorkflowError,
-  parseDeadline,
-  parseList,
-  parseOffsets,
-  resolveProgram,
-  type ProgramFlags,
-} from './common';
-import { workflowState } from './status';
+import { actorOf, addProgramOptions, byOption, parseList, parseOffsets, resolveProgram, type ProgramFlags } from './common';
 
 interface AdhocFlags extends ConnectionFlags, ProgramFlags {
   title: string;
@@ -54,50 +36,18 @@ export function register(program: Command): void {
   addProgramOptions(adhoc);
   withConnectionOptions(adhoc).action(async (opts: AdhocFlags) => {
     const env = settingsFrom(opts);
-    const out = await withDatabase(env, async (db) => {
-      const def = await resolveProgram(db, opts);
-      const deadline = parseDeadline(opts.deadline, def.timeZone, '--deadline');
+    const out = await withApp(env, async (c) => {
+      const def = await resolveProgram(c.db, opts);
       const units = opts.units ? { unitIds: opts.units } : opts.category ? { category: opts.category } : { all: true as const };
-      const parsed = StartAdhocRound.safeParse({
-        title: opts.title,
-        ...(opts.subject ? { subject: opts.subject } : {}),
+      return startAdhocRound(c, {
+        program: def,
+        title: nfc(opts.title),
+        ...(opts.subject ? { subject: nfc(opts.subject) } : {}),
+        deadline: opts.deadline,
         units,
-        deadline,
         ...(opts.reminders ? { reminderOffsets: opts.reminders } : {}),
-        startedBy: actorOf(opts.by),
-      });
-      if (!parsed.success) throw new Error(describeZodError(parsed.error));
-      const request = parsed.data;
-      const resolved = resolveAdhocUnits(def, request.units);
-      if ('problem' in resolved) throw new Error(resolved.problem);
-      const year = DateTime.fromISO(deadline, { zone: def.timeZone }).year;
-
-      return withTemporal(env, async (client) => {
-        const cycle = client.workflow.getHandle(cycleWorkflowId(def.id, year));
-        if (!opts.standalone && (await workflowState(cycle)) === 'RUNNING') {
-          try {
-            const r = await answerWithin(cycle.executeUpdate(startAdhocRoundUpdate, { args: [request] }), cycle.workflowId);
-            return { ...r, via: cycle.workflowId, deadline };
-          } catch (err) {
-            throw explainWorkflowError(err, cycle.workflowId, 'the ad hoc round was');
-          }
-        }
-        // No cycle for that year: a round of its own, keyed apart from the cycle's own ad hoc rounds.
-        for (let n = 1; n < 1000; n++) {
-          const key = `${year}-adhoc-s${n}`;
-          const input = adhocRoundInput(def, year, key, request, resolved.unitIds);
-          const workflowId = roundWorkflowId(input.roundId);
-          if (await getRound(db, input.roundId)) continue;
-          if ((await workflowState(client.workflow.getHandle(workflowId))) !== null) continue;
-          try {
-            await client.workflow.start(roundWorkflow, { taskQueue: env.KYBAO_TASK_QUEUE, workflowId, args: [input] });
-          } catch (err) {
-            if (err instanceof WorkflowExecutionAlreadyStartedError) continue;
-            throw err;
-          }
-          return { roundId: input.roundId, workflowId, unitIds: resolved.unitIds, via: 'standalone', deadline };
-        }
-        throw new Error(`too many standalone ad hoc rounds in ${year}`);
+        standalone: !!opts.standalone,
+        by: nfc(actorOf(opts.by)),
       });
     });
     if (opts.json) return printJson(out);

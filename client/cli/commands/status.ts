@@ -2,56 +2,21 @@ import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import type { Db } from '../../../infra/db/client';
-import { listObligations, listRounds, type RoundRecord } from '../../../infra/db/round-repository';
-import type { CycleRoundSummary, CycleStatus } from '../../../domain/cycle/schema';
+import type { CycleStatus } from '../../../domain/cycle/schema';
 import type { Program } from '../../../domain/program/schema';
-import type { ObligationStatus, RoundStatus, UnitRoundStatus } from '../../../domain/round/schema';
-import { cycleStatusQuery } from '../../../workflows/cycle';
-import { cycleWorkflowId, roundWorkflowId } from '../../../workflows/ids';
-import { roundStatusQuery } from '../../../workflows/round';
-import { liveEstimates } from '../../estimates';
-import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
+import { collectYear, type CellStatus, type RoundView, type YearView } from '../../../app/status';
+import { yearOfRound } from '../../../app/programs';
+import { WorkflowGateway } from '../../../app/workflow-gateway';
+import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
 import { duration, localTime, percent, print, printJson, table } from '../output';
 import { addProgramOptions, parseYear, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 
 /**
- * `kybao status`: who has reported what in a cycle year. The running cycle and rounds answer queries;
- * rounds that are no longer running are read from the database (their final result).
+ * `kybao status`: who has reported what in a cycle year, from the application layer (app/status.ts):
+ * the cycle's phase from its workflow, every round's units from the database.
  */
-
-export type CellStatus = ObligationStatus | 'not-in-round' | 'scheduled';
-
-export interface RoundView {
-  roundId: string;
-  key: string;
-  kind: string;
-  title: { vi: string; en: string };
-  deadline: string;
-  state: 'scheduled' | 'open' | 'closed' | 'not-tracked';
-  /** Where the unit data came from. */
-  source: 'workflow' | 'database' | 'schedule';
-  counts: Record<ObligationStatus, number>;
-  completionRate: number | null;
-  timelinessRate: number | null;
-  units: UnitRoundStatus[];
-}
-
-export interface YearView {
-  programId: string;
-  year: number;
-  timeZone: string;
-  cycle: { workflowId: string; running: boolean; phase: CycleStatus['phase'] | null; approval: CycleStatus['approval']; estimates: CycleStatus['estimates'] } | null;
-  rounds: RoundView[];
-}
-
-const EMPTY_COUNTS = (): Record<ObligationStatus, number> => ({ pending: 0, submitted: 0, late: 0, overdue: 0, missing: 0, extended: 0, 'not-tracked': 0 });
-
-/** Short column key of a round: "2026-Q4" → "Q4", "2026-adhoc-1" → "adhoc-1". */
-export function roundKeyOf(roundId: string, year: number): string {
-  const key = roundId.slice(roundId.lastIndexOf(':') + 1);
-  return key.startsWith(`${year}-`) ? key.slice(String(year).length + 1) : key;
-}
+export type { CellStatus, RoundView, YearView } from '../../../app/status';
+export { roundKeyOf } from '../../../app/status';
 
 const QUERY_TIMEOUT_MS = 15_000;
 
@@ -77,117 +42,9 @@ export async function workflowState(handle: WorkflowHandle): Promise<string | nu
   }
 }
 
-export async function cycleStatusOf(client: Client, program: Program, year: number): Promise<{ status: CycleStatus; running: boolean } | null> {
-  const handle = client.workflow.getHandle(cycleWorkflowId(program.id, year));
-  const state = await workflowState(handle);
-  if (state === null) return null;
-  if (state === 'COMPLETED') return { status: (await handle.result()) as CycleStatus, running: false };
-  if (state !== 'RUNNING') return null;
-  const status = await withTimeout(handle.query(cycleStatusQuery), `querying ${handle.workflowId}`);
-  // Until appraisal ends, the estimate groups hold the live estimates; the cycle knows the plans' ones.
-  if (status.phase === 'planning' || status.phase === 'appraisal') status.estimates = await liveEstimates(client, program, year, status.estimates);
-  return { status, running: true };
-}
-
-async function roundFromWorkflow(client: Client, roundId: string): Promise<RoundStatus | null> {
-  const handle = client.workflow.getHandle(roundWorkflowId(roundId));
-  const state = await workflowState(handle);
-  if (state === 'RUNNING') return withTimeout(handle.query(roundStatusQuery), `querying ${handle.workflowId}`);
-  if (state === 'COMPLETED') return (await handle.result()) as RoundStatus;
-  return null;
-}
-
-async function roundFromDatabase(db: Db, record: RoundRecord): Promise<RoundStatus> {
-  const result = record.result as Partial<RoundStatus> | null;
-  if (result && Array.isArray(result.units)) return result as RoundStatus;
-  // Not closed (or closed without a result): the obligations are the round's durable projection.
-  const obligations = await listObligations(db, record.id);
-  const counts = EMPTY_COUNTS();
-  for (const o of obligations) counts[o.status] += 1;
-  const tracked = obligations.filter((o) => o.status !== 'not-tracked').length;
-  return {
-    roundId: record.id,
-    kind: record.kind as RoundStatus['kind'],
-    title: record.title,
-    deadline: record.deadline,
-    closeAt: record.closedAt ?? record.deadline,
-    phase: record.status === 'open' ? 'open' : 'closed',
-    closedAt: record.closedAt,
-    counts,
-    completionRate: tracked ? (counts.submitted + counts.late) / tracked : 0,
-    timelinessRate: tracked ? counts.submitted / tracked : 0,
-    units: obligations.map((o) => ({
-      unitId: o.unitId,
-      dueAt: o.dueAt,
-      status: o.status,
-      submittedAt: o.submittedAt,
-      lateByMs: o.lateByMs,
-      submissions: [],
-      extensions: [],
-      sent: [],
-    })),
-  };
-}
-
-function view(summary: Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'deadline' | 'state'>, year: number, status: RoundStatus | null, source: RoundView['source']): RoundView {
-  return {
-    roundId: summary.roundId,
-    key: roundKeyOf(summary.roundId, year),
-    kind: summary.kind,
-    title: summary.title,
-    deadline: summary.deadline,
-    state: status ? (status.phase === 'closed' ? 'closed' : 'open') : summary.state,
-    source: status ? source : 'schedule',
-    counts: status?.counts ?? EMPTY_COUNTS(),
-    completionRate: status ? status.completionRate : null,
-    timelinessRate: status ? status.timelinessRate : null,
-    units: status?.units ?? [],
-  };
-}
-
-/** Everything `kybao status` shows for a year, from the workflows where they run and the database otherwise. */
-export async function collectYear(client: Client | null, db: Db | null, program: Program, year: number, onlyRound?: string): Promise<YearView> {
-  const cycle = client ? await cycleStatusOf(client, program, year) : null;
-  const summaries: Array<Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'deadline' | 'state'>> = [...(cycle?.status.rounds ?? [])];
-  const records = db ? await listRounds(db, { programId: program.id, year }) : [];
-  for (const r of records) {
-    // The walking skeleton and the compilation record are not reporting rounds.
-    if (r.kind === 'compilation' || r.kind === 'skeleton' || summaries.some((s) => s.roundId === r.id)) continue;
-    summaries.push({ roundId: r.id, kind: r.kind, title: r.title, deadline: r.deadline, state: r.status === 'open' ? 'open' : 'closed' });
-  }
-  const rounds: RoundView[] = [];
-  for (const s of summaries) {
-    if (onlyRound && s.roundId !== onlyRound) continue;
-    if (s.state === 'not-tracked' || s.state === 'scheduled') {
-      rounds.push(view(s, year, null, 'schedule'));
-      continue;
-    }
-    const record = records.find((r) => r.id === s.roundId);
-    let status: RoundStatus | null = null;
-    let source: RoundView['source'] = 'workflow';
-    // A closed round's result is in the database; a running one answers its query.
-    if (record && record.status !== 'open' && db) {
-      status = await roundFromDatabase(db, record);
-      source = 'database';
-    } else if (client) {
-      status = await roundFromWorkflow(client, s.roundId);
-    }
-    if (!status && record && db) {
-      status = await roundFromDatabase(db, record);
-      source = 'database';
-    }
-    rounds.push(view(s, year, status, source));
-  }
-  rounds.sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.roundId.localeCompare(b.roundId));
-  return {
-    programId: program.id,
-    year,
-    timeZone: program.timeZone,
-    cycle: cycle
-      ? { workflowId: cycleWorkflowId(program.id, year), running: cycle.running, phase: cycle.status.phase, approval: cycle.status.approval, estimates: cycle.status.estimates }
-      : null,
-    rounds,
-  };
+/** The cycle's status through the workflow gateway. */
+export function cycleStatusOf(client: Client, program: Program, year: number): Promise<{ status: CycleStatus; running: boolean } | null> {
+  return new WorkflowGateway(client, { taskQueue: '' }).cycleStatus(program, year);
 }
 
 const LABEL: Record<CellStatus, string> = {
@@ -289,12 +146,11 @@ export function register(program: Command): void {
   withConnectionOptions(cmd);
   cmd.action(async (opts: ConnectionFlags & ProgramFlags & { year?: number; round?: string; json?: boolean }) => {
     const env = settingsFrom(opts);
-    await withDatabase(env, async (db) => {
-      const def = await resolveProgram(db, opts);
+    await withApp(env, async (c) => {
+      const def = await resolveProgram(c.db, opts);
       const roundId = opts.round ? roundIdFrom(opts.round, def.id) : undefined;
-      const yearFromRound = roundId ? Number(/:(\d{4})-/.exec(roundId)?.[1]) : NaN;
-      const year = opts.year ?? (Number.isInteger(yearFromRound) ? yearFromRound : currentYear(def.timeZone));
-      const y = await withTemporal(env, (client) => collectYear(client, db, def, year, roundId));
+      const year = opts.year ?? (roundId ? yearOfRound(roundId) : null) ?? currentYear(def.timeZone);
+      const y = await collectYear(c, def, year, roundId);
       if (roundId) {
         const r = y.rounds.find((x) => x.roundId === roundId);
         if (!r) throw new Error(`no round ${roundId} in ${year}: neither the cycle nor the database knows it (see "kybao status --year ${year}")`);

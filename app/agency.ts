@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { Db } from '../infra/db/client';
+import { listDecisions, listEstimates } from '../infra/db/budget-repository';
+import { getObligation, getRound } from '../infra/db/round-repository';
+import { countWorkingDays, localDateOf, plusDays } from '../domain/calendar';
+import type { Program } from '../domain/program/schema';
+import { AppError } from './errors';
+import { listExtensionRequests, ExtensionRequestView } from './extensions';
+import { findUpload } from './storage';
+
+/**
+ * What an agency sees from its link: the obligation (deadline in force, last day, working days left,
+ * status), every version it submitted with its receipt, its extension requests and their outcome, and,
+ * for annual-plan and budget-revision rounds, its budget estimate and the appraiser's decisions.
+ * "Before the 25th" has the 24th as its last day: the deadline instant is 00:00 on the 25th.
+ */
+export const ObligationView = z.object({
+  programId: z.string(),
+  roundId: z.string(),
+  roundKind: z.string(),
+  roundTitle: z.object({ vi: z.string(), en: z.string() }),
+  roundOpen: z.boolean(),
+  unitId: z.string(),
+  unitName: z.object({ vi: z.string(), en: z.string() }),
+  /** the deadline in force (ISO instant): due before it */
+  dueAt: z.string(),
+  /** the last day to submit on time, local date YYYY-MM-DD */
+  lastDay: z.string(),
+  /** working days from today to the last day, both counted; 0 once it has passed */
+  workingDaysLeft: z.number().int(),
+  status: z.string(),
+  /** ms; null before the first submission */
+  lateByMs: z.number().nullable(),
+  asksAmount: z.boolean(),
+  submissions: z.array(
+    z.object({ version: z.number().int(), at: z.string(), by: z.string(), fileName: z.string().nullable(), size: z.number().nullable(), note: z.string().nullable(), onTime: z.boolean(), lateByMs: z.number() }),
+  ),
+  extensionRequests: z.array(ExtensionRequestView),
+  estimate: z
+    .object({
+      versions: z.array(
+        z.object({
+          version: z.number().int(),
+          amountVnd: z.string(),
+          status: z.string(),
+          approvedAmountVnd: z.string().nullable(),
+          decisions: z.array(z.object({ decision: z.string(), amountVnd: z.string().nullable(), reason: z.string().nullable(), decidedBy: z.string(), decidedAt: z.string() })),
+        }),
+      ),
+    })
+    .nullable(),
+});
+export type ObligationView = z.infer<typeof ObligationView>;
+
+export async function obligationView(db: Db, program: Program, roundId: string, unitId: string, now: number): Promise<ObligationView> {
+  const round = await getRound(db, roundId);
+  if (!round) throw new AppError('not-found', `no round ${roundId}`, 'roundId');
+  const o = await getObligation(db, roundId, unitId);
+  const unit = program.units.find((u) => u.id === unitId);
+  if (!o || !unit) throw new AppError('not-found', `unit "${unitId}" has no obligation in round ${roundId}`, 'unitId');
+  const zone = program.timeZone;
+  const dueAt = Date.parse(o.dueAt);
+  const lastDay = plusDays(localDateOf(dueAt, zone), -1);
+  const today = localDateOf(now, zone);
+  const rows = await db.submission.findMany({ where: { obligationId: o.id }, orderBy: { version: 'asc' } });
+  const submissions = [];
+  for (const s of rows) {
+    const upload = await findUpload(db, s.fileRef);
+    const late = Math.max(0, s.submittedAt.getTime() - dueAt);
+    submissions.push({
+      version: s.version,
+      at: s.submittedAt.toISOString(),
+      by: s.submittedBy,
+      fileName: upload?.originalName ?? null,
+      size: upload?.size ?? null,
+      note: s.note,
+      onTime: s.submittedAt.getTime() < dueAt,
+      lateByMs: late,
+    });
+  }
+  const asksAmount = round.kind === 'annual-plan' || round.kind === 'budget-revision';
+  let estimate: ObligationView['estimate'] = null;
+  if (asksAmount) {
+    const versions = await listEstimates(db, { programId: program.id, year: round.year, unitId });
+    estimate = {
+      versions: await Promise.all(
+        versions.map(async (e) => ({
+          version: e.version,
+          amountVnd: e.amountVnd,
+          status: e.status,
+          approvedAmountVnd: e.approvedAmountVnd,
+          decisions: (await listDecisions(db, e.id)).map((d) => ({ decision: d.decision, amountVnd: d.amountVnd, reason: d.reason, decidedBy: d.decidedBy, decidedAt: d.decidedAt })),
+        })),
+      ),
+    };
+  }
+  return {
+    programId: program.id,
+    roundId,
+    roundKind: round.kind,
+    roundTitle: round.title,
+    roundOpen: round.status === 'open',
+    unitId,
+    unitName: unit.name,
+    dueAt: o.dueAt,
+    lastDay,
+    workingDaysLeft: today > lastDay ? 0 : countWorkingDays(today, lastDay, program.calendar),
+    status: o.status,
+    lateByMs: o.lateByMs,
+    asksAmount,
+    submissions,
+    extensionRequests: await listExtensionRequests({ db }, { roundId, unitId }),
+    estimate,
+  };
+}

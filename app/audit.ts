@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Db } from '../infra/db/client';
+import { listAudit } from '../infra/db/audit-repository';
+import { getProgramDefinition } from '../infra/db/program-repository';
+import { fetchHistory, writeHistoryFile } from '../client/audit/history';
+import { historyToJSON } from '../client/audit/proto-json';
+import { replayHistories, type ReplayOutcome } from '../client/audit/replay';
+import { buildTimeline, mergeTimelines, outboxRecipients, type Timeline } from '../client/audit/timeline';
+import { AppError } from './errors';
+import { defaultProgramDefinition } from './programs';
+
+/**
+ * The auditor's reads: a workflow's history as Temporal's JSON, its timeline in local time, the result
+ * of replaying it against the current code, and the audit log. Nothing here changes anything.
+ */
+const WORKFLOW_ID = /^(program|cycle|round|estimates|skeleton)[-:][\w:.-]+$/;
+
+function checkId(workflowId: string): void {
+  if (!WORKFLOW_ID.test(workflowId)) throw new AppError('invalid', `"${workflowId}" is not a kybao workflow id (e.g. round:qd-925-thai-binh:2026-Q4)`, 'workflowId');
+}
+
+async function history(temporal: Client, workflowId: string) {
+  checkId(workflowId);
+  try {
+    return await fetchHistory(temporal, workflowId);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new AppError('not-found', `no workflow ${workflowId}`, 'workflowId', { cause: err });
+    throw err;
+  }
+}
+
+export async function historyJson(temporal: Client, workflowId: string): Promise<{ runId: string; json: string; events: number }> {
+  const h = await history(temporal, workflowId);
+  return { runId: h.runId, json: historyToJSON(h.history), events: h.history.events?.length ?? 0 };
+}
+
+/**
+ * The timeline of a workflow in local time. A round's is told with its shards' (each shard holds some of
+ * its units: their notices, submissions and extensions), as one story in time order.
+ */
+export async function timelineOf(c: { db: Db; temporal: Client }, workflowId: string): Promise<Timeline> {
+  const h = await history(c.temporal, workflowId);
+  const options = {
+    recipients: outboxRecipients(c.db),
+    programFor: async (programId: string) => (await getProgramDefinition(c.db, programId)) ?? (defaultProgramDefinition().id === programId ? defaultProgramDefinition() : null),
+  };
+  const own = await buildTimeline(h.history, options);
+  if (own.workflowType !== 'roundWorkflow') return own;
+  const shards: Timeline[] = [];
+  for (const shardId of shardsOf(h.history)) {
+    const sh = await history(c.temporal, shardId).catch(() => null);
+    if (sh) shards.push(await buildTimeline(sh.history, options));
+  }
+  return mergeTimelines([own, ...shards]);
+}
+
+/** The shard workflows a round started (its child workflow starts). */
+export function shardsOf(h: { events?: Array<{ startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null }> | null }): string[] {
+  return (h.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id && /:shard-\d+$/.test(id));
+}
+
+/** Replays the workflow's latest run against the current workflow code. */
+export async function replayWorkflow(temporal: Client, workflowId: string, options: { workflowBundle?: { code: string } } = {}): Promise<ReplayOutcome> {
+  const h = await history(temporal, workflowId);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kybao-replay-'));
+  try {
+    const file = path.join(dir, `${workflowId.replace(/:/g, '__')}.json`);
+    writeHistoryFile(file, h.history);
+    const [outcome] = await replayHistories([file], options.workflowBundle ? { workflowBundle: options.workflowBundle } : {});
+    return { ...outcome!, file: path.basename(file) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function auditLog(db: Db, filter: { roundId?: string; unitId?: string; afterId?: number; limit?: number }) {
+  return listAudit(db, { ...filter, limit: Math.min(filter.limit ?? 200, 1000) });
+}

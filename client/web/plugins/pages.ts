@@ -1,0 +1,286 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import { startAdhocRound } from '../../../app/adhoc';
+import { obligationView } from '../../../app/agency';
+import { decideEstimate, listEstimates, type DecisionInput } from '../../../app/appraisal';
+import { replayWorkflow, timelineOf } from '../../../app/audit';
+import { AppError, httpStatusOf, isAppError } from '../../../app/errors';
+import { grantExtensionRequest, listExtensionRequests, refuseExtensionRequest, requestExtension } from '../../../app/extensions';
+import { parseAmount, parseList, parseYear } from '../../../app/input';
+import { approvePlan, planView } from '../../../app/plan-approval';
+import { resendReminder, undeliveredMail } from '../../../app/reminders';
+import type { Permission, StaffRole } from '../../../app/roles';
+import { collectYear, ratesByCategory, timelinessByQuarter } from '../../../app/status';
+import { signIn, signOut } from '../../../app/users';
+import { AGENCY_COOKIE, SESSION_COOKIE, linkTokenOf, requireAgency, requireStaff, setCookie } from '../auth';
+import type { WebDeps } from '../deps';
+import { translate } from '../i18n';
+import { createRenderer, langOf } from '../render';
+import { submitFromRequest } from './api';
+
+/**
+ * The pages, one small group per kind of user: the agency page (from the mail's link), the
+ * coordinator's dashboard, the appraiser's, the approver's and the auditor's. Forms post with a CSRF
+ * token and answer with a redirect (post/redirect/get) or the page again with the problem.
+ */
+const HOME: Record<StaffRole, string> = { coordinator: '/coordinator', appraiser: '/appraiser', approver: '/approver', auditor: '/auditor' };
+const AGENCY_COOKIE_SECONDS = 2 * 3600;
+
+type Body = Record<string, string | undefined>;
+const body = (req: FastifyRequest): Body => (req.body ?? {}) as Body;
+
+export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { c, program } = deps;
+  const view = createRenderer(program.timeZone);
+  const currentYear = () => DateTime.fromMillis(c.clock.now(), { zone: program.timeZone }).year;
+  const hide = { schema: { hide: true } };
+  const csrf = (reply: FastifyReply) => reply.generateCsrf();
+  const yearOf = (req: FastifyRequest) => {
+    const y = (req.query as { year?: string }).year;
+    return y ? parseYear(y) : currentYear();
+  };
+
+  /** Runs a page handler; an AppError becomes the page again (or the error page) with the problem. */
+  const guarded =
+    (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      try {
+        return await fn(req, reply);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        if (err.code === 'unauthorized' && !req.url.startsWith('/rounds/')) return reply.redirect('/login', 303);
+        return view.page(req, reply, 'error', { pageTitle: translate(langOf(req), 'error'), problem: err.message, csrf: csrf(reply) }, httpStatusOf(err.code));
+      }
+    };
+  const staffPage = (permission: Permission) => (req: FastifyRequest) => requireStaff(req, permission);
+
+  app.get('/', hide, async (req, reply) => reply.redirect(req.caller.staff ? HOME[req.caller.staff.role] : '/login', 303));
+  app.get('/static/kybao.css', hide, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send((await import('../static')).CSS));
+
+  // ------------------------------------------------------------------------------------ sign-in
+  app.get('/login', hide, async (req, reply) => view.page(req, reply, 'login', { pageTitle: translate(langOf(req), 'signIn'), csrf: csrf(reply) }));
+  app.post(
+    '/login',
+    { ...hide, config: { rateLimit: { max: c.env.KYBAO_RATE_LIMIT_LOGIN, timeWindow: '1 minute' } }, preHandler: app.csrfProtection },
+    async (req, reply) => {
+      try {
+        const s = await signIn(c.db, { email: body(req).email ?? '', password: body(req).password ?? '', hours: c.env.KYBAO_SESSION_HOURS }, c.clock);
+        setCookie(reply, c, SESSION_COOKIE, s.token, { maxAgeSeconds: c.env.KYBAO_SESSION_HOURS * 3600 });
+        return reply.redirect(HOME[s.user.role], 303);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        return view.page(req, reply, 'login', { pageTitle: translate(langOf(req), 'signIn'), csrf: csrf(reply), problem: err.message }, httpStatusOf(err.code));
+      }
+    },
+  );
+  app.post('/logout', { ...hide, preHandler: app.csrfProtection }, async (req, reply) => {
+    if (req.caller.sessionToken) await signOut(c.db, req.caller.sessionToken, c.clock);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+
+  // ------------------------------------------------------------------------------------- agency
+  const agencyBase = (roundId: string, unitId: string) => `/rounds/${encodeURIComponent(roundId)}/units/${encodeURIComponent(unitId)}`;
+  const linkLimit = { rateLimit: { max: c.env.KYBAO_RATE_LIMIT_LINK, timeWindow: '1 minute' } };
+  const agencyPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const claims = await requireAgency(c, req);
+    const found = linkTokenOf(req);
+    // Opening the link leaves a short-lived cookie for this page only, so forms need not carry the token.
+    if (found && found.from !== 'cookie') setCookie(reply, c, AGENCY_COOKIE, found.token, { path: agencyBase(claims.r, claims.u), maxAgeSeconds: AGENCY_COOKIE_SECONDS, sameSite: 'lax' });
+    const ob = await obligationView(c.db, program, claims.r, claims.u, c.clock.now());
+    const canExtend = ob.roundOpen && ['pending', 'overdue', 'extended'].includes(ob.status) && !ob.submissions.length;
+    return view.page(
+      req,
+      reply,
+      'agency',
+      { pageTitle: ob.unitName[langOf(req)], ob, canExtend, base: agencyBase(claims.r, claims.u), csrf: csrf(reply), accept: c.env.KYBAO_UPLOAD_TYPES.map((t) => `.${t}`).join(','), ...extra },
+      status,
+    );
+  };
+  app.get('/rounds/:roundId/units/:unitId', { ...hide, config: linkLimit }, guarded(async (req, reply) => agencyPage(req, reply)));
+  app.post(
+    '/rounds/:roundId/units/:unitId/submit',
+    { ...hide, config: linkLimit },
+    guarded(async (req, reply) => {
+      const claims = await requireAgency(c, req);
+      // Multipart bodies are streamed, so the CSRF token comes in the form's URL (?_csrf=…).
+      await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(new AppError('forbidden', 'the form has expired; reload the page and send again')) : resolve())));
+      try {
+        const receipt = await submitFromRequest(deps, req, claims.u);
+        return agencyPage(req, reply, { receipt, message: translate(langOf(req), 'done') });
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        reply.header('connection', 'close');
+        return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+      }
+    }),
+  );
+  app.post(
+    '/rounds/:roundId/units/:unitId/extension',
+    { ...hide, config: linkLimit, preHandler: app.csrfProtection },
+    guarded(async (req, reply) => {
+      const claims = await requireAgency(c, req);
+      try {
+        const until = body(req).until ?? '';
+        await requestExtension(c, { program, roundId: claims.r, unitId: claims.u, until, reason: body(req).reason ?? '', by: `agency:${claims.u}` });
+        return reply.redirect(agencyBase(claims.r, claims.u), 303);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+      }
+    }),
+  );
+
+  // -------------------------------------------------------------------------------- coordinator
+  const coordinatorPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const staff = staffPage('status.view')(req);
+    // Auditors read the dashboard too; the forms are the coordinator's only.
+    const canAct = staff.role === 'coordinator';
+    const year = yearOf(req);
+    const y = await collectYear(c, program, year);
+    const shown = y.rounds.filter((r) => r.units.length > 0 && r.kind !== 'budget-revision');
+    const unitIds = program.units.map((u) => u.id).filter((id) => shown.some((r) => r.units.some((u) => u.unitId === id)));
+    const matrix = unitIds.map((unitId) => ({
+      unitId,
+      cells: shown.map((r) => {
+        const u = r.units.find((x) => x.unitId === unitId);
+        const status = u ? u.status : 'not-in-round';
+        return { roundId: r.roundId, status, resend: canAct && r.state === 'open' && ['pending', 'overdue', 'extended'].includes(status) };
+      }),
+    }));
+    const quarters = await timelinessByQuarter(c.db, program.id);
+    const chart = {
+      width: Math.max(100, quarters.length * 20 + 10),
+      bars: quarters.map((q, i) => ({ x: 5 + i * 20, h: Math.round((q.timelinessRate ?? 0) * 100), y: 105 - Math.round((q.timelinessRate ?? 0) * 100), rate: q.timelinessRate, label: `${q.year} Q${q.quarter}`, short: `${String(q.year).slice(2)}Q${q.quarter}` })),
+    };
+    return view.page(
+      req,
+      reply,
+      'coordinator',
+      {
+        pageTitle: translate(langOf(req), 'dashboard'),
+        year,
+        rounds: shown,
+        matrix,
+        categories: ratesByCategory(program, y),
+        chart,
+        canAct,
+        requests: await listExtensionRequests(c, { status: 'pending' }),
+        undelivered: await undeliveredMail(c.db, { limit: 20 }),
+        csrf: csrf(reply),
+        ...extra,
+      },
+      status,
+    );
+  };
+  /** A coordinator's form: do it, then back to the dashboard; a refusal shows the dashboard with the reason. */
+  const coordinatorAction = (permission: Permission, act: (req: FastifyRequest, by: string) => Promise<unknown>) =>
+    guarded(async (req, reply) => {
+      const staff = requireStaff(req, permission);
+      try {
+        await act(req, staff.email);
+        return reply.redirect('/coordinator?done=1', 303);
+      } catch (err) {
+        if (!isAppError(err) || err.code === 'forbidden' || err.code === 'unauthorized') throw err;
+        return coordinatorPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+      }
+    });
+  app.get('/coordinator', hide, guarded(async (req, reply) => coordinatorPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
+  app.post(
+    '/coordinator/adhoc',
+    { ...hide, preHandler: app.csrfProtection },
+    coordinatorAction('round.adhoc', (req, by) => {
+      const b = body(req);
+      return startAdhocRound(c, { program, title: b.title ?? '', deadline: b.deadline ?? '', units: b.units?.trim() ? { unitIds: parseList(b.units) } : { all: true }, by });
+    }),
+  );
+  app.post(
+    '/coordinator/extension-requests/:id/grant',
+    { ...hide, preHandler: app.csrfProtection },
+    coordinatorAction('extension.decide', (req, by) => grantExtensionRequest(c, { program, id: Number((req.params as { id: string }).id), by })),
+  );
+  app.post(
+    '/coordinator/extension-requests/:id/refuse',
+    { ...hide, preHandler: app.csrfProtection },
+    coordinatorAction('extension.decide', (req, by) => refuseExtensionRequest(c, { id: Number((req.params as { id: string }).id), by, reason: body(req).reason ?? '' })),
+  );
+  app.post(
+    '/coordinator/resend',
+    { ...hide, preHandler: app.csrfProtection },
+    coordinatorAction('reminder.resend', (req, by) => resendReminder(c.db, { roundId: body(req).roundId ?? '', unitId: body(req).unitId ?? '', by }, c.clock)),
+  );
+
+  // ---------------------------------------------------------------------------------- appraiser
+  const appraiserPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const staff = staffPage('estimate.view')(req);
+    const year = (extra.year as number | undefined) ?? yearOf(req);
+    const { phase, estimates } = await listEstimates(c, program, year);
+    const canAct = staff.role === 'appraiser';
+    return view.page(req, reply, 'appraiser', { pageTitle: translate(langOf(req), 'estimates'), year, phase: phase ?? '–', estimates, canAct, csrf: csrf(reply), ...extra }, status);
+  };
+  app.get('/appraiser', hide, guarded(async (req, reply) => appraiserPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
+  app.post(
+    '/appraiser/decide',
+    { ...hide, preHandler: app.csrfProtection },
+    guarded(async (req, reply) => {
+      const staff = requireStaff(req, 'estimate.decide');
+      const b = body(req);
+      const year = parseYear(b.year ?? '');
+      try {
+        const decision: DecisionInput =
+          b.decision === 'approve'
+            ? { decision: 'approve' }
+            : b.decision === 'adjust'
+              ? { decision: 'adjust', amountVnd: parseAmount(b.amountVnd ?? ''), reason: b.reason ?? '' }
+              : { decision: 'return', reason: b.reason ?? '' };
+        await decideEstimate(c, { program, year, unitId: b.unitId ?? '', by: staff.email, ...decision });
+        return reply.redirect(`/appraiser?year=${year}&done=1`, 303);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        return appraiserPage(req, reply, { year, problem: err.message }, httpStatusOf(err.code));
+      }
+    }),
+  );
+
+  // ----------------------------------------------------------------------------------- approver
+  const approverPage = async (req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown> = {}, status = 200) => {
+    const staff = staffPage('plan.view')(req);
+    const canAct = staff.role === 'approver';
+    const year = (extra.year as number | undefined) ?? yearOf(req);
+    const plan = await planView(c, program, year).catch((err: unknown) => {
+      if (isAppError(err) && err.code === 'not-found') return null;
+      throw err;
+    });
+    return view.page(req, reply, 'approver', { pageTitle: translate(langOf(req), 'approvePlan'), year, plan, canAct, csrf: csrf(reply), ...extra }, status);
+  };
+  app.get('/approver', hide, guarded(async (req, reply) => approverPage(req, reply)));
+  app.post(
+    '/approver/approve',
+    { ...hide, preHandler: app.csrfProtection },
+    guarded(async (req, reply) => {
+      const staff = requireStaff(req, 'plan.approve');
+      const year = parseYear(body(req).year ?? '');
+      try {
+        await approvePlan(c, { program, year, ...(body(req).note ? { note: body(req).note } : {}), by: staff.email });
+        return reply.redirect(`/approver?year=${year}`, 303);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        return approverPage(req, reply, { year, problem: err.message }, httpStatusOf(err.code));
+      }
+    }),
+  );
+
+  // ------------------------------------------------------------------------------------ auditor
+  app.get(
+    '/auditor',
+    hide,
+    guarded(async (req, reply) => {
+      staffPage('audit.read')(req);
+      const q = req.query as { workflow?: string; replay?: string };
+      const workflow = q.workflow?.trim() ?? '';
+      const entries = workflow ? (await timelineOf(c, workflow)).entries : [];
+      const replay = workflow && q.replay ? await replayWorkflow(c.temporal, workflow, deps.replayBundle ? { workflowBundle: deps.replayBundle } : {}) : null;
+      return view.page(req, reply, 'auditor', { pageTitle: translate(langOf(req), 'timeline'), workflow, entries, replay, replayAsked: !!q.replay, csrf: csrf(reply) });
+    }),
+  );
+}

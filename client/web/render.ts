@@ -1,0 +1,69 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+import { translate, type Lang } from './i18n';
+
+/**
+ * Server-rendered pages: Handlebars templates in ./views, one layout, helpers for the words (t), local
+ * times in the program's zone (time), money (vnd), rates (pct) and durations. Values are escaped by
+ * Handlebars; nothing a user typed is ever inserted unescaped.
+ */
+const VIEWS = path.join(__dirname, 'views');
+
+export interface PageRenderer {
+  page(req: FastifyRequest, reply: FastifyReply, view: string, data: Record<string, unknown>, status?: number): FastifyReply;
+}
+
+export function langOf(req: FastifyRequest): Lang {
+  const q = (req.query as { lang?: unknown } | undefined)?.lang;
+  if (q === 'en' || q === 'vi') return q;
+  return req.cookies.lang === 'en' ? 'en' : 'vi';
+}
+
+export function createRenderer(zone: string): PageRenderer {
+  const hb = Handlebars.create();
+  const templates = new Map<string, Handlebars.TemplateDelegate>();
+  for (const f of readdirSync(VIEWS)) if (f.endsWith('.hbs')) templates.set(f.slice(0, -4), hb.compile(readFileSync(path.join(VIEWS, f), 'utf8'), { strict: false }));
+  hb.registerHelper('t', function (this: unknown, key: string, options: Handlebars.HelperOptions) {
+    return translate((options.data.root as { lang: Lang }).lang, key);
+  });
+  hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('enc', (s: string) => encodeURIComponent(s));
+  hb.registerHelper('name', function (this: unknown, text: { vi: string; en: string } | undefined, options: Handlebars.HelperOptions) {
+    return text ? text[(options.data.root as { lang: Lang }).lang] : '';
+  });
+  hb.registerHelper('time', (iso: string | number | null | undefined) => {
+    if (iso === null || iso === undefined || iso === '') return '';
+    const dt = typeof iso === 'number' ? DateTime.fromMillis(iso, { zone }) : DateTime.fromISO(iso, { zone });
+    return dt.isValid ? dt.toFormat('dd/MM/yyyy HH:mm') : String(iso);
+  });
+  hb.registerHelper('vnd', (amount: string | null | undefined) => (amount ? amount.replace(/\B(?=(\d{3})+(?!\d))/g, '.') : ''));
+  hb.registerHelper('pct', (rate: number | null | undefined) => (rate === null || rate === undefined ? '–' : `${Math.round(rate * 1000) / 10}%`));
+  hb.registerHelper('duration', (ms: number | null | undefined) => {
+    if (!ms || ms <= 0) return '0';
+    const minutes = Math.round(ms / 60_000);
+    const d = Math.floor(minutes / 1440);
+    const h = Math.floor((minutes % 1440) / 60);
+    return [d ? `${d}d` : '', h ? `${h}h` : '', !d ? `${minutes % 60}m` : ''].filter(Boolean).join(' ') || '<1m';
+  });
+
+  return {
+    page(req, reply, view, data, status = 200) {
+      const lang = langOf(req);
+      const template = templates.get(view);
+      if (!template) throw new Error(`no view ${view}`);
+      // The language switch keeps the page's own query (year, workflow…), never a link token.
+      const url = new URL(req.url, 'http://x');
+      url.searchParams.delete('t');
+      url.searchParams.delete('_csrf');
+      url.searchParams.set('lang', lang === 'vi' ? 'en' : 'vi');
+      const root = { ...data, lang, langHref: `${url.pathname}${url.search}`, staff: req.caller?.staff ?? null };
+      const body = template(root);
+      const html = templates.get('layout')!({ ...root, body });
+      return reply.code(status).type('text/html; charset=utf-8').send(html);
+    },
+  };
+}
