@@ -47,6 +47,13 @@ export interface RecordSubmissionRequest {
   note?: string;
   amountVnd?: string;
   submittedAt: string;
+  /**
+   * The round's verdict by domain/round/lateness.ts (at or after the deadline instant is late). Absent
+   * only in requests scheduled by workflow code older than this field: the repository then applies the
+   * same rule to the obligation's deadline in force.
+   */
+  late?: boolean;
+  /** How late, in ms (0 when on time and at the deadline instant itself). */
   lateByMs: number;
 }
 

@@ -33,8 +33,8 @@ export function createRoundActivities(deps: ActivityDeps) {
         submittedAt: req.submittedAt,
         fileRef: req.reference,
         note: req.note ?? null,
-        status: req.lateByMs > 0 ? 'late' : 'submitted',
-        lateByMs: req.lateByMs,
+        // The workflow decided on time or late; the row records that verdict, never a second opinion.
+        ...(req.late === undefined ? {} : { status: req.late ? ('late' as const) : ('submitted' as const), lateByMs: req.lateByMs }),
         // The workflow's submission instant is fixed in its history, so a retried activity finds its own row.
         idempotencyKey: `${req.roundId}|${req.unitId}|${req.submittedAt}`,
         actor: req.submittedBy,

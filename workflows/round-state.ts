@@ -1,4 +1,5 @@
 import type { ObligationStatus, ParsedRoundInput, RoundStatus, UnitRoundStatus } from '../domain/round/schema';
+import { lateByMs as lateBy, lateness } from '../domain/round/lateness';
 import { planActions, type PlannedAction } from '../domain/round/plan';
 
 /**
@@ -127,12 +128,12 @@ export class RoundState {
   ): { onTime: boolean; lateByMs: number } {
     const unit = this.byId.get(unitId)!;
     unit.submissions.push({ version, at, reference, by, ...(amountVnd ? { amountVnd } : {}) });
-    const lateByMs = Math.max(0, at - unit.dueAt);
+    const { late, lateByMs, status } = lateness(at, unit.dueAt);
     if (unit.submittedAt === null) {
       unit.submittedAt = at;
-      unit.status = lateByMs > 0 ? 'late' : 'submitted';
+      unit.status = status;
     }
-    return { onTime: lateByMs === 0, lateByMs };
+    return { onTime: !late, lateByMs };
   }
 
   extend(unitId: string, until: number, reason: string, by: string, at: number): void {
@@ -173,7 +174,7 @@ export class RoundState {
           dueAt: iso(u.dueAt),
           status: u.status,
           submittedAt: u.submittedAt === null ? null : iso(u.submittedAt),
-          lateByMs: u.submittedAt === null ? null : Math.max(0, u.submittedAt - u.dueAt),
+          lateByMs: u.submittedAt === null ? null : lateBy(u.submittedAt, u.dueAt),
           submissions: u.submissions.map((s) => ({ ...s, at: iso(s.at) })),
           extensions: u.extensions.map((e) => ({ ...e, until: iso(e.until), at: iso(e.at) })),
           sent: [...u.sent],

@@ -19,6 +19,7 @@ import {
   SubmitReport,
   describeZodError,
 } from '../domain/round/schema';
+import { lateness } from '../domain/round/lateness';
 import { type DueAction, RoundState, type RoundStateData } from './round-state';
 import { NON_RETRYABLE } from './retry';
 
@@ -64,7 +65,7 @@ export async function roundWorkflow(rawInput: RoundInput, carried?: RoundStateDa
       await condition(() => state.data.opened);
       const unit = state.unit(report.unitId)!;
       const at = Date.now();
-      const lateByMs = Math.max(0, at - unit.dueAt);
+      const { late, lateByMs } = lateness(at, unit.dueAt);
       const { version } = await acts.recordSubmission({
         roundId: input.roundId,
         unitId: report.unitId,
@@ -73,6 +74,7 @@ export async function roundWorkflow(rawInput: RoundInput, carried?: RoundStateDa
         note: report.note,
         amountVnd: report.amountVnd,
         submittedAt: new Date(at).toISOString(),
+        late,
         lateByMs,
       });
       const { onTime } = state.recordSubmission(report.unitId, version, at, report.reference, report.submittedBy, report.amountVnd);
@@ -154,14 +156,15 @@ export async function roundWorkflow(rawInput: RoundInput, carried?: RoundStateDa
     while (pendingFulfilments.length) {
       const f = pendingFulfilments.shift()!;
       const at = Date.now();
-      const unit = state.unit(f.unitId)!;
+      const { late, lateByMs } = lateness(at, state.unit(f.unitId)!.dueAt);
       const { version } = await acts.recordSubmission({
         roundId: input.roundId,
         unitId: f.unitId,
         submittedBy: f.by,
         reference: f.reference,
         submittedAt: new Date(at).toISOString(),
-        lateByMs: Math.max(0, at - unit.dueAt),
+        late,
+        lateByMs,
       });
       state.recordSubmission(f.unitId, version, at, f.reference, f.by);
     }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isLate } from '../../domain/round/lateness';
 
 /**
  * Words and numbers that mail templates show, per language: instants as local date and time with the
@@ -89,9 +90,11 @@ export interface Timing {
 }
 
 export function timing(at: string | Date, dueAt: string | Date, language: Language): Timing {
-  const ms = new Date(dueAt).getTime() - new Date(at).getTime();
-  const span = duration(ms, language);
-  const overdue = ms <= 0;
+  const atMs = new Date(at).getTime();
+  const dueMs = new Date(dueAt).getTime();
+  const span = duration(dueMs - atMs, language);
+  // The deadline instant itself is overdue: the same rule as receipts and statuses.
+  const overdue = isLate(atMs, dueMs);
   const text = overdue
     ? language === 'vi'
       ? `đã quá hạn ${span}`

@@ -87,6 +87,20 @@ export function duration(ms: number | null | undefined): string {
   return parts.length ? parts.join(' ') : '<1m';
 }
 
+/**
+ * "late by" for a late submission: its duration, or "0 (at the deadline instant)" for one received at
+ * the instant itself, which is late by the rule in domain/round/lateness.ts and must not read as on time.
+ */
+export function lateBy(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  return ms === 0 ? '0 (at the deadline instant)' : duration(ms);
+}
+
+/** What a receipt says: "on time", "late by 2d 12h" or "late by 0 (at the deadline instant)". */
+export function timeliness(receipt: { onTime: boolean; lateByMs: number }): string {
+  return receipt.onTime ? 'on time' : `late by ${lateBy(receipt.lateByMs)}`;
+}
+
 /** Whole VND with thousands separators: 1250000000 → 1,250,000,000. */
 export function vnd(amount: string | null | undefined): string {
   if (!amount) return '';

@@ -7,6 +7,7 @@ import { noticeRulesOf, planNotices } from '../../domain/calendar/notices';
 import type { ScheduledRound } from '../../domain/calendar/round-schedule';
 import type { CycleStatus } from '../../domain/cycle/schema';
 import { responsibleUnitIds } from '../../domain/round/from-schedule';
+import { isLate } from '../../domain/round/lateness';
 import type { Program } from '../../domain/program/schema';
 import {
   approvePlanUpdate,
@@ -176,7 +177,7 @@ function planYear(
     const earliest = Math.max(opensMs, startedAt) + 3_600_000;
     if (choice === 'on-time') {
       const at = atLocal(deadlineMs - behaviour.between(1, 10) * DAY, 10) + behaviour.between(0, 300) * 60_000;
-      if (at > earliest && at < deadlineMs) submit(at);
+      if (at > earliest && !isLate(at, deadlineMs)) submit(at);
       else if (deadlineMs - 2 * 3_600_000 > earliest) submit(deadlineMs - 2 * 3_600_000);
     } else if (choice === 'late') {
       const at = deadlineMs + behaviour.between(2, 30) * 3_600_000;

@@ -12,7 +12,7 @@ import { cycleWorkflowId, roundWorkflowId } from '../../../workflows/ids';
 import { roundStatusQuery } from '../../../workflows/round';
 import { liveEstimates } from '../../estimates';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
-import { duration, localTime, percent, print, printJson, table } from '../output';
+import { lateBy, localTime, percent, print, printJson, table } from '../output';
 import { addProgramOptions, parseYear, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 
 /**
@@ -267,7 +267,7 @@ export function renderRound(program: Program, r: RoundView): string {
     cellLabel(u.status),
     localTime(u.dueAt, zone),
     localTime(u.submittedAt, zone),
-    u.lateByMs ? duration(u.lateByMs) : '',
+    u.status === 'late' ? lateBy(u.lateByMs) : '',
     String(u.submissions.length || (u.submittedAt ? 1 : 0)),
     u.extensions.map((e) => `until ${localTime(e.until, zone)} by ${e.by}: ${e.reason}`).join('; '),
   ]);

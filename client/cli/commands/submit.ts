@@ -7,7 +7,7 @@ import { SubmitReport, describeZodError } from '../../../domain/round/schema';
 import { roundWorkflowId } from '../../../workflows/ids';
 import { submitReportUpdate } from '../../../workflows/round';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
-import { duration, localTime, print, printJson } from '../output';
+import { localTime, print, printJson, timeliness } from '../output';
 import {
   actorOf,
   addProgramOptions,
@@ -93,7 +93,7 @@ export function register(program: Command): void {
     if (opts.json) return printJson({ ...receipt, reference: stored.reference });
     print(
       `received: ${opts.unit} in ${roundId}, version ${receipt.version}, at ${localTime(receipt.submittedAt, def.timeZone)} — ` +
-        (receipt.onTime ? 'on time' : `late by ${duration(receipt.lateByMs)}`) +
+        timeliness(receipt) +
         `\nstored ${stored.reference}`,
     );
   });
