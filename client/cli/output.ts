@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { lastDayToSubmit } from '../../domain/round/lateness';
 
 /**
  * Output helpers shared by the commands: aligned text tables for people, JSON for machines, instants in
@@ -55,6 +56,16 @@ export function localTime(instant: string | number | null | undefined, zone = DE
   const dt = typeof instant === 'number' ? DateTime.fromMillis(instant, { zone }) : DateTime.fromISO(instant, { zone });
   if (!dt.isValid) return String(instant);
   return dt.setLocale('en-GB').toFormat('ccc yyyy-MM-dd HH:mm');
+}
+
+/**
+ * The last day to submit for a deadline instant, "Wed 2026-12-09" for one due before 00:00 on the 10th
+ * (domain/round/lateness.ts): one-line confirmations name it so that "due 2026-12-10" cannot be misread.
+ */
+export function lastDay(instant: string | number, zone = DEFAULT_ZONE): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (Number.isNaN(ms)) return String(instant);
+  return DateTime.fromISO(lastDayToSubmit(ms, zone), { zone }).setLocale('en-GB').toFormat('ccc yyyy-MM-dd');
 }
 
 /** The same with seconds, for audit timelines where order within a minute matters. */

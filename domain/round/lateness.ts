@@ -16,6 +16,7 @@
  *
  * Pure and deterministic (no clock): safe for workflow code.
  */
+import { type IsoDate, localDateOf } from '../calendar/local-date';
 
 /** What the first version of a report makes of its obligation: on time ("submitted") or "late". */
 export type SubmissionStatus = 'submitted' | 'late';
@@ -60,4 +61,14 @@ export function latenessOfIso(at: string, dueAt: string): Lateness {
   if (Number.isNaN(atMs)) throw new RangeError(`"${at}" is not an ISO-8601 instant`);
   if (Number.isNaN(dueMs)) throw new RangeError(`"${dueAt}" is not an ISO-8601 instant`);
   return lateness(atMs, dueMs);
+}
+
+/**
+ * The last civil day (YYYY-MM-DD, in `timeZone`, e.g. Asia/Ho_Chi_Minh) on which a report is still on
+ * time: the day of the last on-time instant, one millisecond before the deadline. A deadline at 00:00
+ * on the 25th gives the 24th; one at 17:00 on the 9th gives the 9th. This is the day every short text
+ * (mail subjects, command confirmations) names, because "due 25/03" alone reads as "the 25th is fine".
+ */
+export function lastDayToSubmit(dueAtMs: number, timeZone: string): IsoDate {
+  return localDateOf(instant(dueAtMs, 'the deadline instant') - 1, timeZone);
 }

@@ -3,7 +3,7 @@ import { extendDeadlineUpdate } from '../../../workflows/round';
 import { roundWorkflowId } from '../../../workflows/ids';
 import { ExtendDeadline, describeZodError } from '../../../domain/round/schema';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
-import { localTime, print, printJson } from '../output';
+import { lastDay, localTime, print, printJson } from '../output';
 import { actorOf, addProgramOptions, byOption, answerWithin, explainWorkflowError, parseDeadline, requireUnit, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 
 export function register(program: Command): void {
@@ -36,6 +36,6 @@ export function register(program: Command): void {
     });
     const unit = status.units.find((u) => u.unitId === opts.unit);
     if (opts.json) return printJson({ roundId, unit });
-    print(`extended ${opts.unit} in ${roundId}: now due before ${localTime(unit?.dueAt ?? until, def.timeZone)} (status ${unit?.status ?? 'extended'})`);
+    print(`extended ${opts.unit} in ${roundId}: now due before ${localTime(unit?.dueAt ?? until, def.timeZone)}, last day ${lastDay(unit?.dueAt ?? until, def.timeZone)} (status ${unit?.status ?? 'extended'})`);
   });
 }

@@ -8,7 +8,7 @@ import { startAdhocRoundUpdate } from '../../../workflows/cycle';
 import { cycleWorkflowId, roundWorkflowId } from '../../../workflows/ids';
 import { roundWorkflow } from '../../../workflows/round';
 import { settingsFrom, withConnectionOptions, withDatabase, withTemporal, type ConnectionFlags } from '../connection';
-import { localTime, print, printJson } from '../output';
+import { lastDay, localTime, print, printJson } from '../output';
 import {
   actorOf,
   addProgramOptions,
@@ -77,7 +77,7 @@ export function register(program: Command): void {
         if (!opts.standalone && (await workflowState(cycle)) === 'RUNNING') {
           try {
             const r = await answerWithin(cycle.executeUpdate(startAdhocRoundUpdate, { args: [request] }), cycle.workflowId);
-            return { ...r, via: cycle.workflowId, deadline };
+            return { ...r, via: cycle.workflowId, deadline, timeZone: def.timeZone };
           } catch (err) {
             throw explainWorkflowError(err, cycle.workflowId, 'the ad hoc round was');
           }
@@ -95,14 +95,15 @@ export function register(program: Command): void {
             if (err instanceof WorkflowExecutionAlreadyStartedError) continue;
             throw err;
           }
-          return { roundId: input.roundId, workflowId, unitIds: resolved.unitIds, via: 'standalone', deadline };
+          return { roundId: input.roundId, workflowId, unitIds: resolved.unitIds, via: 'standalone', deadline, timeZone: def.timeZone };
         }
         throw new Error(`too many standalone ad hoc rounds in ${year}`);
       });
     });
-    if (opts.json) return printJson(out);
+    const { timeZone, ...result } = out;
+    if (opts.json) return printJson(result);
     print(
-      `started ad hoc round ${out.roundId} (workflow ${out.workflowId}, ${out.via === 'standalone' ? 'standalone' : `in ${out.via}`}) for ${out.unitIds.length} unit(s), due before ${localTime(out.deadline)}`,
+      `started ad hoc round ${out.roundId} (workflow ${out.workflowId}, ${out.via === 'standalone' ? 'standalone' : `in ${out.via}`}) for ${out.unitIds.length} unit(s), due before ${localTime(out.deadline, timeZone)} (last day: ${lastDay(out.deadline, timeZone)})`,
     );
   });
 }
