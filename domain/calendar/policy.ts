@@ -1,17 +1,21 @@
 import { z } from 'zod';
+import { describeValue } from '../program/error-map';
 import { localizedTextSchema } from '../program/localized-text';
+import { yearSchema } from '../program/year';
 import { isIsoDate } from './local-date';
 
 export const isoDateSchema = z
-  .string()
+  .string({ error: (iss) => (iss.input === undefined ? undefined : `must be a date written YYYY-MM-DD (e.g. 2015-09-03), got ${describeValue(iss.input)}`) })
   .refine(isIsoDate, { error: (iss) => `"${String(iss.input)}" is not a calendar date; write YYYY-MM-DD, e.g. 2015-09-03` });
 
 /** "HH:mm" on the 24-hour clock, local to the program's time zone. */
 export const localTimeSchema = z
-  .string()
+  .string({ error: (iss) => (iss.input === undefined ? undefined : `must be a time of day written HH:mm (e.g. 08:00), got ${describeValue(iss.input)}`) })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (iss) => `"${String(iss.input)}" is not a time of day; write HH:mm, e.g. 08:00` });
 
-const isoWeekdaySchema = z.int().min(1, { error: 'weekdays are 1 (Monday) … 7 (Sunday)' }).max(7, { error: 'weekdays are 1 (Monday) … 7 (Sunday)' });
+const weekdayMessage = (iss: { input?: unknown }) =>
+  iss.input === undefined ? undefined : `must be a weekday number, 1 (Monday) … 7 (Sunday), got ${describeValue(iss.input)}`;
+const isoWeekdaySchema = z.int({ error: weekdayMessage }).min(1, { error: weekdayMessage }).max(7, { error: weekdayMessage });
 
 const monthDay = {
   month: z.int().min(1).max(12),
@@ -21,6 +25,11 @@ const monthDay = {
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export function existsEveryYear(month: number, day: number): boolean {
   return day <= (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
+/** A month 1–12 and a day 1–31: worth checking together (otherwise the bad one is reported alone). */
+export function isMonthDay(month: unknown, day: unknown): month is number {
+  return Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12 && Number.isInteger(day) && (day as number) >= 1 && (day as number) <= 31;
 }
 
 const datedNameSchema = z.strictObject({
@@ -35,7 +44,7 @@ const datedNameSchema = z.strictObject({
  */
 export const holidayOverrideSchema = z
   .strictObject({
-    year: z.int(),
+    year: yearSchema,
     replace: z.array(datedNameSchema).optional(),
     add: z.array(datedNameSchema).default([]),
     remove: z.array(isoDateSchema).default([]),
@@ -62,7 +71,7 @@ export const holidayOverrideSchema = z
 export const statutoryHolidaysSchema = z.strictObject({
   fixed: z
     .array(
-      z.strictObject({ ...monthDay, name: localizedTextSchema }).refine((f) => existsEveryYear(f.month, f.day), {
+      z.strictObject({ ...monthDay, name: localizedTextSchema }).refine((f) => !isMonthDay(f.month, f.day) || existsEveryYear(f.month, f.day), {
         error: 'this day does not exist every year; choose a month and day that do (29 Feb is not allowed)',
         path: ['day'],
       }),
@@ -86,7 +95,7 @@ export const statutoryHolidaysSchema = z.strictObject({
   nationalDayAdjacent: z
     .strictObject({
       rule: z.enum(['bridge', 'before', 'after', 'none']).default('bridge'),
-      fromYear: z.int().default(2021),
+      fromYear: yearSchema.default(2021),
       name: localizedTextSchema.default({ vi: 'Nghỉ lễ Quốc khánh', en: 'National Day holiday' }),
     })
     .prefault({}),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -47,6 +47,22 @@ describe('kybao program validate', () => {
         expect.stringMatching(new RegExp(`^${file}: tasks\\[0\\]\\.lead: unknown unit "ghost"`)),
         `${file}: 3 problem(s); fix them and validate again`,
       ]),
+    );
+  });
+
+  test('the issue’s inputs: a year of .inf and of 2014.5 are named in words, with what to write', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kybao-cli-'));
+    const file = join(dir, 'years.yaml');
+    writeFileSync(file, readFileSync(defaultFile, 'utf8').replace('firstYear: 2014', 'firstYear: .inf').replace('lastYear: 2020', 'lastYear: 2014.5'));
+    const r = run('program', 'validate', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        `${file}: period.firstYear: must be a finite year (a year like 2014), got .inf (infinity)`,
+        `${file}: period.lastYear: must be a whole number (a year like 2014), got 2014.5`,
+        `${file}: 2 problem(s); fix them and validate again`,
+        '',
+      ].join('\n'),
     );
   });
 
