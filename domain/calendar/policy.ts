@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { describeValue } from '../program/error-map';
 import { localizedTextSchema } from '../program/localized-text';
 import { yearSchema } from '../program/year';
-import { isIsoDate } from './local-date';
+import { isIsoDate, plusDays } from './local-date';
 
 export const isoDateSchema = z
   .string({ error: (iss) => (iss.input === undefined ? undefined : `must be a date written YYYY-MM-DD (e.g. 2015-09-03), got ${describeValue(iss.input)}`) })
@@ -32,33 +32,61 @@ export function isMonthDay(month: unknown, day: unknown): month is number {
   return Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12 && Number.isInteger(day) && (day as number) >= 1 && (day as number) <= 31;
 }
 
-const datedNameSchema = z.strictObject({
-  date: isoDateSchema,
-  name: localizedTextSchema.default({ vi: 'Ngày nghỉ theo lịch của Chính phủ', en: 'Day off by government schedule' }),
-});
+const datedNameSchema = z
+  .strictObject({
+    date: isoDateSchema,
+    /** The last day (inclusive) of a run of days off with one name, e.g. Tết 2017: date 2017-01-26, to 2017-02-01. */
+    to: isoDateSchema.optional(),
+    name: localizedTextSchema.default({ vi: 'Ngày nghỉ theo lịch của Chính phủ', en: 'Day off by government schedule' }),
+  })
+  .refine((h) => h.to === undefined || h.to >= h.date, {
+    error: (iss) => `the run ends before it starts; "to" must be on or after "date" (${String((iss.input as { date?: unknown }).date)})`,
+    path: ['to'],
+  });
+
+/** Every day a `date`/`to` entry covers, in order. */
+export function daysOf(entry: { date: string; to?: string | undefined }): string[] {
+  const days = [entry.date];
+  if (entry.to === undefined) return days;
+  for (let d = plusDays(entry.date, 1); d <= entry.to; d = plusDays(d, 1)) days.push(d);
+  return days;
+}
 
 /**
  * The government publishes each year's actual holiday schedule (with swapped days); it wins over the
  * statutory computation: `replace` drops the computed set, `add`/`remove` patch it, and `workingDays`
- * names weekend days that are worked to make up for a bridge day ("làm bù").
+ * names weekend days that are worked to make up for a bridge day ("làm bù"). `source` says which
+ * decision or notice the dates come from (shown by `kybao calendar`).
  */
 export const holidayOverrideSchema = z
   .strictObject({
     year: yearSchema,
+    source: z.string().trim().min(1).optional(),
     replace: z.array(datedNameSchema).optional(),
     add: z.array(datedNameSchema).default([]),
     remove: z.array(isoDateSchema).default([]),
     workingDays: z.array(isoDateSchema).default([]),
   })
   .superRefine((o, ctx) => {
-    const check = (date: string, path: (string | number)[]) => {
-      if (!date.startsWith(`${o.year}-`))
+    const check = (date: string | undefined, path: (string | number)[]) => {
+      if (typeof date === 'string' && isIsoDate(date) && !date.startsWith(`${o.year}-`))
         ctx.addIssue({ code: 'custom', path, message: `${date} is not in ${o.year}; move it to the override for its own year` });
     };
-    o.replace?.forEach((h, i) => check(h.date, ['replace', i, 'date']));
-    o.add.forEach((h, i) => check(h.date, ['add', i, 'date']));
+    o.replace?.forEach((h, i) => {
+      check(h.date, ['replace', i, 'date']);
+      check(h.to, ['replace', i, 'to']);
+    });
+    o.add.forEach((h, i) => {
+      check(h.date, ['add', i, 'date']);
+      check(h.to, ['add', i, 'to']);
+    });
     o.remove.forEach((d, i) => check(d, ['remove', i]));
     o.workingDays.forEach((d, i) => check(d, ['workingDays', i]));
+    // A day is either off or worked: both at once is a typo in the schedule.
+    const off = new Set([...(o.replace ?? []), ...o.add].filter((h) => isIsoDate(h.date) && (h.to === undefined || isIsoDate(h.to))).flatMap(daysOf));
+    o.workingDays.forEach((d, i) => {
+      if (off.has(d)) ctx.addIssue({ code: 'custom', path: ['workingDays', i], message: `${d} is also listed as a day off; a day is either off or worked` });
+    });
   });
 
 /**
@@ -107,6 +135,13 @@ export const deadlineShiftSchema = z.enum(['keep', 'previous-working-day', 'next
 export type DeadlineShift = z.infer<typeof deadlineShiftSchema>;
 
 export const calendarPolicySchema = z.strictObject({
+  /**
+   * The published holiday schedules this calendar follows: the name of a schedule that ships with
+   * kybao (prisma/calendars/<name>.yaml, e.g. vn-civil-service) or the path of a schedule file
+   * relative to the program file. The program loader merges its years into `overrides` (a year the
+   * program overrides itself keeps the program's version); years it does not list are computed.
+   */
+  holidaySchedule: z.string().trim().min(1).optional(),
   /** ISO weekdays off every week. */
   weekend: z.array(isoWeekdaySchema).default([6, 7]),
   statutoryHolidays: statutoryHolidaysSchema.prefault({}),

@@ -66,12 +66,18 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The allowed name closest to `key` (case-insensitive, at most 2 edits or a case difference), if any. */
+/**
+ * The allowed name closest to `key`, if any: a case difference or at most 2 edits (fewer for short
+ * names), else the one name that starts with it ("working" → "workingDays").
+ */
 export function closestField(key: string, allowed: readonly string[]): string | undefined {
+  const k = key.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of allowed) {
-    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    const distance = editDistance(k, name.toLowerCase());
     if (distance <= Math.min(2, Math.max(1, Math.floor(name.length / 3))) && (!best || distance < best.distance)) best = { name, distance };
   }
-  return best?.name;
+  if (best) return best.name;
+  const prefixed = k.length >= 4 ? allowed.filter((name) => name.toLowerCase().startsWith(k)) : [];
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { programErrorMap } from './error-map';
 import { allowedFields, closestField } from './field-names';
 import { nfcDeep } from './nfc';
@@ -16,8 +17,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** "unknown field; did you mean period?" or the list of fields the mapping allows. */
-function unknownField(path: readonly PropertyKey[], key: string): string {
-  const allowed = allowedFields(programSchema, path);
+function unknownField(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
+  const allowed = allowedFields(schema, path);
   const guess = closestField(key, allowed);
   if (guess) return `unknown field; did you mean "${guess}"? (fields are case-sensitive)`;
   return allowed.length ? `unknown field; remove it, or use one of: ${allowed.join(', ')}` : 'unknown field; remove it or correct its spelling';
@@ -30,8 +31,17 @@ function unknownField(path: readonly PropertyKey[], key: string): string {
  * field, each as `path: what is wrong and what to write instead`, so one edit-and-retry fixes the file.
  */
 export function parseProgram(input: unknown): ParseProgramResult {
-  const result = programSchema.safeParse(nfcDeep(input), { error: programErrorMap });
-  if (result.success) return { ok: true, program: result.data };
+  const result = parseAuthored(programSchema, input);
+  return result.ok ? { ok: true, program: result.value } : result;
+}
+
+/**
+ * Any file an author writes (a program, a holiday schedule), parsed the same way: NFC first, the
+ * author's error map, then `path: problem` lines, one per field, unknown keys with a suggestion.
+ */
+export function parseAuthored<S extends z.ZodType>(schema: S, input: unknown): { ok: true; value: z.output<S> } | { ok: false; problems: string[] } {
+  const result = schema.safeParse(nfcDeep(input), { error: programErrorMap });
+  if (result.success) return { ok: true, value: result.data };
   const byPath = new Map<string, string>();
   const add = (path: readonly PropertyKey[], message: string) => {
     const where = formatPath(path);
@@ -41,7 +51,7 @@ export function parseProgram(input: unknown): ParseProgramResult {
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
       // One line per key, pointing at the key itself.
-      for (const key of issue.keys) add([...issue.path, key], unknownField(issue.path, key));
+      for (const key of issue.keys) add([...issue.path, key], unknownField(schema, issue.path, key));
     } else {
       add(issue.path, issue.message);
     }
