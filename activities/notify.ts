@@ -230,7 +230,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
         }
         if (req.kind === 'overdue') {
           for (const unitId of req.unitIds) {
-            await setObligationStatus(tx, { roundId: round.id, unitId, status: 'overdue', actor: 'workflow', at: req.at });
+            await setObligationStatus(tx, { roundId: round.id, unitId, status: 'overdue', actor: 'workflow', at: req.at, ifNotSubmitted: true });
           }
         }
       });

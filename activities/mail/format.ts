@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { isLate, lastDayToSubmit } from '../../domain/round/lateness';
 
 /**
  * Words and numbers that mail templates show, per language: instants as local date and time with the
@@ -27,8 +28,25 @@ export interface When {
    * ("before the 25th" is 00:00 on the 25th, so the 24th is the last day), else the same day.
    */
   lastDay: string;
+  /**
+   * The same day, short, for subjects and other one-line texts: "thứ Ba 24/3/2015" / "Tue 24 Mar 2015".
+   * A subject names this day, never the deadline's date alone ("hạn nộp 25/03" reads as "the 25th is fine").
+   */
+  lastDayShort: string;
   /** The instant, ISO 8601 with the local offset: "2015-03-25T00:00:00.000+07:00". */
   iso: string;
+}
+
+// Fixed tables, not ICU: "Sept" or "Sep" must not depend on the machine's ICU version.
+const VI_WEEKDAYS_SHORT = ['thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy', 'Chủ nhật'] as const;
+const EN_WEEKDAYS_SHORT = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const EN_MONTHS_SHORT = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/** "thứ Tư 9/12/2026" / "Wed 9 Dec 2026": a day in one short phrase. */
+export function shortDay(dt: DateTime, language: Language): string {
+  return language === 'vi'
+    ? `${VI_WEEKDAYS_SHORT[dt.weekday - 1]!} ${dt.day}/${dt.month}/${dt.year}`
+    : `${EN_WEEKDAYS_SHORT[dt.weekday - 1]!} ${dt.day} ${EN_MONTHS_SHORT[dt.month - 1]!} ${dt.year}`;
 }
 
 export function weekdayName(dt: DateTime, language: Language): string {
@@ -42,7 +60,8 @@ function dayText(dt: DateTime, language: Language): string {
 export function when(instant: string | Date, timeZone: string, language: Language): When {
   const dt = (typeof instant === 'string' ? DateTime.fromISO(instant, { zone: timeZone }) : DateTime.fromJSDate(instant, { zone: timeZone })).setZone(timeZone);
   if (!dt.isValid) throw new Error(`not a valid instant: ${String(instant)} (${dt.invalidExplanation ?? dt.invalidReason})`);
-  const midnight = dt.hour === 0 && dt.minute === 0 && dt.second === 0 && dt.millisecond === 0;
+  // The day of the last on-time instant (domain/round/lateness.ts): for 00:00 on the 25th, the 24th.
+  const last = DateTime.fromISO(lastDayToSubmit(dt.toMillis(), timeZone), { zone: timeZone });
   const time = dt.toFormat('HH:mm');
   const day = dayText(dt, language);
   return {
@@ -51,7 +70,8 @@ export function when(instant: string | Date, timeZone: string, language: Languag
     weekday: weekdayName(dt, language),
     date: language === 'vi' ? dt.toFormat('dd/MM/yyyy') : dt.setLocale('en-GB').toFormat('d LLLL yyyy'),
     time,
-    lastDay: dayText(midnight ? dt.minus({ days: 1 }) : dt, language),
+    lastDay: dayText(last, language),
+    lastDayShort: shortDay(last, language),
     iso: dt.toISO()!,
   };
 }
@@ -89,9 +109,11 @@ export interface Timing {
 }
 
 export function timing(at: string | Date, dueAt: string | Date, language: Language): Timing {
-  const ms = new Date(dueAt).getTime() - new Date(at).getTime();
-  const span = duration(ms, language);
-  const overdue = ms <= 0;
+  const atMs = new Date(at).getTime();
+  const dueMs = new Date(dueAt).getTime();
+  const span = duration(dueMs - atMs, language);
+  // The deadline instant itself is overdue: the same rule as receipts and statuses.
+  const overdue = isLate(atMs, dueMs);
   const text = overdue
     ? language === 'vi'
       ? `đã quá hạn ${span}`

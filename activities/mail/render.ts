@@ -1,4 +1,5 @@
 import type { Program, Unit } from '../../domain/program/schema';
+import { latenessOfIso } from '../../domain/round/lateness';
 import type { NotificationKind } from '../round-types';
 import { duration, percent, timing, vnd, when, workingDays, type Language, type Timing, type When } from './format';
 import { LANGUAGES, TEMPLATE_NAMES, type Labels, type MailTemplates, type RenderedMail, type TemplateName } from './templates';
@@ -130,9 +131,10 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
         : `${input.audience.role === 'head' ? 'Head of ' : ''}${name(input.unit)}`;
   } else addressee = name(coordinator);
 
+  // At the deadline instant itself a report is already late (domain/round/lateness.ts): "overdue by less than a minute".
   const overdueBy = (due: string) => {
-    const ms = new Date(input.at).getTime() - new Date(due).getTime();
-    return ms > 0 ? duration(ms, lang) : null;
+    const l = latenessOfIso(input.at, due);
+    return l.late ? duration(l.lateByMs, lang) : null;
   };
 
   const tracked = input.listed.filter((l) => l.obligation && l.obligation.status !== 'not-tracked');
@@ -169,16 +171,17 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
         : null,
     escalation: input.kind === 'escalation' ? { step: input.step, overdueBy: overdueBy(dueAt) ?? duration(0, lang) } : null,
     submission: input.submission
-      ? {
-          version: input.submission.version,
-          at: when(input.submission.submittedAt, zone, lang),
-          late: new Date(input.submission.submittedAt).getTime() > new Date(dueAt).getTime(),
-          lateBy: (() => {
-            const ms = new Date(input.submission.submittedAt).getTime() - new Date(dueAt).getTime();
-            return ms > 0 ? duration(ms, lang) : null;
-          })(),
-          reference: input.submission.reference,
-        }
+      ? (() => {
+          const l = latenessOfIso(input.submission.submittedAt, dueAt);
+          return {
+            version: input.submission.version,
+            at: when(input.submission.submittedAt, zone, lang),
+            late: l.late,
+            // Null on time and at the deadline instant itself (late, but by no measurable time).
+            lateBy: l.lateByMs > 0 ? duration(l.lateByMs, lang) : null,
+            reference: input.submission.reference,
+          };
+        })()
       : null,
     extension: input.extension
       ? {

@@ -3,7 +3,7 @@ import type { Program } from '../../domain/program/schema';
 import type { CycleStatus } from '../../domain/cycle/schema';
 import type { RoundSummary, ShardResult, StatusCounts } from '../../domain/round/schema';
 import type { Audience } from '../../domain/round/audience';
-import { duration, localTime, percent, vnd } from '../cli/output';
+import { localTime, percent, timeliness, vnd } from '../cli/output';
 import { decodePayload, decodePayloads, eventId, eventTimeMs, type HistoryEvent, type History } from './history';
 
 /**
@@ -151,7 +151,7 @@ function updateText(name: string, args: unknown[], result: { ok: true; value: un
   switch (name) {
     case 'round.submitReport': {
       const receipt = value as { version?: number; onTime?: boolean; lateByMs?: number } | undefined;
-      const outcome = receipt ? (receipt.onTime ? ', on time' : `, late by ${duration(receipt.lateByMs ?? 0)}`) : '';
+      const outcome = receipt && receipt.onTime !== undefined ? `, ${timeliness({ onTime: receipt.onTime, lateByMs: receipt.lateByMs ?? 0 })}` : '';
       return {
         kind: 'submission',
         text:

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { lastDayToSubmit } from '../../domain/round/lateness';
 
 /**
  * Output helpers shared by the commands: aligned text tables for people, JSON for machines, instants in
@@ -57,6 +58,16 @@ export function localTime(instant: string | number | null | undefined, zone = DE
   return dt.setLocale('en-GB').toFormat('ccc yyyy-MM-dd HH:mm');
 }
 
+/**
+ * The last day to submit for a deadline instant, "Wed 2026-12-09" for one due before 00:00 on the 10th
+ * (domain/round/lateness.ts): one-line confirmations name it so that "due 2026-12-10" cannot be misread.
+ */
+export function lastDay(instant: string | number, zone = DEFAULT_ZONE): string {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (Number.isNaN(ms)) return String(instant);
+  return DateTime.fromISO(lastDayToSubmit(ms, zone), { zone }).setLocale('en-GB').toFormat('ccc yyyy-MM-dd');
+}
+
 /** The same with seconds, for audit timelines where order within a minute matters. */
 export function localTimeSeconds(instant: string | number, zone = DEFAULT_ZONE): string {
   const dt = typeof instant === 'number' ? DateTime.fromMillis(instant, { zone }) : DateTime.fromISO(instant, { zone });
@@ -85,6 +96,20 @@ export function duration(ms: number | null | undefined): string {
   const m = minutes % 60;
   const parts = [d ? `${d}d` : '', h ? `${h}h` : '', !d && m ? `${m}m` : ''].filter(Boolean);
   return parts.length ? parts.join(' ') : '<1m';
+}
+
+/**
+ * "late by" for a late submission: its duration, or "0 (at the deadline instant)" for one received at
+ * the instant itself, which is late by the rule in domain/round/lateness.ts and must not read as on time.
+ */
+export function lateBy(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  return ms === 0 ? '0 (at the deadline instant)' : duration(ms);
+}
+
+/** What a receipt says: "on time", "late by 2d 12h" or "late by 0 (at the deadline instant)". */
+export function timeliness(receipt: { onTime: boolean; lateByMs: number }): string {
+  return receipt.onTime ? 'on time' : `late by ${lateBy(receipt.lateByMs)}`;
 }
 
 /** Whole VND with thousands separators: 1250000000 → 1,250,000,000. */

@@ -9,6 +9,7 @@ import type { CycleStatus } from '../../domain/cycle/schema';
 import { resolveAudience } from '../../domain/round/audience';
 import type { Db } from '../../infra/db/client';
 import { WorkflowGateway } from '../../app/workflow-gateway';
+import { isLate } from '../../domain/round/lateness';
 import type { Program } from '../../domain/program/schema';
 import {
   approvePlanUpdate,
@@ -186,7 +187,7 @@ function planYear(
     const earliest = Math.max(opensMs, startedAt) + 3_600_000;
     if (choice === 'on-time') {
       const at = atLocal(deadlineMs - behaviour.between(1, 10) * DAY, 10) + behaviour.between(0, 300) * 60_000;
-      if (at > earliest && at < deadlineMs) submit(at);
+      if (at > earliest && !isLate(at, deadlineMs)) submit(at);
       else if (deadlineMs - 2 * 3_600_000 > earliest) submit(deadlineMs - 2 * 3_600_000);
     } else if (choice === 'late') {
       const at = deadlineMs + behaviour.between(2, 30) * 3_600_000;

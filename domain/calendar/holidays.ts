@@ -1,7 +1,7 @@
 import type { LocalizedText } from '../program/localized-text';
 import { type IsoDate, isoDate, isoWeekday, plusDays } from './local-date';
 import { lunarToSolar } from './lunar';
-import type { CalendarPolicy } from './policy';
+import { type CalendarPolicy, daysOf } from './policy';
 
 export type HolidayKind = 'statutory' | 'compensatory' | 'scheduled';
 
@@ -94,7 +94,7 @@ export function holidaysForYear(year: number, policy: CalendarPolicy): Holiday[]
   const weekend = new Set(policy.weekend);
   let list: Holiday[];
   if (override?.replace) {
-    list = override.replace.map((h) => ({ date: h.date, name: h.name, kind: 'scheduled' as const }));
+    list = dedupe(override.replace.flatMap((h) => daysOf(h).map((date) => ({ date, name: h.name, kind: 'scheduled' as const }))));
   } else {
     list = statutoryHolidays(year, policy);
     if (policy.statutoryHolidays.compensateWeekendHolidays) {
@@ -108,7 +108,7 @@ export function holidaysForYear(year: number, policy: CalendarPolicy): Holiday[]
     const removed = new Set(override.remove);
     list = dedupe([
       ...list.filter((h) => !removed.has(h.date)),
-      ...override.add.map((h) => ({ date: h.date, name: h.name, kind: 'scheduled' as const })),
+      ...override.add.flatMap((h) => daysOf(h).map((date) => ({ date, name: h.name, kind: 'scheduled' as const }))),
     ]);
   }
   return list;

@@ -7,3 +7,4 @@ export * from './working-days';
 export * from './round-schedule';
 export * from './notices';
 export * from './schedule';
+export * from './holiday-schedule';

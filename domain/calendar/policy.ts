@@ -1,17 +1,21 @@
 import { z } from 'zod';
+import { describeValue } from '../program/error-map';
 import { localizedTextSchema } from '../program/localized-text';
-import { isIsoDate } from './local-date';
+import { yearSchema } from '../program/year';
+import { isIsoDate, plusDays } from './local-date';
 
 export const isoDateSchema = z
-  .string()
+  .string({ error: (iss) => (iss.input === undefined ? undefined : `must be a date written YYYY-MM-DD (e.g. 2015-09-03), got ${describeValue(iss.input)}`) })
   .refine(isIsoDate, { error: (iss) => `"${String(iss.input)}" is not a calendar date; write YYYY-MM-DD, e.g. 2015-09-03` });
 
 /** "HH:mm" on the 24-hour clock, local to the program's time zone. */
 export const localTimeSchema = z
-  .string()
+  .string({ error: (iss) => (iss.input === undefined ? undefined : `must be a time of day written HH:mm (e.g. 08:00), got ${describeValue(iss.input)}`) })
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (iss) => `"${String(iss.input)}" is not a time of day; write HH:mm, e.g. 08:00` });
 
-const isoWeekdaySchema = z.int().min(1, { error: 'weekdays are 1 (Monday) … 7 (Sunday)' }).max(7, { error: 'weekdays are 1 (Monday) … 7 (Sunday)' });
+const weekdayMessage = (iss: { input?: unknown }) =>
+  iss.input === undefined ? undefined : `must be a weekday number, 1 (Monday) … 7 (Sunday), got ${describeValue(iss.input)}`;
+const isoWeekdaySchema = z.int({ error: weekdayMessage }).min(1, { error: weekdayMessage }).max(7, { error: weekdayMessage });
 
 const monthDay = {
   month: z.int().min(1).max(12),
@@ -23,33 +27,66 @@ export function existsEveryYear(month: number, day: number): boolean {
   return day <= (DAYS_IN_MONTH[month - 1] ?? 0);
 }
 
-const datedNameSchema = z.strictObject({
-  date: isoDateSchema,
-  name: localizedTextSchema.default({ vi: 'Ngày nghỉ theo lịch của Chính phủ', en: 'Day off by government schedule' }),
-});
+/** A month 1–12 and a day 1–31: worth checking together (otherwise the bad one is reported alone). */
+export function isMonthDay(month: unknown, day: unknown): month is number {
+  return Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12 && Number.isInteger(day) && (day as number) >= 1 && (day as number) <= 31;
+}
+
+const datedNameSchema = z
+  .strictObject({
+    date: isoDateSchema,
+    /** The last day (inclusive) of a run of days off with one name, e.g. Tết 2017: date 2017-01-26, to 2017-02-01. */
+    to: isoDateSchema.optional(),
+    name: localizedTextSchema.default({ vi: 'Ngày nghỉ theo lịch của Chính phủ', en: 'Day off by government schedule' }),
+  })
+  .refine((h) => h.to === undefined || h.to >= h.date, {
+    error: (iss) => `the run ends before it starts; "to" must be on or after "date" (${String((iss.input as { date?: unknown }).date)})`,
+    path: ['to'],
+  });
+
+/** Every day a `date`/`to` entry covers, in order. */
+export function daysOf(entry: { date: string; to?: string | undefined }): string[] {
+  const days = [entry.date];
+  if (entry.to === undefined) return days;
+  for (let d = plusDays(entry.date, 1); d <= entry.to; d = plusDays(d, 1)) days.push(d);
+  return days;
+}
 
 /**
  * The government publishes each year's actual holiday schedule (with swapped days); it wins over the
  * statutory computation: `replace` drops the computed set, `add`/`remove` patch it, and `workingDays`
- * names weekend days that are worked to make up for a bridge day ("làm bù").
+ * names weekend days that are worked to make up for a bridge day ("làm bù"). `source` says which
+ * decision or notice the dates come from (shown by `kybao calendar`).
  */
 export const holidayOverrideSchema = z
   .strictObject({
-    year: z.int(),
+    year: yearSchema,
+    source: z.string().trim().min(1).optional(),
     replace: z.array(datedNameSchema).optional(),
     add: z.array(datedNameSchema).default([]),
     remove: z.array(isoDateSchema).default([]),
     workingDays: z.array(isoDateSchema).default([]),
   })
   .superRefine((o, ctx) => {
-    const check = (date: string, path: (string | number)[]) => {
-      if (!date.startsWith(`${o.year}-`))
+    const check = (date: string | undefined, path: (string | number)[]) => {
+      if (typeof date === 'string' && isIsoDate(date) && !date.startsWith(`${o.year}-`))
         ctx.addIssue({ code: 'custom', path, message: `${date} is not in ${o.year}; move it to the override for its own year` });
     };
-    o.replace?.forEach((h, i) => check(h.date, ['replace', i, 'date']));
-    o.add.forEach((h, i) => check(h.date, ['add', i, 'date']));
+    o.replace?.forEach((h, i) => {
+      check(h.date, ['replace', i, 'date']);
+      check(h.to, ['replace', i, 'to']);
+    });
+    o.add.forEach((h, i) => {
+      check(h.date, ['add', i, 'date']);
+      check(h.to, ['add', i, 'to']);
+    });
     o.remove.forEach((d, i) => check(d, ['remove', i]));
     o.workingDays.forEach((d, i) => check(d, ['workingDays', i]));
+    // A day is either off or worked: both at once is a typo in the schedule.
+    const off = new Set([...(o.replace ?? []), ...o.add].filter((h) => isIsoDate(h.date) && (h.to === undefined || isIsoDate(h.to))).flatMap(daysOf));
+    o.workingDays.forEach((d, i) => {
+      if (off.has(d)) ctx.addIssue({ code: 'custom', path: ['workingDays', i], message: `${d} is also listed as a day off; a day is either off or worked` });
+    });
   });
 
 /**
@@ -62,7 +99,7 @@ export const holidayOverrideSchema = z
 export const statutoryHolidaysSchema = z.strictObject({
   fixed: z
     .array(
-      z.strictObject({ ...monthDay, name: localizedTextSchema }).refine((f) => existsEveryYear(f.month, f.day), {
+      z.strictObject({ ...monthDay, name: localizedTextSchema }).refine((f) => !isMonthDay(f.month, f.day) || existsEveryYear(f.month, f.day), {
         error: 'this day does not exist every year; choose a month and day that do (29 Feb is not allowed)',
         path: ['day'],
       }),
@@ -86,7 +123,7 @@ export const statutoryHolidaysSchema = z.strictObject({
   nationalDayAdjacent: z
     .strictObject({
       rule: z.enum(['bridge', 'before', 'after', 'none']).default('bridge'),
-      fromYear: z.int().default(2021),
+      fromYear: yearSchema.default(2021),
       name: localizedTextSchema.default({ vi: 'Nghỉ lễ Quốc khánh', en: 'National Day holiday' }),
     })
     .prefault({}),
@@ -98,6 +135,13 @@ export const deadlineShiftSchema = z.enum(['keep', 'previous-working-day', 'next
 export type DeadlineShift = z.infer<typeof deadlineShiftSchema>;
 
 export const calendarPolicySchema = z.strictObject({
+  /**
+   * The published holiday schedules this calendar follows: the name of a schedule that ships with
+   * kybao (prisma/calendars/<name>.yaml, e.g. vn-civil-service) or the path of a schedule file
+   * relative to the program file. The program loader merges its years into `overrides` (a year the
+   * program overrides itself keeps the program's version); years it does not list are computed.
+   */
+  holidaySchedule: z.string().trim().min(1).optional(),
   /** ISO weekdays off every week. */
   weekend: z.array(isoWeekdaySchema).default([6, 7]),
   statutoryHolidays: statutoryHolidaysSchema.prefault({}),

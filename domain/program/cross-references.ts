@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { closestField } from './field-names';
 import type { ProgramShape } from './schema';
 
 /**
@@ -50,19 +51,29 @@ export function checkCrossReferences(program: ProgramShape, ctx: z.RefinementCtx
     }
     list(field(g, 'units')).forEach((ref, j) => {
       const id = str(ref);
-      if (id !== undefined && !unitIds.has(id))
-        problem(['groups', i, 'units', j], `unknown unit "${id}"; use the id of one of the units`);
+      if (id !== undefined && !unitIds.has(id)) {
+        const near = closestField(id, [...unitIds.keys()]);
+        problem(['groups', i, 'units', j], `unknown unit "${id}"; ${near ? `did you mean "${near}"?` : 'use the id of one of the units'}`);
+      }
     });
   });
 
+  // Without a list of units every reference would be "unknown": the units' own problem says it all.
+  const units = field(p, 'units');
+  const haveUnits = Array.isArray(units) && units.length > 0;
+  const guess = (id: string, ids: Iterable<string>) => {
+    const near = closestField(id, [...ids]);
+    return near ? `did you mean "${near}"?` : undefined;
+  };
   const unitRef = (path: Path, value: unknown) => {
     const id = str(value);
-    if (id !== undefined && !unitIds.has(id)) problem(path, `unknown unit "${id}"; use the id of one of the units`);
+    if (haveUnits && id !== undefined && !unitIds.has(id))
+      problem(path, `unknown unit "${id}"; ${guess(id, unitIds.keys()) ?? 'use the id of one of the units'}`);
   };
   const unitOrGroupRef = (path: Path, value: unknown) => {
     const id = str(value);
-    if (id !== undefined && !unitIds.has(id) && !groupIds.has(id))
-      problem(path, `unknown unit "${id}" (no unit or group has this id); use a unit id or a group id`);
+    if (haveUnits && id !== undefined && !unitIds.has(id) && !groupIds.has(id))
+      problem(path, `unknown unit "${id}" (no unit or group has this id); ${guess(id, [...unitIds.keys(), ...groupIds.keys()]) ?? 'use a unit id or a group id'}`);
   };
 
   for (const key of ['coordinator', 'appraiser', 'approvingAuthority'] as const) unitRef([key], field(p, key));

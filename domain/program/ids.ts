@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { describeValue } from './error-map';
 
 /** Ids and categories every part of a program file refers to (units, groups, forms). */
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const slugSchema = z
-  .string()
+  .string({ error: (iss) => (iss.input === undefined ? undefined : `must be an id like "so-tttt" (lower-case letters, digits, hyphens), got ${describeValue(iss.input)}`) })
   .regex(SLUG, {
     error: (iss) =>
       `"${String(iss.input)}" is not an id: use lower-case ASCII letters, digits and single hyphens, e.g. "so-tttt"`,

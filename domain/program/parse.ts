@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { formRoundKindSchema } from './forms';
+import { programErrorMap } from './error-map';
+import { allowedFields, closestField } from './field-names';
+import { nfcDeep } from './nfc';
 import { type Program, programSchema } from './schema';
 
 export type ParseProgramResult = { ok: true; program: Program } | { ok: false; problems: string[] };
@@ -14,55 +17,51 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? '(top level)' : out;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
-  return `${typeof value} ${String(value)}`;
+/** "unknown field; did you mean period?" or the list of fields the mapping allows. */
+function unknownField(schema: z.ZodType, path: readonly PropertyKey[], key: string): string {
+  const allowed = allowedFields(schema, path);
+  const guess = closestField(key, allowed);
+  if (guess) return `unknown field; did you mean "${guess}"? (fields are case-sensitive)`;
+  return allowed.length ? `unknown field; remove it, or use one of: ${allowed.join(', ')}` : 'unknown field; remove it or correct its spelling';
 }
 
-/** Replaces zod's generic wording with what was wrong and what to write instead. */
-const errorMap: z.core.$ZodErrorMap = (iss) => {
-  switch (iss.code) {
-    case 'invalid_type':
-      if (iss.input === undefined) return `missing; add this required ${iss.expected === 'object' ? 'section' : 'field'}`;
-      return `expected ${iss.expected === 'object' ? 'a mapping' : iss.expected === 'array' ? 'a list' : `a ${iss.expected}`}, got ${describe(iss.input)}`;
-    case 'invalid_value':
-      return `${describe(iss.input)} is not allowed; use one of: ${iss.values.map(String).join(', ')}`;
-    case 'too_small':
-      if (iss.origin === 'array') return `needs at least ${String(iss.minimum)} item(s)`;
-      if (iss.origin === 'string') return 'is empty; fill it in';
-      return `${describe(iss.input)} is too small; the minimum is ${String(iss.minimum)}`;
-    case 'too_big':
-      return `${describe(iss.input)} is too large; the maximum is ${String(iss.maximum)}`;
-    case 'invalid_union':
-      return `${describe(iss.input)} is neither a unit id nor a {name, email} mailbox`;
-    default:
-      return undefined;
-  }
-};
-
 /**
- * Validates a program definition (already read from YAML or JSON) and fills in defaults. On failure
- * every problem is listed, each as `path: reason`, so one edit-and-retry fixes the whole file.
+ * Validates a program definition (already read from YAML or JSON) and fills in defaults. Every string,
+ * keys included, is normalised to NFC first, so a file saved in decomposed Unicode (NFD, as macOS
+ * writes it) gives the same program as its NFC twin. On failure every problem is listed, one per
+ * field, each as `path: what is wrong and what to write instead`, so one edit-and-retry fixes the file.
  */
 export function parseProgram(input: unknown): ParseProgramResult {
-  const result = programSchema.safeParse(input, { error: errorMap });
-  if (result.success) return { ok: true, program: result.data };
-  const problems: string[] = [];
+  const result = parseAuthored(programSchema, input);
+  return result.ok ? { ok: true, program: result.value } : result;
+}
+
+/**
+ * Any file an author writes (a program, a holiday schedule), parsed the same way: NFC first, the
+ * author's error map, then `path: problem` lines, one per field, unknown keys with a suggestion.
+ */
+export function parseAuthored<S extends z.ZodType>(schema: S, input: unknown): { ok: true; value: z.output<S> } | { ok: false; problems: string[] } {
+  const result = schema.safeParse(nfcDeep(input), { error: programErrorMap });
+  if (result.success) return { ok: true, value: result.data };
+  const byPath = new Map<string, string>();
+  const add = (path: readonly PropertyKey[], message: string) => {
+    const where = formatPath(path);
+    // One problem per field: zod may find several for one value (2e20 is too large twice over).
+    if (!byPath.has(where)) byPath.set(where, `${where}: ${message}`);
+  };
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
       // One line per key, pointing at the key itself.
       for (const key of issue.keys)
-        problems.push(
+        add(
+          [...issue.path, key],
           issue.path.length === 1 && issue.path[0] === 'forms'
-            ? `${formatPath([...issue.path, key])}: "${key}" is not a round kind that takes a form; use one of: ${formRoundKindSchema.options.join(', ')}`
-            : `${formatPath([...issue.path, key])}: unknown field; remove it or correct its spelling`,
+            ? `"${key}" is not a round kind that takes a form; use one of: ${formRoundKindSchema.options.join(', ')}`
+            : unknownField(schema, issue.path, key),
         );
     } else {
-      problems.push(`${formatPath(issue.path)}: ${issue.message}`);
+      add(issue.path, issue.message);
     }
   }
-  return { ok: false, problems: [...new Set(problems)] };
+  return { ok: false, problems: [...byPath.values()] };
 }

@@ -1,10 +1,12 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { calendarPolicySchema, existsEveryYear, localTimeSchema } from '../calendar/policy';
+import { calendarPolicySchema, existsEveryYear, isMonthDay, localTimeSchema } from '../calendar/policy';
 import { checkCrossReferences } from './cross-references';
 import { compilationSettingsSchema, reportFormsSchema } from './forms';
 import { slugSchema, unitCategorySchema } from './ids';
+import { describeValue } from './error-map';
 import { languageSchema, localizedTextSchema } from './localized-text';
+import { yearSchema } from './year';
 
 /**
  * A reporting program as data: who takes part, what they owe and when. The decision's program is one
@@ -15,7 +17,12 @@ import { languageSchema, localizedTextSchema } from './localized-text';
 export { slugSchema, unitCategorySchema, type UnitCategory } from './ids';
 
 export const emailSchema = z.email({
-  error: (iss) => `invalid e-mail "${String(iss.input)}"; write name@domain, e.g. contact.so-tttt@thaibinh.example`,
+  error: (iss) =>
+    iss.input === undefined
+      ? undefined
+      : typeof iss.input === 'string'
+        ? `invalid e-mail "${iss.input}"; write name@domain, e.g. contact.so-tttt@thaibinh.example`
+        : `must be an e-mail address (name@domain, e.g. contact.so-tttt@thaibinh.example), got ${describeValue(iss.input)}`,
 });
 
 const mailboxSchema = z.strictObject({
@@ -54,7 +61,7 @@ export type UnitGroup = z.infer<typeof unitGroupSchema>;
 export const taskTimingSchema = z.enum(['yearly', 'quarterly', 'monthly', 'ad-hoc', 'once']);
 
 export const focalTaskSchema = z.strictObject({
-  number: z.int().positive(),
+  number: z.int().min(1, { error: (iss) => `tasks are numbered from 1, as in the decision's table; got ${describeValue(iss.input)}` }),
   title: localizedTextSchema,
   /** A unit id or a group id. */
   lead: slugSchema,
@@ -77,13 +84,16 @@ export const dueDateRuleSchema = z
     yearOffset: z.int().min(-1).max(1).default(0),
     cutoff: z.enum(['start-of-day', 'end-of-day']).default('end-of-day'),
   })
-  .refine((r) => existsEveryYear(r.month, r.day), {
+  // Only a real month and day can be checked together; a bad month is reported on its own.
+  .refine((r) => !isMonthDay(r.month, r.day) || existsEveryYear(r.month, r.day), {
     error: 'this day does not exist every year; choose a month and day that do (29 Feb is not allowed)',
     path: ['day'],
   });
 export type DueDateRule = z.infer<typeof dueDateRuleSchema>;
 
-const workingDayOffsetsSchema = z.array(z.int().min(1, { error: 'offsets count whole working days, at least 1' }));
+const workingDaysMessage = (iss: { input?: unknown }) =>
+  iss.input === undefined ? undefined : `must be a whole number of working days, at least 1 (like 3), got ${describeValue(iss.input)}`;
+const workingDayOffsetsSchema = z.array(z.int({ error: workingDaysMessage }).min(1, { error: workingDaysMessage }));
 
 function roundRule(title: { vi: string; en: string }, due: z.input<typeof dueDateRuleSchema>) {
   return z
@@ -104,7 +114,11 @@ export const quarterlyRuleSchema = z
     title: localizedTextSchema.default({ vi: 'Báo cáo đánh giá tình hình thực hiện', en: 'Implementation report' }),
     /** 1..3: which month of the quarter holds the deadline. */
     monthOfQuarter: z.int().min(1).max(3).default(3),
-    day: z.int().min(1).max(28, { error: 'day must exist in every month; use 1–28' }).default(25),
+    day: z
+      .int()
+      .min(1, { error: (iss) => `must be a day that exists in every month (1–28), got ${describeValue(iss.input)}` })
+      .max(28, { error: (iss) => `must be a day that exists in every month (1–28), got ${describeValue(iss.input)}` })
+      .default(25),
     cutoff: z.enum(['start-of-day', 'end-of-day']).default('start-of-day'),
     reminderOffsets: workingDayOffsetsSchema.optional(),
   })
@@ -178,22 +192,31 @@ const programObjectSchema = z.strictObject({
       issuer: localizedTextSchema.optional(),
     })
     .optional(),
-  period: z.strictObject({ firstYear: z.int().min(1900).max(2200), lastYear: z.int().min(1900).max(2200) }),
+  period: z.strictObject({ firstYear: yearSchema, lastYear: yearSchema }),
   timeZone: timeZoneSchema.default('Asia/Ho_Chi_Minh'),
   units: z.array(unitSchema).min(1, { error: 'a program needs at least one unit' }),
   groups: z.array(unitGroupSchema).default([]),
   coordinator: slugSchema,
   appraiser: slugSchema,
   approvingAuthority: slugSchema,
-  escalationRecipients: z.array(z.union([slugSchema, mailboxSchema])).default([]),
+  escalationRecipients: z
+    .array(
+      z.union([slugSchema, mailboxSchema], {
+        error: (iss) =>
+          iss.code === 'invalid_union'
+            ? `must be a unit id (e.g. van-phong-ubnd) or a mailbox { name: …, email: … }, got ${describeValue(iss.input)}`
+            : undefined,
+      }),
+    )
+    .default([]),
   recipientsAbove: z.array(addresseeSchema).default([]),
   tasks: z.array(focalTaskSchema).default([]),
   calendar: calendarPolicySchema.prefault({}),
   reviews: z
     .strictObject({
-      preliminaryYears: z.array(z.int()).default([]),
+      preliminaryYears: z.array(yearSchema).default([]),
       /** Defaults to the program's last year. */
-      finalYear: z.int().optional(),
+      finalYear: yearSchema.optional(),
     })
     .prefault({}),
   rounds: roundsSchema,

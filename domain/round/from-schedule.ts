@@ -25,10 +25,18 @@ export function roundInputFromSchedule(program: ProgramOutline, round: Scheduled
   });
 }
 
+/**
+ * The input of a round workflow. Its calendar carries the published holiday schedules of the deadline's
+ * year and the years on either side only (reminders before a January deadline fall in December, an
+ * escalation after a December one in January; an extension rarely moves a deadline further), so the input
+ * does not grow with the number of schedules a program ships.
+ */
 export function roundInput(
   program: ProgramOutline,
   r: RoundInputOptions & { kind: RoundKind; year: number; title: { vi: string; en: string }; deadline: string; subject?: string; audience: Audience },
 ): RoundInput {
+  const deadlineYear = Number(r.deadline.slice(0, 4));
+  const calendar = { ...program.calendar, overrides: program.calendar.overrides.filter((o) => Math.abs(o.year - deadlineYear) <= 1) };
   return {
     roundId: r.roundId,
     programRef: { programId: program.id, version: program.version },
@@ -45,6 +53,6 @@ export function roundInput(
       ...rest,
       reminderOffsets: [...reminderOffsets],
       escalationSteps: escalationSteps.map((s) => ({ ...s, notify: [...s.notify] })),
-    }))(noticeRulesOf(program, r.reminderOffsets)),
+    }))(noticeRulesOf({ ...program, calendar }, r.reminderOffsets)),
   };
 }

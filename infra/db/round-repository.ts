@@ -5,7 +5,7 @@
  * once, status changes that change nothing write nothing, and submissions with an idempotency key are
  * recorded once. Each change appends an audit row in the same transaction.
  */
-import { isLate, lateByMs as lateness } from '../../domain/round/lateness';
+import { lateness } from '../../domain/round/lateness';
 import type { FormData } from '../../domain/forms/form-data';
 import { appendAudit } from './audit-repository';
 import type { Db, DbTransaction } from './client';
@@ -410,6 +410,12 @@ export interface SetObligationStatusInput {
   /** Why (an extension's reason, an escalation step); goes to the audit row. */
   reason?: string;
   at?: Instant;
+  /**
+   * Leave an obligation that already has a submission as it is. The overdue notice is planned for the
+   * deadline instant, so it can race a report received at that very instant (late, by 0 ms or a few):
+   * the report's "late" must not be overwritten by "overdue".
+   */
+  ifNotSubmitted?: boolean;
 }
 
 /** Sets an obligation's status (and deadline, for an extension). No change, no write, no audit row. */
@@ -429,8 +435,11 @@ export async function setObligationStatus(db: DbClient, input: SetObligationStat
       changes.lateByMs = { from: msToNumber(row.lateByMs), to: input.lateByMs };
     }
     if (Object.keys(changes).length === 0) return toObligation(row);
-    const updated = await tx.obligation.update({
-      where: { id: row.id },
+    if (input.ifNotSubmitted && row.submittedAt !== null) return toObligation(row);
+    // With ifNotSubmitted the condition is in the UPDATE too, so a submission committed after the read
+    // above still wins (read committed: recordSubmission sets submittedAt under the mirror condition).
+    const { count } = await tx.obligation.updateMany({
+      where: { id: row.id, ...(input.ifNotSubmitted ? { submittedAt: null } : {}) },
       data: {
         status,
         ...(dueAt ? { dueAt } : {}),
@@ -438,6 +447,8 @@ export async function setObligationStatus(db: DbClient, input: SetObligationStat
         updatedAt: at,
       },
     });
+    const updated = await tx.obligation.findUniqueOrThrow({ where: { id: row.id } });
+    if (count === 0) return toObligation(updated);
     await appendAudit(tx, {
       at,
       actor: input.actor ?? 'system',
@@ -470,9 +481,9 @@ export interface RecordSubmissionInput {
    */
   version?: number;
   /**
-   * The obligation's status after a FIRST submission. Default: "submitted" when submittedAt is before
-   * the deadline in force (dueAt; the deadline instant itself is late), else "late". Later versions
-   * are revisions and leave the obligation as it is.
+   * The obligation's status after a FIRST submission. Default: the lateness rule
+   * (domain/round/lateness.ts) against the deadline in force (dueAt): "submitted" strictly before it,
+   * "late" at the instant itself and after. Later versions are revisions and leave the obligation as it is.
    */
   status?: 'submitted' | 'late';
   /** With `status`: how late. Default: max(0, submittedAt − dueAt). */
@@ -541,9 +552,9 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
       if (version === 1) {
         // Version 1 decides on-time or late. The condition on submittedAt keeps a concurrent writer
         // that read the obligation before version 1 committed from overwriting it (read committed).
-        const computedLate = lateness(submittedAt.getTime(), obligation.dueAt.getTime());
-        const status = input.status ?? (isLate(submittedAt.getTime(), obligation.dueAt.getTime()) ? 'late' : 'submitted');
-        const lateByMs = input.lateByMs ?? (status === 'submitted' ? 0 : computedLate);
+        const rule = lateness(submittedAt.getTime(), obligation.dueAt.getTime());
+        const status = input.status ?? rule.status;
+        const lateByMs = input.lateByMs ?? (status === 'submitted' ? 0 : rule.lateByMs);
         await tx.obligation.updateMany({
           where: { id: obligation.id, submittedAt: null },
           data: { status, submittedAt, lateByMs: BigInt(lateByMs), updatedAt: new Date() },

@@ -102,7 +102,7 @@ describe('kybao commands against the dev server', () => {
 
     const standalone = await run('round', 'adhoc', '--standalone', '--title', 'Báo cáo báo chí', '--deadline', day(deadline), '--category', 'press');
     expectSuccess(standalone);
-    expect(standalone.stdout).toMatch(new RegExp(`^started ad hoc round ${programId}:${year}-adhoc-s1 \\(workflow round:${programId}:${year}-adhoc-s1, standalone\\) for 2 unit\\(s\\), due before `, 'm'));
+    expect(standalone.stdout).toMatch(new RegExp(`^started ad hoc round ${programId}:${year}-adhoc-s1 \\(workflow round:${programId}:${year}-adhoc-s1, standalone\\) for 2 unit\\(s\\), due before ${deadline.setLocale('en-GB').toFormat('ccc yyyy-MM-dd')} 00:00 \\(last day: ${deadline.minus({ days: 1 }).setLocale('en-GB').toFormat('ccc yyyy-MM-dd')}\\)$`, 'm'));
 
     expectFailure(await run('round', 'adhoc', '--title', 'X round', '--deadline', day(deadline), '--units', 'so-tttt,so-xyz'), /^kybao: unknown unit "so-xyz" in program qd-925-thai-binh$/);
     expectFailure(await run('round', 'adhoc', '--title', 'Past round', '--deadline', '2015-01-01', '--units', 'so-tttt'), /^kybao: --deadline 2015-01-01T00:00:00\+07:00 is in the past \(now is .*\); choose a later date$/);
@@ -174,7 +174,7 @@ describe('kybao commands against the dev server', () => {
     const until = deadline.plus({ days: 5 });
     const extended = await run('extend', '--round', round, '--unit', 'so-noi-vu', '--until', day(until), '--reason', 'Chờ số liệu từ các phòng', '--by', 'coordinator@so-tttt');
     expectSuccess(extended);
-    expect(extended.stdout).toMatch(new RegExp(`^extended so-noi-vu in ${programId}:${round}: now due before ${until.setLocale('en-GB').toFormat('ccc yyyy-MM-dd')} 00:00 \\(status extended\\)$`, 'm'));
+    expect(extended.stdout).toMatch(new RegExp(`^extended so-noi-vu in ${programId}:${round}: now due before ${until.setLocale('en-GB').toFormat('ccc yyyy-MM-dd')} 00:00, last day ${until.minus({ days: 1 }).setLocale('en-GB').toFormat('ccc yyyy-MM-dd')} \\(status extended\\)$`, 'm'));
     expectFailure(await run('extend', '--round', round, '--unit', 'so-noi-vu', '--until', day(today.minus({ days: 1 })), '--reason', 'late'), /--until .* is in the past/);
     expectFailure(await run('extend', '--round', round, '--unit', 'so-tttt', '--until', day(until), '--reason', 'more time'), /refused: unit "so-tttt" has already submitted; there is nothing to extend/);
     expectFailure(await run('extend', '--round', round, '--unit', 'bao-thai-binh', '--until', day(until), '--reason', 'x'), /reason: a reason of at least 3 characters is required/);

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadProgramFile, defaultProgramPath } from '../../domain/program/load-file';
 import type { Program } from '../../domain/program/schema';
 import { getProgram, getProgramDefinition, listUnits, loadProgram } from '../../infra/db/program-repository';
@@ -47,6 +50,31 @@ describe.each(providers)('program repository on %s', (provider) => {
     const units = await listUnits(db, program.id);
     expect(units.find((u) => u.id === 'so-tttt')?.contacts.map((c) => c.role)).toEqual(['head', 'reporting']);
     expect(units.find((u) => u.id === 'ubnd-tinh')?.reports).toBe(false);
+  });
+
+  test('when the program file is saved in decomposed Unicode (NFD, as macOS writes it), then it loads as the same definition', async () => {
+    const { db } = database();
+    const id = uniqueId('p925');
+    const text = readFileSync(defaultProgramPath, 'utf8').replace(/^id: qd-925-thai-binh$/m, `id: ${id}`);
+    const dir = mkdtempSync(join(tmpdir(), 'kybao-nfd-'));
+    const nfcFile = join(dir, 'nfc.yaml');
+    const nfdFile = join(dir, 'nfd.yaml');
+    writeFileSync(nfcFile, text.normalize('NFC'));
+    writeFileSync(nfdFile, text.normalize('NFD'));
+    // The two files differ byte for byte ("Sở Nội vụ" has combining marks in one of them)…
+    expect(readFileSync(nfdFile)).not.toEqual(readFileSync(nfcFile));
+    expect(readFileSync(nfdFile, 'utf8')).toContain('Sở Nội vụ'.normalize('NFD'));
+    // …but give the same program, with NFC names, and the same stored definition hash.
+    const fromNfc = loadProgramFile(nfcFile);
+    const fromNfd = loadProgramFile(nfdFile);
+    expect(fromNfd).toEqual(fromNfc);
+    expect(fromNfd.units.find((u) => u.id === 'so-noi-vu')!.name.vi).toBe('Sở Nội vụ'.normalize('NFC'));
+    const first = await loadProgram(db, fromNfc);
+    const hash = (await getProgram(db, id))!.definitionSha256;
+    const second = await loadProgram(db, fromNfd);
+    expect(first.changed).toBe(true);
+    expect(second.changed).toBe(false);
+    expect((await getProgram(db, id))!.definitionSha256).toBe(hash);
   });
 
   test('when a group leads a focal task, then the task lists the group’s units as leads', async () => {

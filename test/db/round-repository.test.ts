@@ -166,6 +166,24 @@ describe.each(providers)('round repository on %s', (provider) => {
     expect(minuteLate.obligation).toMatchObject({ status: 'late', lateByMs: 60_000 });
   });
 
+  test('when the overdue notice of the deadline instant races a report received at that instant, then the report stays late', async () => {
+    const { db } = database();
+    const { roundId } = await openQ1Round(db);
+    // The report committed first: the notice's "overdue" (ifNotSubmitted) changes nothing and writes no audit row.
+    await recordSubmission(db, { roundId, unitId: 'so-tttt', submittedBy: 'a@thaibinh.example', submittedAt: Q1_DEADLINE });
+    const auditBefore = (await listAudit(db, { roundId })).length;
+    const kept = await setObligationStatus(db, { roundId, unitId: 'so-tttt', status: 'overdue', actor: 'workflow', at: Q1_DEADLINE, ifNotSubmitted: true });
+    expect(kept).toMatchObject({ status: 'late', lateByMs: 0, submittedAt: Q1_DEADLINE });
+    expect((await listAudit(db, { roundId })).length).toBe(auditBefore);
+    // The notice committed first: the report still decides the obligation.
+    const overdue = await setObligationStatus(db, { roundId, unitId: 'so-tai-chinh', status: 'overdue', actor: 'workflow', at: Q1_DEADLINE, ifNotSubmitted: true });
+    expect(overdue).toMatchObject({ status: 'overdue', submittedAt: null });
+    const after = await recordSubmission(db, { roundId, unitId: 'so-tai-chinh', submittedBy: 'b@thaibinh.example', submittedAt: Q1_DEADLINE });
+    expect(after.obligation).toMatchObject({ status: 'late', lateByMs: 0 });
+    // Without the option the status is simply set (an extension, a close): the existing behaviour.
+    expect(await setObligationStatus(db, { roundId, unitId: 'so-tttt', status: 'missing', actor: 'test' })).toMatchObject({ status: 'missing' });
+  });
+
   test('when a report is 40 days late, then lateByMs exceeds 2^31 and is exact', async () => {
     const { db } = database();
     const { roundId } = await openQ1Round(db);

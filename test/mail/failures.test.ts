@@ -131,7 +131,7 @@ describe.each(providers)('delivery failures on %s', (provider) => {
     await deliver();
     const toCoordinator = (await listStoredMessages(sink.dir)).filter((m) => m.envelopeTo.includes('contact.so-tttt@thaibinh.example'));
     expect(toCoordinator.map((m) => m.subject).sort()).toEqual([
-      '[kybao] Danh sách đơn vị chậm nộp báo cáo (1 đơn vị): Báo cáo đánh giá tình hình thực hiện quý I/2015',
+      '[kybao] Danh sách đơn vị chậm nộp báo cáo (1 đơn vị): Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối: thứ Ba 24/3/2015)',
       '[kybao] Kết quả kỳ báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015 – đã nộp 0%',
     ]);
     for (const m of toCoordinator) {

@@ -28,29 +28,29 @@ const EXPECTED: Record<string, Expectation> = {
   [`${ROUND}|${A}|opened|0`]: {
     to: [mail('contact.so-noi-vu')],
     subject: {
-      vi: '[kybao] Thông báo mở kỳ báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015 – hạn nộp 25/03/2015',
-      en: '[kybao] Reporting round opened: Implementation report, Q1 2015 – due 25 March 2015',
+      vi: '[kybao] Thông báo mở kỳ báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối: thứ Ba 24/3/2015)',
+      en: '[kybao] Reporting round opened: Implementation report, Q1 2015 (last day: Tue 24 Mar 2015)',
     },
   },
   [`${ADHOC}|${A}|adhoc-announced|0`]: {
     to: [mail('contact.so-noi-vu')],
     subject: {
-      vi: '[kybao] Yêu cầu báo cáo đột xuất: Báo cáo đột xuất về công tác thông tin đối ngoại – hạn nộp 25/03/2015',
-      en: '[kybao] Ad hoc report requested: Ad hoc report on external information – due 25 March 2015',
+      vi: '[kybao] Yêu cầu báo cáo đột xuất: Báo cáo đột xuất về công tác thông tin đối ngoại (hạn cuối: thứ Ba 24/3/2015)',
+      en: '[kybao] Ad hoc report requested: Ad hoc report on external information (last day: Tue 24 Mar 2015)',
     },
   },
   [`${ROUND}|${B}|reminder|7`]: {
     to: [mail('contact.so-khdt')],
     subject: {
-      vi: '[kybao] Nhắc hạn nộp báo cáo (còn 7 ngày làm việc): Báo cáo đánh giá tình hình thực hiện quý I/2015',
-      en: '[kybao] Reminder: report due in 7 working days: Implementation report, Q1 2015',
+      vi: '[kybao] Nhắc hạn nộp báo cáo (còn 7 ngày làm việc): Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối: thứ Ba 24/3/2015)',
+      en: '[kybao] Reminder: report due in 7 working days: Implementation report, Q1 2015 (last day: Tue 24 Mar 2015)',
     },
   },
   [`${ROUND}|${B}|reminder|1`]: {
     to: [mail('contact.so-khdt')],
     subject: {
-      vi: '[kybao] Hôm nay là ngày cuối cùng nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015',
-      en: '[kybao] Today is the last day to submit: Implementation report, Q1 2015',
+      vi: '[kybao] Hôm nay, thứ Ba 24/3/2015, là ngày cuối cùng nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015',
+      en: '[kybao] Today, Tue 24 Mar 2015, is the last day to submit: Implementation report, Q1 2015',
     },
   },
   [`${ROUND}|${A}|receipt|1`]: {
@@ -63,19 +63,19 @@ const EXPECTED: Record<string, Expectation> = {
   [`${ROUND}|${C}|extended|1`]: {
     to: [mail('contact.cong-an-tinh')],
     subject: {
-      vi: '[kybao] Gia hạn nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015 – hạn mới 01/04/2015',
-      en: '[kybao] Deadline extended: Implementation report, Q1 2015 – now due 1 April 2015',
+      vi: '[kybao] Gia hạn nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối mới: thứ Ba 31/3/2015)',
+      en: '[kybao] Deadline extended: Implementation report, Q1 2015 (new last day: Tue 31 Mar 2015)',
     },
   },
   [`${ROUND}|${B}|overdue|0`]: {
     to: [mail('contact.so-khdt')],
-    subject: { vi: '[kybao] Quá hạn nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015', en: '[kybao] Report overdue: Implementation report, Q1 2015' },
+    subject: { vi: '[kybao] Quá hạn nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối: thứ Ba 24/3/2015)', en: '[kybao] Report overdue: Implementation report, Q1 2015 (last day: Tue 24 Mar 2015)' },
   },
   [`${ROUND}|${B}|escalation|1|head`]: {
     to: [mail('head.so-khdt')],
     subject: {
-      vi: '[kybao] Báo cáo chậm nộp: Sở Kế hoạch và Đầu tư – Báo cáo đánh giá tình hình thực hiện quý I/2015',
-      en: '[kybao] Report not received: Department of Planning and Investment – Implementation report, Q1 2015',
+      vi: '[kybao] Báo cáo chậm nộp: Sở Kế hoạch và Đầu tư – Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối: thứ Ba 24/3/2015)',
+      en: '[kybao] Report not received: Department of Planning and Investment – Implementation report, Q1 2015 (last day: Tue 24 Mar 2015)',
     },
   },
   [`${ROUND}|${B}|late-receipt|1`]: {
@@ -88,8 +88,8 @@ const EXPECTED: Record<string, Expectation> = {
   [`${ROUND}|*|escalation|2|above`]: {
     to: [mail('contact.so-tttt'), mail('contact.van-phong-ubnd')],
     subject: {
-      vi: '[kybao] Danh sách đơn vị chậm nộp báo cáo (1 đơn vị): Báo cáo đánh giá tình hình thực hiện quý I/2015',
-      en: '[kybao] Units late with their reports (1 unit): Implementation report, Q1 2015',
+      vi: '[kybao] Danh sách đơn vị chậm nộp báo cáo (1 đơn vị): Báo cáo đánh giá tình hình thực hiện quý I/2015 (hạn cuối: thứ Ba 24/3/2015)',
+      en: '[kybao] Units late with their reports (1 unit): Implementation report, Q1 2015 (last day: Tue 24 Mar 2015)',
     },
   },
   [`${ROUND}|*|closed|0`]: {

@@ -52,12 +52,12 @@ describe('every template, in both languages, with a full sample context', () => 
 
   test('a reminder on the last day says so; earlier ones count the working days left', () => {
     const last = renderMail(templates, sampleMailInput('reminder', 'vi', program));
-    expect(last.subject).toBe('[kybao] Hôm nay là ngày cuối cùng nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015');
+    expect(last.subject).toBe('[kybao] Hôm nay, thứ Ba 24/3/2015, là ngày cuối cùng nộp báo cáo: Báo cáo đánh giá tình hình thực hiện quý I/2015');
     expect(last.text).toContain('Hôm nay, Thứ Ba, 24/03/2015, là ngày cuối cùng để Văn phòng Ủy ban nhân dân tỉnh nộp báo cáo');
     expect(last.text).toContain('Hạn nộp: trước 00:00 Thứ Tư, 25/03/2015 (ngày cuối cùng: Thứ Ba, 24/03/2015)');
     expect(last.text).toContain('Thời gian còn lại: 16 giờ');
     const early = renderMail(templates, { ...sampleMailInput('reminder', 'en', program), step: 3, at: '2015-03-19T01:00:00.000Z' });
-    expect(early.subject).toBe('[kybao] Reminder: report due in 3 working days: Implementation report, Q1 2015');
+    expect(early.subject).toBe('[kybao] Reminder: report due in 3 working days: Implementation report, Q1 2015 (last day: Tue 24 Mar 2015)');
     expect(early.text).toContain('It is due in 3 working days.');
     expect(early.text).toContain('Deadline: before 00:00, Wednesday 25 March 2015 (last day: Tuesday 24 March 2015)');
     expect(early.text).toContain('Time left: 5 days 16 hours');

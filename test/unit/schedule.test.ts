@@ -122,12 +122,18 @@ describe('ad hoc deadlines', () => {
   test('planNotices works for any instant and offsets, e.g. an extension to 17:00 on Tết eve', () => {
     const deadline = DateTime.fromISO('2015-02-17T17:00', { zone: ZONE }).toMillis();
     const plan = planNotices(deadline, noticeRulesOf(program, [2, 1, 2]));
+    // The published 2015 schedule (prisma/calendars/vn-civil-service.yaml): off Mon 16 – Mon 23 Feb,
+    // Saturday 14 Feb worked in exchange for the 16th, so the last reminder goes out that Saturday.
     expect(plan.reminders.map((r) => [r.offsetWorkingDays, r.at])).toEqual([
       [2, '2015-02-13T08:00:00+07:00'],
-      [1, '2015-02-16T08:00:00+07:00'],
+      [1, '2015-02-14T08:00:00+07:00'],
     ]);
-    // Tết 18–24 Feb (with compensation): the first working day after is the 25th.
-    expect(plan.escalations.map((e) => e.at)).toEqual(['2015-02-25T08:00:00+07:00', '2015-02-27T08:00:00+07:00']);
+    // The first working day after Tết is Tue 24 Feb; the third, Thu 26 Feb.
+    expect(plan.escalations.map((e) => e.at)).toEqual(['2015-02-24T08:00:00+07:00', '2015-02-26T08:00:00+07:00']);
+    // With the statutory computation alone (Tết 18–24 Feb with compensation) they would be 25 and 27 Feb.
+    const computedOnly = planNotices(deadline, { ...noticeRulesOf(program, [2, 1, 2]), calendar: { ...program.calendar, overrides: [] } });
+    expect(computedOnly.reminders.map((r) => r.at)).toEqual(['2015-02-13T08:00:00+07:00', '2015-02-16T08:00:00+07:00']);
+    expect(computedOnly.escalations.map((e) => e.at)).toEqual(['2015-02-25T08:00:00+07:00', '2015-02-27T08:00:00+07:00']);
   });
 
   test('the configured local time is honoured', () => {

@@ -153,7 +153,9 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
     expect(result.group.estimates.filter((e) => e.status === 'approved')).toHaveLength(22);
     expect(result.estimateGroups).toEqual({ count: 1, settled: 1 });
     const revisions = result.group.revisionRounds;
-    expect(revisions.map((r) => r.deadline)).toEqual(['2014-12-30T00:00:00+07:00', '2015-01-06T00:00:00+07:00']);
+    // Five working days after each return, by the published schedule: Saturday 27 Dec 2014 was worked
+    // (for Friday 2 Jan 2015, a day off), so the first revision is due before Sunday 28 Dec.
+    expect(revisions.map((r) => r.deadline)).toEqual(['2014-12-28T00:00:00+07:00', '2015-01-06T00:00:00+07:00']);
     expect(result.approval?.approvedBy).toBe('chu-tich@ubnd-tinh');
     expect(result.compilation?.reference).toMatch(/annual-2015\.md$/);
 

@@ -2,7 +2,7 @@ import { type Command } from 'commander';
 import { extendDeadline } from '../../../app/extensions';
 import { nfc } from '../../../app/text';
 import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { localTime, print, printJson } from '../output';
+import { lastDay, localTime, print, printJson } from '../output';
 import { actorOf, addProgramOptions, byOption, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 
 export function register(program: Command): void {
@@ -24,6 +24,6 @@ export function register(program: Command): void {
       return { result: await extendDeadline(c, { program: def, roundId, unitId: opts.unit, until: opts.until, reason: nfc(opts.reason), by: nfc(actorOf(opts.by)) }), zone: def.timeZone };
     });
     if (opts.json) return printJson(result);
-    print(`extended ${opts.unit} in ${result.roundId}: now due before ${localTime(result.unit?.dueAt, zone)} (status ${result.unit?.status ?? 'extended'})`);
+    print(`extended ${opts.unit} in ${result.roundId}: now due before ${localTime(result.unit?.dueAt, zone)}, last day ${result.unit?.dueAt ? lastDay(result.unit.dueAt, zone) : '–'} (status ${result.unit?.status ?? 'extended'})`);
   });
 }

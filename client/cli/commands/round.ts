@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { startAdhocRound } from '../../../app/adhoc';
 import { nfc } from '../../../app/text';
 import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { localTime, print, printJson } from '../output';
+import { lastDay, localTime, print, printJson } from '../output';
 import { actorOf, addProgramOptions, byOption, parseList, parseOffsets, resolveProgram, type ProgramFlags } from './common';
 
 interface AdhocFlags extends ConnectionFlags, ProgramFlags {
@@ -52,7 +52,7 @@ export function register(program: Command): void {
     });
     if (opts.json) return printJson(out);
     print(
-      `started ad hoc round ${out.roundId} (workflow ${out.workflowId}, ${out.via === 'standalone' ? 'standalone' : `in ${out.via}`}) for ${out.unitIds.length} unit(s), due before ${localTime(out.deadline)}`,
+      `started ad hoc round ${out.roundId} (workflow ${out.workflowId}, ${out.via === 'standalone' ? 'standalone' : `in ${out.via}`}) for ${out.unitIds.length} unit(s), due before ${localTime(out.deadline)} (last day: ${lastDay(out.deadline)})`,
     );
   });
 }

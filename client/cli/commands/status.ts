@@ -8,7 +8,7 @@ import { collectYear, type CellStatus, type RoundView, type YearView } from '../
 import { yearOfRound } from '../../../app/programs';
 import { WorkflowGateway } from '../../../app/workflow-gateway';
 import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { duration, localTime, percent, print, printJson, table } from '../output';
+import { lateBy, localTime, percent, print, printJson, table } from '../output';
 import { addProgramOptions, parseYear, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 
 /**
@@ -124,7 +124,7 @@ export function renderRound(program: Program, r: RoundView): string {
     cellLabel(u.status),
     localTime(u.dueAt, zone),
     localTime(u.submittedAt, zone),
-    u.lateByMs ? duration(u.lateByMs) : '',
+    u.status === 'late' ? lateBy(u.lateByMs) : '',
     String(u.submissions.length || (u.submittedAt ? 1 : 0)),
     u.extensions.map((e) => `until ${localTime(e.until, zone)} by ${e.by}: ${e.reason}`).join('; '),
   ]);

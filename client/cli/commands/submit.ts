@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { submitReport } from '../../../app/submissions';
 import { incomingFromPath } from '../../../app/storage';
 import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { duration, localTime, print, printJson } from '../output';
+import { localTime, print, printJson, timeliness } from '../output';
 import { actorOf, addProgramOptions, byOption, parseAmount, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
 import { nfc } from '../../../app/text';
 
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     if (opts.json) return printJson({ ...receipt, reference: upload.reference, fileName: upload.originalName });
     print(
       `received: ${opts.unit} in ${roundId}, version ${receipt.version}, at ${localTime(receipt.submittedAt, zone)} — ` +
-        (receipt.onTime ? 'on time' : `late by ${duration(receipt.lateByMs)}`) +
+        timeliness(receipt) +
         `\nstored "${upload.originalName}" (${upload.size} bytes) as ${upload.reference}`,
     );
   });
