@@ -8,7 +8,8 @@ module.exports = {
     // A few of the web server's dependencies ship ES modules only: jest (CommonJS) gets them compiled.
     '^.+/node_modules/(content-disposition|cookie)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|cookie)/)'],
+  // Nested copies count too (light-my-request keeps its own cookie@2, ES modules only).
+  transformIgnorePatterns: ['/node_modules/(?!(?:.*/node_modules/)?(?:content-disposition|cookie)/)'],
   testTimeout: 120_000,
   globalSetup: "<rootDir>/test/global-setup.ts",
 };

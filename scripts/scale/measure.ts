@@ -1,0 +1,106 @@
+import type { Client } from '@temporalio/client';
+import type { History, HistoryEvent } from '../../client/audit/history';
+import { timestampMs } from '../../client/audit/history';
+
+/**
+ * What the scale scenario reads back from Temporal once a run is over: for every run of every workflow
+ * it names, the number of events and bytes of its history, the largest payload anywhere in it (inputs,
+ * results, Update arguments and answers, signals, activity inputs and results) and the longest workflow
+ * task (from WorkflowTaskStarted to WorkflowTaskCompleted, as the server recorded them: the worker's
+ * processing time plus one round trip).
+ */
+export interface HistoryFigures {
+  workflowId: string;
+  runId: string;
+  events: number;
+  /** The history's size as protobuf (bytes). */
+  bytes: number;
+  largestPayload: { bytes: number; where: string };
+  longestTaskMs: number;
+  /** Workflow tasks that failed or timed out (a task over the 10 s timeout shows here). */
+  failedTasks: number;
+}
+
+export function figuresOf(workflowId: string, runId: string, history: History, encodedBytes: number): HistoryFigures {
+  const events: HistoryEvent[] = history.events ?? [];
+  let largest = { bytes: 0, where: '' };
+  const started = new Map<number, number>();
+  let longest = 0;
+  let failedTasks = 0;
+  for (const e of events) {
+    for (const [where, size] of payloadSizes(e)) if (size > largest.bytes) largest = { bytes: size, where: `${workflowId} event ${String(e.eventId)} ${where}` };
+    if (e.workflowTaskStartedEventAttributes) started.set(Number(e.eventId), timestampMs(e.eventTime));
+    const done = e.workflowTaskCompletedEventAttributes;
+    if (done) {
+      const from = started.get(Number(done.startedEventId));
+      if (from !== undefined) longest = Math.max(longest, timestampMs(e.eventTime) - from);
+    }
+    if (e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes) failedTasks += 1;
+  }
+  return { workflowId, runId, events: events.length, bytes: encodedBytes, largestPayload: largest, longestTaskMs: longest, failedTasks };
+}
+
+/** Every payload an event carries, with where it sits and its data size in bytes. */
+function payloadSizes(e: HistoryEvent): Array<[string, number]> {
+  const out: Array<[string, number]> = [];
+  const add = (where: string, payloads: { payloads?: Array<{ data?: Uint8Array | null; metadata?: Record<string, Uint8Array> | null }> | null } | null | undefined) => {
+    for (const p of payloads?.payloads ?? []) {
+      const meta = Object.values(p.metadata ?? {}).reduce((n, v) => n + (v?.length ?? 0), 0);
+      out.push([where, (p.data?.length ?? 0) + meta]);
+    }
+  };
+  add('workflow input', e.workflowExecutionStartedEventAttributes?.input);
+  add('workflow result', e.workflowExecutionCompletedEventAttributes?.result);
+  add('continue-as-new input', e.workflowExecutionContinuedAsNewEventAttributes?.input);
+  add('activity input', e.activityTaskScheduledEventAttributes?.input);
+  add('activity result', e.activityTaskCompletedEventAttributes?.result);
+  add('signal', e.workflowExecutionSignaledEventAttributes?.input);
+  add('update arguments', e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args);
+  add('update answer', e.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success);
+  add('child input', e.startChildWorkflowExecutionInitiatedEventAttributes?.input);
+  add('child result', e.childWorkflowExecutionCompletedEventAttributes?.result);
+  add('signal sent', e.signalExternalWorkflowExecutionInitiatedEventAttributes?.input);
+  return out;
+}
+
+/** The figures of every run of the given workflows (following continue-as-new through the server's list). */
+export async function measureWorkflows(client: Client, workflowIds: string[]): Promise<HistoryFigures[]> {
+  const out: HistoryFigures[] = [];
+  const { temporal } = await import('@temporalio/proto');
+  for (const workflowId of workflowIds) {
+    const runs: string[] = [];
+    try {
+      for await (const wf of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(wf.runId);
+    } catch {
+      // A server without visibility (the time-skipping one): the latest run only.
+    }
+    if (!runs.length) runs.push((await client.workflow.getHandle(workflowId).describe()).runId);
+    for (const runId of runs) {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const bytes = temporal.api.history.v1.History.encode(history as never).finish().length;
+      out.push(figuresOf(workflowId, runId, history, bytes));
+    }
+  }
+  return out;
+}
+
+/** The workflow ids of a round: itself and its shards (its child workflows). */
+export async function roundWorkflows(client: Client, roundWorkflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(roundWorkflowId).fetchHistory();
+  const shards = (history.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id);
+  return [roundWorkflowId, ...shards];
+}
+
+export function largestOf(figures: HistoryFigures[]) {
+  const by = <K extends 'events' | 'bytes' | 'longestTaskMs'>(key: K) => figures.reduce((a, b) => (b[key] > a[key] ? b : a), figures[0]!);
+  const payload = figures.reduce((a, b) => (b.largestPayload.bytes > a.largestPayload.bytes ? b : a), figures[0]!);
+  return {
+    historyEvents: { value: by('events').events, workflowId: by('events').workflowId },
+    historyBytes: { value: by('bytes').bytes, workflowId: by('bytes').workflowId },
+    payloadBytes: { value: payload.largestPayload.bytes, where: payload.largestPayload.where },
+    longestTaskMs: { value: by('longestTaskMs').longestTaskMs, workflowId: by('longestTaskMs').workflowId },
+    failedTasks: figures.reduce((n, f) => n + f.failedTasks, 0),
+    totalEvents: figures.reduce((n, f) => n + f.events, 0),
+    workflows: new Set(figures.map((f) => f.workflowId)).size,
+  };
+}
