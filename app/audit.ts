@@ -4,7 +4,8 @@ import path from 'node:path';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Db } from '../infra/db/client';
 import { listAudit } from '../infra/db/audit-repository';
-import { getProgramDefinition } from '../infra/db/program-repository';
+import { getProgramDefinition, getProgramVersion, programVersionOf } from '../infra/db/program-repository';
+import type { Program } from '../domain/program/schema';
 import { fetchHistory, writeHistoryFile } from '../client/audit/history';
 import { historyToJSON } from '../client/audit/proto-json';
 import { replayHistories, type ReplayOutcome } from '../client/audit/replay';
@@ -45,7 +46,7 @@ export async function timelineOf(c: { db: Db; temporal: Client }, workflowId: st
   const h = await history(c.temporal, workflowId);
   const options = {
     recipients: outboxRecipients(c.db),
-    programFor: async (programId: string) => (await getProgramDefinition(c.db, programId)) ?? (defaultProgramDefinition().id === programId ? defaultProgramDefinition() : null),
+    programFor: programResolver({ db: c.db }),
   };
   const own = await buildTimeline(h.history, options);
   if (own.workflowType !== 'roundWorkflow') return own;
@@ -55,6 +56,29 @@ export async function timelineOf(c: { db: Db; temporal: Client }, workflowId: st
     if (sh) shards.push(await buildTimeline(sh.history, options));
   }
   return mergeTimelines([own, ...shards]);
+}
+
+/**
+ * Finds the program definition a workflow ran with, for its timeline: the exact version (SHA-256 of the
+ * definition, from the workflow's input) in the database, else a definition given as a file or the
+ * default program when it is that very version; without a version, the current definition. Null when
+ * none matches (the timeline then says so rather than show another version's period or recipients).
+ */
+export function programResolver(sources: { db?: Db | null; file?: Program | null }): (programId: string, version?: string) => Promise<Program | null> {
+  return async (programId, version) => {
+    if (sources.db) {
+      try {
+        const stored = version ? await getProgramVersion(sources.db, programId, version) : await getProgramDefinition(sources.db, programId);
+        if (stored) return stored;
+      } catch {
+        // A database not migrated yet: the files below may still match.
+      }
+    }
+    for (const candidate of [sources.file, defaultProgramDefinition()]) {
+      if (candidate && candidate.id === programId && (!version || programVersionOf(candidate) === version)) return candidate;
+    }
+    return null;
+  };
 }
 
 /** The shard workflows a round started (its child workflow starts). */

@@ -133,10 +133,14 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
   phase = 'planning';
 
   await condition(() => opening || closing);
-  // The estimates that came with the plans (version 1, stored by the plan round); one sent here wins.
+  // The estimates that came with the plans were stored by the plan round, beside any sent here during planning:
+  // the database holds every version in the order received, so its latest is the one appraised (once this
+  // group's own writes are in).
+  await condition(() => writes.pending === 0);
   for (const e of await acts.storedEstimates({ programId: input.programRef.programId, year, unitIds: [...members] })) {
-    if (estimates.has(e.unitId)) continue;
-    const est = applySubmission(newEstimate(e.unitId), { amountVnd: e.amountVnd, by: e.by, at: e.at });
+    const held = estimates.get(e.unitId);
+    if (held && held.version >= e.version) continue;
+    const est = applySubmission(held ?? newEstimate(e.unitId), { amountVnd: e.amountVnd, by: e.by, at: e.at });
     est.version = e.version;
     estimates.set(e.unitId, est);
   }

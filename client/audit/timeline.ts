@@ -206,7 +206,8 @@ function audienceText(a: Audience | undefined): string {
 export interface TimelineOptions {
   recipients?: RecipientSource;
   /** The program named by a round's input, for recipients and the time zone. */
-  programFor?: (programId: string) => Promise<Program | null>;
+  /** The program a workflow ran with: by id and, when its input names one, the exact version (SHA-256). */
+  programFor?: (programId: string, version?: string) => Promise<Program | null>;
 }
 
 /** Builds the timeline of one run from its history. */
@@ -222,7 +223,7 @@ export async function buildTimeline(history: History, options: TimelineOptions =
   const entries: TimelineEntry[] = [];
   const push = (e: HistoryEvent, kind: string, text: string, details: string[] = [], at = eventTimeMs(e)) => entries.push({ at, eventId: eventId(e), kind, text, details });
 
-  const programOf = async (ref: { programId?: string } | undefined) => (ref?.programId && options.programFor ? await options.programFor(ref.programId) : null);
+  const programOf = async (ref: { programId?: string; version?: string } | undefined) => (ref?.programId && options.programFor ? await options.programFor(ref.programId, ref.version) : null);
   if (workflowType === 'roundWorkflow') {
     const r = input as { roundId?: string; programRef?: { programId: string }; kind?: string; title?: { vi: string; en: string }; audience?: Audience; deadline?: string; rules?: { timeZone?: string } };
     timeZone = r.rules?.timeZone ?? timeZone;
@@ -236,6 +237,7 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     title = `round ${r.roundId}, shard ${r.shard}`;
     const carried = decodePayloads(started.input)[1] as { units?: Array<{ unitId: string }> } | undefined;
     if (carried) push(events[0]!, 'continued', `shard ${r.shard} continued (new run, the state of ${plural(carried.units?.length ?? 0, 'unit')} carried over)`);
+    else push(events[0]!, 'opened', `shard ${r.shard} of round ${r.roundId} opened`);
   } else if (workflowType === 'estimatesWorkflow') {
     const g = input as { programRef?: { programId: string }; year?: number; group?: number };
     program = await programOf(g.programRef);
@@ -243,20 +245,31 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     title = `budget estimates ${g.programRef?.programId} ${g.year}, group ${g.group}`;
     push(events[0]!, 'opened', `budget estimates of ${g.year}, group ${g.group}`);
   } else if (workflowType === 'yearlyCycleWorkflow' || workflowType === 'programWorkflow') {
-    const c = input as { programRef?: { programId: string }; year?: number; fromYear?: number; carried?: { started?: number[]; runs?: number } };
+    const c = input as { programRef?: { programId: string; version?: string }; year?: number; fromYear?: number; carried?: { started?: number[]; runs?: number } };
     program = await programOf(c.programRef);
     timeZone = program?.timeZone ?? timeZone;
+    const programId = c.programRef?.programId ?? program?.id ?? '?';
+    // Without the definition the workflow ran with (another version than the database's or the file's), the
+    // timeline still tells what happened, only not the program's period.
+    const unknown = program ? [] : [`program definition ${c.programRef?.version?.slice(0, 12) ?? ''}… is not in the database nor given with --program`];
     if (workflowType === 'yearlyCycleWorkflow') {
-      title = `cycle ${program?.id} ${c.year}`;
-      push(events[0]!, 'opened', `cycle ${c.year} of ${program?.id} started`);
+      title = `cycle ${programId} ${c.year}`;
+      push(events[0]!, 'opened', `cycle ${c.year} of ${programId} started`, unknown);
     } else {
-      title = `program ${program?.id}`;
+      title = `program ${programId}`;
       // A run after the first (continue-as-new) carries what the earlier runs did.
-      const what = c.carried ? `run ${(c.carried.runs ?? 0) + 1} of program ${program?.id}` : `program ${program?.id}`;
-      const lastYear = program?.period.lastYear ?? Infinity;
+      const what = c.carried ? `run ${(c.carried.runs ?? 0) + 1} of program ${programId}` : `program ${programId}`;
+      const period = program ? ` (${program.period.firstYear}–${program.period.lastYear})` : '';
+      const lastYear = program?.period.lastYear;
       const next =
-        c.fromYear === undefined ? '' : c.fromYear > lastYear ? `; every year started (${(c.carried?.started ?? []).join(', ')}), waiting for their cycles to end` : ` at year ${c.fromYear}`;
-      push(events[0]!, c.carried ? 'continued' : 'opened', `${what} (${program?.period.firstYear}–${program?.period.lastYear}) started${next}`);
+        c.fromYear === undefined
+          ? ''
+          : lastYear !== undefined && c.fromYear > lastYear
+            ? `; every year started (${(c.carried?.started ?? []).join(', ')}), waiting for their cycles to end`
+            : c.carried && lastYear === undefined
+              ? `; started so far: ${(c.carried.started ?? []).join(', ') || 'none'}, next year ${c.fromYear}`
+              : ` at year ${c.fromYear}`;
+      push(events[0]!, c.carried ? 'continued' : 'opened', `${what}${period} started${next}`, unknown);
     }
   } else {
     push(events[0]!, 'opened', `${workflowType} started`);

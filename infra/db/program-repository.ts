@@ -61,6 +61,11 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** The version a definition is stored under: the SHA-256 (hex) of its canonical JSON text. */
+export function programVersionOf(program: Program): string {
+  return sha256(toJsonText(program, 'program'));
+}
+
 export async function loadProgram(db: DbClient, program: Program, options: LoadProgramOptions = {}): Promise<LoadProgramResult> {
   const at = options.at === undefined ? new Date() : toDate(options.at, 'at');
   const actor = options.actor ?? 'system';

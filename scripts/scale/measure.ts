@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { History, HistoryEvent } from '../../client/audit/history';
 import { timestampMs } from '../../client/audit/history';
 
@@ -66,7 +67,6 @@ function payloadSizes(e: HistoryEvent): Array<[string, number]> {
 /** The figures of every run of the given workflows (following continue-as-new through the server's list). */
 export async function measureWorkflows(client: Client, workflowIds: string[]): Promise<HistoryFigures[]> {
   const out: HistoryFigures[] = [];
-  const { temporal } = await import('@temporalio/proto');
   for (const workflowId of workflowIds) {
     const runs: string[] = [];
     try {

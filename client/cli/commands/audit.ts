@@ -4,16 +4,15 @@ import { type Command, Option } from 'commander';
 import { historyToJSON } from '../../audit/proto-json';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { createPrismaClient, type Db } from '../../../infra/db/client';
-import { getProgramDefinition } from '../../../infra/db/program-repository';
 import { loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
 import { replayHistories, type ReplayOutcome } from '../../audit/replay';
 import { buildTimeline, mergeTimelines, outboxRecipients, renderTimeline } from '../../audit/timeline';
-import { shardsOf } from '../../../app/audit';
+import { programResolver, shardsOf } from '../../../app/audit';
 import { settingsFrom, withConnectionOptions, withTemporal, type ConnectionFlags } from '../connection';
 import { note, print, printJson } from '../output';
-import { defaultProgramDefinition, parseYear } from './common';
+import { parseYear } from './common';
 
 function isFile(target: string): boolean {
   try {
@@ -179,19 +178,7 @@ export function register(program: Command): void {
     try {
       const options = {
         ...(db ? { recipients: outboxRecipients(db) } : {}),
-        programFor: async (programId: string) => {
-          if (explicit && explicit.id === programId) return explicit;
-          if (db) {
-            try {
-              const stored = await getProgramDefinition(db, programId);
-              if (stored) return stored;
-            } catch {
-              /* not migrated: fall through */
-            }
-          }
-          const fallback = defaultProgramDefinition();
-          return fallback.id === programId ? fallback : explicit;
-        },
+        programFor: programResolver({ db, file: explicit }),
       };
       const own = await buildTimeline(history, options);
       const timeline = shardHistories.length ? mergeTimelines([own, ...(await Promise.all(shardHistories.map((h) => buildTimeline(h, options))))]) : own;
