@@ -1,4 +1,5 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
+import { submissionKey } from '../domain/round/submission-key';
 import { resolveAudience } from '../domain/round/audience';
 import { appendAudit } from '../infra/db/audit-repository';
 import { recordEstimate } from '../infra/db/budget-repository';
@@ -82,7 +83,7 @@ export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVe
             status: s.late ? 'late' : 'submitted',
             lateByMs: s.lateByMs,
             // The shard decided the version, so a retried activity finds its own row.
-            idempotencyKey: `${req.roundId}|${s.unitId}|v${s.version}`,
+            idempotencyKey: submissionKey(req.roundId, s.unitId, s.version),
             actor: s.submittedBy,
           });
           if (s.amountVnd !== undefined && round) {

@@ -11,6 +11,7 @@ import { decideEstimateUpdate, estimatesStatusQuery, submitEstimateUpdate, type 
 import { cycleWorkflowId, estimatesWorkflowId, roundShardWorkflowId, roundWorkflowId } from '../workflows/ids';
 import { roundWorkflow } from '../workflows/round';
 import { ROUND_OPENING, extendDeadlineUpdate, submitReportUpdate } from '../workflows/round-messages';
+import { submissionKey } from '../domain/round/submission-key';
 import { AppError } from './errors';
 
 /**
@@ -68,7 +69,25 @@ export class WorkflowGateway {
    */
   async submitReport(roundId: string, report: SubmitReport, receivedAt?: number): Promise<SubmissionReceipt> {
     const payload = receivedAt === undefined ? report : { ...report, receivedAt: new Date(receivedAt).toISOString() };
-    return this.toHolder(roundId, report.unitId, 'the submission was', (h) => h.executeUpdate(submitReportUpdate, { args: [payload] }));
+    const receipt = await this.toHolder(roundId, report.unitId, 'the submission was', (h) => h.executeUpdate(submitReportUpdate, { args: [payload] }));
+    await this.stored(roundId, receipt.unitId, receipt.version);
+    return receipt;
+  }
+
+  /**
+   * Waits until the shard's writer has stored a receipted submission (its row is keyed by round, unit and
+   * version), so that whoever reads the database next (status pages, the agency's page) sees it. The
+   * receipt itself is already durable in the shard's history; after `updateTimeoutMs` without the row
+   * (a worker down between the answer and the write) it is handed on anyway, and the row follows.
+   */
+  private async stored(roundId: string, unitId: string, version: number): Promise<void> {
+    if (!this.options.db) return;
+    const idempotencyKey = submissionKey(roundId, unitId, version);
+    const started = Date.now();
+    for (let attempt = 0; Date.now() - started < this.updateTimeoutMs; attempt++) {
+      if (await this.options.db.submission.findUnique({ where: { idempotencyKey }, select: { id: true } })) return;
+      await backoff(attempt + 1);
+    }
   }
 
   /** Gives one unit a later deadline in a round (its shard moves its reminders and escalations); the unit's status after it. */
@@ -304,6 +323,12 @@ export function isBusy(err: unknown): boolean {
 
 function unreachable(err: unknown): Error {
   const msg = (err as Error)?.message ?? String(err);
+  // Temporal refuses payloads over its limit (2 MB by default) with a bare "Failed to start Workflow" and the
+  // reason only in its cause or its log: say what was too large and what to do.
+  const detail = `${msg} ${String((err as { cause?: Error })?.cause?.message ?? '')}`;
+  if (/size limit|exceeds|too large|BlobSizeLimit/i.test(detail)) {
+    return new AppError('refused', `Temporal refused the request as too large (${detail.trim().split('\n')[0]}): a workflow input, Update or result is over its payload limit (2 MB; kybao keeps them far under 512 KB). List at most 1,000 units in an audience, or name a rule (responsible units, a category) instead`, undefined, { cause: err });
+  }
   if (/UNAVAILABLE|ECONNREFUSED|connect|DEADLINE_EXCEEDED/i.test(msg) && !(err instanceof AppError)) {
     return new AppError('unavailable', `Temporal did not answer (${msg.split('\n')[0]}); is it running?`, undefined, { cause: err });
   }

@@ -73,14 +73,19 @@ export async function roundShardWorkflow(rawInput: ShardInput, carried?: ShardSt
 
   setHandler(
     submitReportUpdate,
-    async (payload) => {
+    (payload) => {
       const report = SubmitReport.parse(payload);
       const s = state!;
       const at = report.receivedAt ? Date.parse(report.receivedAt) : Date.now();
       const r = s.recordSubmission(report.unitId, at, report.reference, report.submittedBy, report.amountVnd);
       changed = true;
       const submittedAt = new Date(at).toISOString();
-      await writes.push({
+      // The receipt is answered from this workflow task: once the Update completes, the submission is in the
+      // round's history (durable), and the writer stores it in the database moments later, in order. Not
+      // waiting for the write keeps each Update in flight for one workflow task, so a burst at the deadline
+      // neither fills the 10-Update limit nor races activity completions (which makes Temporal drop the
+      // task and the worker replay the whole history). The gateway hands the receipt on once the row is there.
+      void writes.push({
         kind: 'submission',
         receipt: true,
         submission: {

@@ -1,6 +1,7 @@
 import {
   ApplicationFailure,
   condition,
+  sleep,
   log,
   proxyActivities,
   setHandler,
@@ -91,6 +92,12 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
 
   // Digests addressed above the units, at each escalation step of each deadline instant in force.
   const digested = new Set<string>();
+  let alarm: { at: number; rang: boolean } | null = null;
+  const alarmAt = (at: number) => {
+    const a = { at, rang: false };
+    void sleep(Math.max(1, at - Date.now())).then(() => void (a.rang = true));
+    return a;
+  };
   const nextDigest = () => {
     let next: { key: string; dueAt: number; at: number; step: number; roles: EscalationRole[] } | null = null;
     for (const dueAt of dueInstants) {
@@ -124,9 +131,11 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
     await sendDigestsDue(Date.now());
     const next = nextDigest();
     dueChanged = false;
-    const wake = () => results.length === handles.length || fulfilments.length > 0 || dueChanged;
-    if (next) await condition(wake, Math.max(1, next.at - Date.now()));
-    else await condition(wake);
+    // The alarm for the next digest is a timer that is never cancelled: a shard closes at its last escalation,
+    // which is often this very instant, and a timer cancelled as it fires is refused by the time-skipping server.
+    if (next && alarm?.at !== next.at) alarm = alarmAt(next.at);
+    const wake = () => results.length === handles.length || fulfilments.length > 0 || dueChanged || (next !== null && alarm!.rang);
+    await condition(wake);
   }
   // A shard closes at its last escalation at the earliest, so a digest planned for that instant is still due.
   await sendDigestsDue(Math.max(...results.map((r) => Date.parse(r.closedAt)), Date.now()));

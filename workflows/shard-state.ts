@@ -101,9 +101,24 @@ export class ShardState {
     return out.sort((a, b) => a.at - b.at);
   }
 
+  /**
+   * The instant of the earliest pending action (or the close), as pendingActions()[0] would give it. The
+   * shard asks after every Update, so this walks the plans without building or sorting anything: a
+   * replay of a shard's whole history after a burst stays cheap.
+   */
   nextWakeUp(): number {
-    const next = this.pendingActions()[0];
-    return Math.min(next ? next.at : Infinity, this.data.closeAt);
+    let next = this.data.closeAt;
+    for (const unit of this.data.units) {
+      if (unit.submittedAt !== null || unit.status === 'not-tracked') continue;
+      for (const action of this.plan(unit.dueAt)) {
+        if (action.at >= next) break; // plans are sorted by instant
+        if (action.kind === 'escalation' && !action.roles.includes('head')) continue;
+        if (action.at < this.data.trackFrom || unit.sent.includes(action.key)) continue;
+        next = action.at;
+        break;
+      }
+    }
+    return next;
   }
 
   /** The shard closes after the round's cut-off and never before every unit's last escalation. */

@@ -26,6 +26,8 @@ export interface BurstOptions {
   clients: number;
   /** Temporal client connections the clients share. */
   connections?: number;
+  /** Where to write the round's and its shards' histories (Temporal JSON), if anywhere. */
+  historiesDir?: string;
   progress?: (line: string) => void;
 }
 
@@ -130,7 +132,10 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
           receipts += 1;
           latencies.push(Date.now() - t);
         } catch (err) {
-          errors.push(`${unitId}: ${err instanceof Error ? err.message : String(err)}`);
+          const cause = (err as { cause?: Error }).cause;
+          const message = `${unitId}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}${cause ? ` (${cause.name}: ${cause.message})` : ''}`;
+          if (!errors.length) progress(`  first error: ${message}`);
+          errors.push(message);
         }
         if (Date.now() - lastProgress > 10_000) {
           lastProgress = Date.now();
@@ -142,7 +147,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
       await reader;
       progress(`burst done: ${receipts} receipts in ${burstSeconds.toFixed(1)} s; waiting for the round to close`);
       const result = await round.result();
-      const histories = largestOf([...programHistories, ...(await measureWorkflows(env.client, await roundWorkflows(env.client, round.workflowId)))]);
+      const histories = largestOf([...programHistories, ...(await measureWorkflows(env.client, await roundWorkflows(env.client, round.workflowId), options.historiesDir))]);
       return {
         units: unitIds.length,
         clients: options.clients,

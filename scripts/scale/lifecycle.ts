@@ -24,6 +24,8 @@ export interface LifecycleOptions {
   /** Share of units submitting late (0–1). */
   lateShare?: number;
   clients?: number;
+  /** Where to write the round's and its shards' histories (Temporal JSON), if anywhere. */
+  historiesDir?: string;
   progress?: (line: string) => void;
 }
 
@@ -114,7 +116,7 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
       const countsMatch =
         result.counts?.submitted === onTimeCount && result.counts?.late === lateCount && result.counts?.missing === never &&
         stored.counts.submitted === onTimeCount && stored.counts.late === lateCount && stored.counts.missing === never;
-      const histories = largestOf(await measureWorkflows(env.client, await roundWorkflows(env.client, handle.workflowId)));
+      const histories = largestOf(await measureWorkflows(env.client, await roundWorkflows(env.client, handle.workflowId), options.historiesDir));
       return {
         units: unitIds.length,
         shards: result.shards,

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { History, HistoryEvent } from '../../client/audit/history';
-import { timestampMs } from '../../client/audit/history';
+import { timestampMs, writeHistoryFile } from '../../client/audit/history';
+import path from 'node:path';
 
 /**
  * What the scale scenario reads back from Temporal once a run is over: for every run of every workflow
@@ -65,7 +66,8 @@ function payloadSizes(e: HistoryEvent): Array<[string, number]> {
 }
 
 /** The figures of every run of the given workflows (following continue-as-new through the server's list). */
-export async function measureWorkflows(client: Client, workflowIds: string[]): Promise<HistoryFigures[]> {
+/** With `saveTo`, every history is also written there as Temporal JSON (for `kybao audit replay` or a profile). */
+export async function measureWorkflows(client: Client, workflowIds: string[], saveTo?: string): Promise<HistoryFigures[]> {
   const out: HistoryFigures[] = [];
   for (const workflowId of workflowIds) {
     const runs: string[] = [];
@@ -78,6 +80,7 @@ export async function measureWorkflows(client: Client, workflowIds: string[]): P
     for (const runId of runs) {
       const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
       const bytes = temporal.api.history.v1.History.encode(history as never).finish().length;
+      if (saveTo) writeHistoryFile(path.join(saveTo, `${workflowId.replaceAll(':', '__')}.${runId}.json`), history);
       out.push(figuresOf(workflowId, runId, history, bytes));
     }
   }

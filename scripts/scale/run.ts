@@ -111,18 +111,19 @@ async function main(): Promise<void> {
     .option('--clients <n>', 'concurrent clients submitting in the burst', positive, 64)
     .option('--phase <phase>', 'burst, lifecycle or both', 'both')
     .option('--json <file>', 'also write every figure to this JSON file')
+    .option('--histories <dir>', 'write the histories of each round and its shards there (Temporal JSON)')
     .option('--quiet', 'only the summary lines')
     .addHelpText('after', '\nExample: npm run scale -- --units 1000,3000,10000 --clients 64 --json scale.json\nExit status 1 when a check fails (errors, counts, payload over 512 KB, history over 10,240 events, failed workflow tasks).');
   cli.parse();
-  const opts = cli.opts<{ units: number[]; clients: number; phase: string; json?: string; quiet?: boolean }>();
+  const opts = cli.opts<{ units: number[]; clients: number; phase: string; json?: string; histories?: string; quiet?: boolean }>();
   if (!['burst', 'lifecycle', 'both'].includes(opts.phase)) cli.error(`--phase ${opts.phase}: give burst, lifecycle or both`);
   const progress = opts.quiet ? undefined : (line: string) => process.stderr.write(`[scale] ${line}\n`);
   const all: Array<BurstFigures | LifecycleFigures> = [];
   let failed = false;
   for (const units of opts.units) {
     const runs: Array<() => Promise<BurstFigures | LifecycleFigures>> = [];
-    if (opts.phase !== 'lifecycle') runs.push(() => runBurst({ units, clients: opts.clients, ...(progress ? { progress } : {}) }));
-    if (opts.phase !== 'burst') runs.push(() => runLifecycle({ units, ...(progress ? { progress } : {}) }));
+    if (opts.phase !== 'lifecycle') runs.push(() => runBurst({ units, clients: opts.clients, ...(opts.histories ? { historiesDir: `${opts.histories}/burst-${units}` } : {}), ...(progress ? { progress } : {}) }));
+    if (opts.phase !== 'burst') runs.push(() => runLifecycle({ units, ...(opts.histories ? { historiesDir: `${opts.histories}/lifecycle-${units}` } : {}), ...(progress ? { progress } : {}) }));
     for (const run of runs) {
       const figures = await run();
       all.push(figures);

@@ -2,7 +2,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ScheduledRound } from '../../domain/calendar/round-schedule';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { roundInputFromSchedule } from '../../domain/round/from-schedule';
-import type { RoundInput, ShardStatus } from '../../domain/round/schema';
+import type { Client } from '@temporalio/client';
+import { WorkflowGateway } from '../../app/workflow-gateway';
+import type { DbClient } from '../../infra/db/shared';
+import type { ExtendDeadline, RoundInput, ShardStatus, SubmissionReceipt, SubmitReport, UnitRoundStatus } from '../../domain/round/schema';
 import { roundIdOf, roundShardWorkflowId } from '../../workflows/ids';
 import { shardStatusQuery } from '../../workflows/round-messages';
 import type { World } from './world';
@@ -23,4 +26,16 @@ export function scheduledRoundInput(world: World, year: number, roundKey: string
 export async function shardStatus(env: TestWorkflowEnvironment, roundId: string, shard = 1): Promise<ShardStatus> {
   const handle = await waitForWorkflow(env, roundShardWorkflowId(roundId, shard));
   return handle.query(shardStatusQuery);
+}
+
+/**
+ * A submission or an extension the way the CLI and the web app send them (app/workflow-gateway.ts: to the
+ * shard holding the unit, busy and opening answers retried, the receipt handed on once stored).
+ */
+export function submitReport(client: Client, db: DbClient, roundId: string, report: SubmitReport, options: { patienceMs?: number } = {}): Promise<SubmissionReceipt> {
+  return new WorkflowGateway(client, { db, taskQueue: '', busyRetryMs: options.patienceMs ?? 60_000 }).submitReport(roundId, report);
+}
+
+export function extendDeadline(client: Client, db: DbClient, roundId: string, extension: ExtendDeadline): Promise<UnitRoundStatus> {
+  return new WorkflowGateway(client, { db, taskQueue: '' }).extendDeadline(roundId, extension);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listNotifications } from '../../infra/db/outbox-repository';
 import type { EscalationDigestRequest, NotifyRequest } from '../../activities/round-types';
-import { submitReport } from '../../client/round-gateway';
+import { submitReport } from '../helpers/rounds';
 import { roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow } from '../../workflows/round';
 import { scheduledRoundInput } from '../helpers/rounds';

@@ -1,4 +1,4 @@
-import { extendDeadline, submitReport } from '../../client/round-gateway';
+import { extendDeadline, submitReport } from '../helpers/rounds';
 import { adhocRoundInput } from '../../domain/round/adhoc';
 import { resolveAudience } from '../../domain/round/audience';
 import { roundWorkflowId } from '../../workflows/ids';

@@ -1,7 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { reportingUnits } from '../../domain/program/resolve';
-import { submitReport } from '../../client/round-gateway';
+import { submitReport } from '../helpers/rounds';
 import { approvePlanUpdate, cycleStatusQuery, startAdhocRoundUpdate, yearlyCycleWorkflow } from '../../workflows/cycle';
 import { decideEstimateUpdate, estimatesStatusQuery, submitEstimateUpdate, type estimatesWorkflow } from '../../workflows/estimates';
 import { cycleWorkflowId, estimatesWorkflowId, roundIdOf } from '../../workflows/ids';

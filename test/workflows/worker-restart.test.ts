@@ -7,7 +7,7 @@ import { cycleStatusQuery, startAdhocRoundUpdate, type yearlyCycleWorkflow } fro
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
 import { programStatusQuery, programWorkflow } from '../../workflows/program';
 import { planningStartOf } from '../../workflows/program-plan';
-import { submitReport } from '../../client/round-gateway';
+import { submitReport } from '../helpers/rounds';
 import { roundShardWorkflowId } from '../../workflows/ids';
 import { shardStatusQuery } from '../../workflows/round';
 import { outboxOf } from '../helpers/outbox';
