@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { DbClient } from '../infra/db/shared';
@@ -69,7 +70,8 @@ export class WorkflowGateway {
    */
   async submitReport(roundId: string, report: SubmitReport, receivedAt?: number): Promise<SubmissionReceipt> {
     const payload = receivedAt === undefined ? report : { ...report, receivedAt: new Date(receivedAt).toISOString() };
-    const receipt = await this.toHolder(roundId, report.unitId, 'the submission was', (h) => h.executeUpdate(submitReportUpdate, { args: [payload] }));
+    const updateId = randomUUID();
+    const receipt = await this.toHolder(roundId, report.unitId, 'the submission was', (h) => h.executeUpdate(submitReportUpdate, { args: [payload], updateId }));
     await this.stored(roundId, receipt.unitId, receipt.version);
     return receipt;
   }
@@ -92,7 +94,8 @@ export class WorkflowGateway {
 
   /** Gives one unit a later deadline in a round (its shard moves its reminders and escalations); the unit's status after it. */
   async extendDeadline(roundId: string, extension: ExtendDeadline): Promise<UnitRoundStatus> {
-    return this.toHolder(roundId, extension.unitId, 'the extension was', (h) => h.executeUpdate(extendDeadlineUpdate, { args: [extension] }));
+    const updateId = randomUUID();
+    return this.toHolder(roundId, extension.unitId, 'the extension was', (h) => h.executeUpdate(extendDeadlineUpdate, { args: [extension], updateId }));
   }
 
   private db(): DbClient {
@@ -161,13 +164,15 @@ export class WorkflowGateway {
   /** Starts an ad hoc round through the running cycle of its year. */
   async startAdhocInCycle(programId: string, year: number, request: StartAdhocRound): Promise<{ roundId: string; workflowId: string; units: number }> {
     const workflowId = cycleWorkflowId(programId, year);
-    return this.update(workflowId, 'the ad hoc round was', () => this.client.workflow.getHandle(workflowId).executeUpdate(startAdhocRoundUpdate, { args: [request] }));
+    const updateId = randomUUID();
+    return this.update(workflowId, 'the ad hoc round was', () => this.client.workflow.getHandle(workflowId).executeUpdate(startAdhocRoundUpdate, { args: [request], updateId }));
   }
 
   /** The approving authority approves the year's plan (the cycle refuses outside its approval phase). */
   async approvePlan(programId: string, year: number, approval: ApprovePlan): Promise<CycleStatus> {
     const workflowId = cycleWorkflowId(programId, year);
-    return this.update(workflowId, 'the approval was', () => this.client.workflow.getHandle(workflowId).executeUpdate(approvePlanUpdate, { args: [approval] }));
+    const updateId = randomUUID();
+    return this.update(workflowId, 'the approval was', () => this.client.workflow.getHandle(workflowId).executeUpdate(approvePlanUpdate, { args: [approval], updateId }));
   }
 
   /**
@@ -193,7 +198,8 @@ export class WorkflowGateway {
     const workflowId = estimatesWorkflowOf(program, decision.unitId, year);
     const group = this.client.workflow.getHandle(workflowId);
     try {
-      return await this.update(workflowId, 'the decision was', () => group.executeUpdate(decideEstimateUpdate, { args: [decision] }), { keepNotFound: true });
+      const updateId = randomUUID();
+      return await this.update(workflowId, 'the decision was', () => group.executeUpdate(decideEstimateUpdate, { args: [decision], updateId }), { keepNotFound: true });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
@@ -213,7 +219,8 @@ export class WorkflowGateway {
   /** A unit's budget estimate (or its resubmission after a return), sent to the group holding the unit. */
   async submitEstimate(program: Program, year: number, estimate: SubmitEstimate): Promise<EstimateState> {
     const workflowId = estimatesWorkflowOf(program, estimate.unitId, year);
-    return this.update(workflowId, 'the estimate was', () => this.client.workflow.getHandle(workflowId).executeUpdate(submitEstimateUpdate, { args: [estimate] }));
+    const updateId = randomUUID();
+    return this.update(workflowId, 'the estimate was', () => this.client.workflow.getHandle(workflowId).executeUpdate(submitEstimateUpdate, { args: [estimate], updateId }));
   }
 
   /** A unit's estimate as its group holds it now (null when it has none, or the group has ended). */
@@ -256,7 +263,10 @@ export class WorkflowGateway {
       try {
         return await within(send(), this.updateTimeoutMs, workflowId);
       } catch (err) {
-        if (isBusy(err) && Date.now() - started < this.busyRetryMs) {
+        // Busy, or the server dropped the Update before answering (UNAVAILABLE "workflow update was aborted",
+        // e.g. its workflow task was lost): sent again under the same Update id, so one that was in fact
+        // accepted is answered from the workflow instead of applied twice.
+        if ((isBusy(err) || isAborted(err)) && Date.now() - started < this.busyRetryMs) {
           this.options.onBusy?.(workflowId, attempt + 1);
           await backoff(attempt);
           continue;
@@ -309,6 +319,15 @@ export function isOpening(err: unknown): boolean {
 function backoff(attempt: number): Promise<void> {
   const delay = Math.min(2000, 50 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
   return new Promise((r) => setTimeout(r, delay));
+}
+
+/** The server gave up on an Update before it was answered (gRPC UNAVAILABLE): safe to send again with the same id. */
+export function isAborted(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 14 || code === 'UNAVAILABLE' || /update was aborted/i.test((e as Error).message ?? '')) return true;
+  }
+  return false;
 }
 
 /** Temporal's "busy": RESOURCE_EXHAUSTED (gRPC 8), e.g. the limit on concurrent in-flight Updates. */

@@ -9,7 +9,7 @@ import { useTestbed } from '../helpers/testbed';
 
 /**
  * Many submissions make a long history; the round continues as new when its history passes its soft
- * limit (lowered here to 300 events) and carries its state across, while agencies keep submitting ten at a
+ * limit (lowered here to 200 events, the least it takes) and carries its state across, while agencies keep submitting ten at a
  * time. Nothing is lost: every receipt is stored once and the final result counts every unit.
  */
 const UNITS = 250;
@@ -29,9 +29,9 @@ describe('a round that continues as new under a stream of submissions', () => {
         deadline: new Date(at('2015-03-25T00:00')).toISOString(),
         audience: { unitIds },
       }),
-      // One shard holds every unit; it continues as new after 300 events.
+      // One shard holds every unit; it continues as new after 200 events.
       shardSize: UNITS,
-      historySoftLimit: 300,
+      historySoftLimit: 200,
     };
     const roundWorkflowIdOf = roundWorkflowId(input.roundId);
     const workflowId = roundShardWorkflowId(input.roundId, 1);

@@ -9,12 +9,13 @@ import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
 import { useTestbed } from '../helpers/testbed';
 
 /**
- * Budget appraisal at scale: a program of 1,026 reporting units sends every plan with an estimate; the
+ * Budget appraisal over several groups: a program of 426 reporting units (two full groups and a partial
+ * one; 1,026 units behave the same, six groups, and take CI three times as long) sends every plan with an estimate; the
  * appraiser decides every one, returning every tenth, which comes back and is approved. The estimates
  * live in groups of at most ESTIMATE_GROUP_SIZE units, so the cycle's history does not grow with the
  * number of units and no group's history comes near Temporal's limits; the test prints both.
  */
-const EXTRA_UNITS = 1_000;
+const EXTRA_UNITS = 400;
 
 describe(`budget appraisal of ${EXTRA_UNITS + 26} units (time skipped)`, () => {
   const bed = useTestbed({ startAt: '2014-11-20T09:00:00+07:00', program: () => programWithExtraUnits('appraisal-scale', EXTRA_UNITS) });
