@@ -334,6 +334,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
             const message = err instanceof Error ? err.message : String(err);
             if (/refused|not in round|closed/.test(message) || Date.now() > giveUp) {
               submitErrors.push(`${unitId}: ${message}`);
+              if (submitErrors.length <= 3) log(`submission of ${unitId} given up: ${message}`);
               return;
             }
             await sleep(1_000);
@@ -424,7 +425,12 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
     const unitsSubmittedA = new Set(receipts.filter((r) => r.roundId === roundA).map((r) => r.unitId)).size;
     const unitsLateB = new Set(receipts.filter((r) => r.roundId === roundB).map((r) => r.unitId)).size;
     const closed = await world.db.round.findMany({ where: { id: { in: [roundA, roundB] }, status: 'closed' }, select: { id: true } });
-    const result = async (roundId: string) => (await client.workflow.getHandle(roundWorkflowId(roundId)).result()) as { counts: Record<string, number> | null };
+    // A round still open has no result yet (waiting for it would wait until its cut-off).
+    const result = async (roundId: string) => {
+      const handle = client.workflow.getHandle(roundWorkflowId(roundId));
+      if ((await handle.describe()).status.name !== 'COMPLETED') return { counts: null };
+      return (await handle.result()) as { counts: Record<string, number> | null };
+    };
     const [resA, resB] = await Promise.all([result(roundA), result(roundB)]);
     const countsRight =
       resA.counts?.submitted === unitsSubmittedA &&
