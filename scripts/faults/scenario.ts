@@ -252,7 +252,8 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
       const until = closeB.toMillis();
       const next = (lo: number, hi: number) => sleep(between(lo, hi));
       while (running && Date.now() < until) {
-        await next(8_000, 30_000);
+        // A restarted worker bundles its workflows first (10–30 s on a busy machine): kills farther apart.
+        await next(options.scenario === 'worker-sigkill' ? 20_000 : 8_000, options.scenario === 'worker-sigkill' ? 45_000 : 30_000);
         if (!running || Date.now() >= until) break;
         const at = DateTime.now().setZone(ZONE).toFormat('HH:mm:ss');
         switch (options.scenario) {
@@ -332,7 +333,9 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
             return;
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
-            if (/refused|not in round|closed/.test(message) || Date.now() > giveUp) {
+            // Final answers: the round's refusal, or its being closed; a timeout (no worker answered) is retried.
+            const final = /was refused:|is not in round|has already closed/.test(message) && !/accepted nothing and refused nothing/.test(message);
+            if (final || Date.now() > giveUp) {
               submitErrors.push(`${unitId}: ${message}`);
               if (submitErrors.length <= 3) log(`submission of ${unitId} given up: ${message}`);
               return;
