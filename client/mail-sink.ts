@@ -16,6 +16,8 @@ export interface StoredMessage {
   envelopeFrom: string;
   envelopeTo: string[];
   messageId: string | null;
+  /** The X-Kybao-Idempotency-Key header kybao's dispatcher sets (one per notification), if any. */
+  idempotencyKey?: string | null;
   subject: string;
   from: string;
   to: string[];
@@ -29,6 +31,11 @@ export interface MailSinkOptions {
   host?: string;
   /** Lets a test refuse a recipient with a permanent (5xx) or temporary (4xx) SMTP reply. */
   rejectRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /**
+   * A fault switch for fault scenarios: while it returns a reply, every transaction is refused at
+   * MAIL FROM with it (e.g. 451 for "try again later"), as a server under maintenance would.
+   */
+  refuseMail?: () => { code: number; message: string } | undefined;
   onMessage?: (message: StoredMessage) => void;
 }
 
@@ -49,6 +56,11 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
     disabledCommands: ['STARTTLS'],
     logger: false,
     banner: 'kybao mail sink',
+    onMailFrom(_address: SMTPServerAddress, _session, callback) {
+      const refusal = options.refuseMail?.();
+      if (!refusal) return callback();
+      callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+    },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       const rejection = options.rejectRecipient?.(address.address);
       if (!rejection) return callback();
@@ -101,6 +113,7 @@ async function store(
     envelopeFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
     envelopeTo: envelope.rcptTo.map((r) => r.address),
     messageId: parsed.messageId ?? null,
+    idempotencyKey: (parsed.headers.get('x-kybao-idempotency-key') as string | undefined) ?? null,
     subject: parsed.subject ?? '',
     from: parsed.from?.value[0]?.address ?? '',
     to: addresses(parsed.to),

@@ -115,6 +115,26 @@ export const EnvSchema = z
     KYBAO_RATE_LIMIT_LOGIN: int(1, 100_000).default(10),
     /** Requests to agency link endpoints per minute and address. */
     KYBAO_RATE_LIMIT_LINK: int(1, 100_000).default(120),
+
+    // --- operations: logs, health, metrics, shutdown ----------------------------------------------
+    /** Lowest level written to the JSON log (stdout, one object a line). */
+    KYBAO_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'must be trace, debug, info, warn or error' }).default('info'),
+    /**
+     * On SIGTERM/SIGINT the worker stops polling and lets the activities in flight finish for this long;
+     * after it they are cancelled (and retried by Temporal on another worker).
+     */
+    KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS: seconds(0, 3600).default(30),
+    /** The worker's /healthz and /readyz listener. Unset: no listener (a deployment sets a port, e.g. 8091). */
+    KYBAO_WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+    KYBAO_WORKER_HEALTH_PORT: int(0, 65535).optional(),
+    /**
+     * host:port where the worker serves Prometheus metrics at /metrics (the Temporal SDK's own, e.g.
+     * temporal_workflow_task_execution_latency). Unset: no metrics endpoint.
+     */
+    KYBAO_METRICS_ADDRESS: z
+      .string()
+      .regex(/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\]):\d{1,5}$/, { error: 'must be host:port, e.g. 0.0.0.0:9464' })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (env.SMTP_PASSWORD !== undefined && env.SMTP_USER === undefined) {

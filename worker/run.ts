@@ -9,6 +9,8 @@ import { createMailTransport } from '../activities/mail/transport';
 import { defaultProgramPath, loadProgramFile } from '../domain/program/load-file';
 import { type Env } from '../infra/config';
 import { temporalTls } from '../infra/temporal-tls';
+import { activityLogInterceptors } from './activity-log';
+import type { ReadinessChecks } from './health';
 
 /**
  * Builds a worker and the clients its activities need (Prisma, SMTP) from the validated environment,
@@ -18,7 +20,9 @@ import { temporalTls } from '../infra/temporal-tls';
  * file and the variable, rather than failing a round's notification later.
  *
  * `close()` stops the dispatcher (sends in flight finish and are recorded), then releases the clients;
- * call it after the worker has stopped.
+ * call it after the worker has stopped. `worker.shutdown()` (worker/main.ts calls it on SIGTERM/SIGINT)
+ * stops polling and lets activities in flight finish for KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS before they
+ * are cancelled; `readiness` is what the health listener's /readyz asks.
  */
 export async function createKybaoWorker(
   env: Env,
@@ -27,7 +31,7 @@ export async function createKybaoWorker(
     /** A prebuilt workflow bundle (tests); default: bundle ../workflows. */
     workflowBundle?: { code: string };
   } = {},
-): Promise<{ worker: Worker; dispatcher: OutboxDispatcher | null; close(): Promise<void> }> {
+): Promise<{ worker: Worker; dispatcher: OutboxDispatcher | null; readiness: ReadinessChecks; close(): Promise<void> }> {
   const templates = mailTemplatesFor(env.KYBAO_MAIL_TEMPLATES_DIR);
   const problems = checkMailTemplates(templates, loadProgramFile(process.env.KYBAO_PROGRAM_FILE ?? defaultProgramPath));
   if (problems.length) throw new Error(`mail templates in ${templates.dir} do not render:\n  ${problems.join('\n  ')}`);
@@ -43,14 +47,30 @@ export async function createKybaoWorker(
       taskQueue: env.KYBAO_TASK_QUEUE,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve(path.join(__dirname, '../workflows')) }),
       activities: createActivities({ db, mailer, env }),
+      interceptors: { activity: [activityLogInterceptors] },
+      shutdownGraceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+      // After the grace time activities are cancelled; give them a little longer to report it, then stop anyway.
+      shutdownForceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000 + 10_000,
     });
     if (env.MAIL_DISPATCHER) {
       dispatcher = new OutboxDispatcher(dispatcherOptionsFromEnv(env, { db, transport: mailer }, options.dispatcher));
       dispatcher.start();
     }
+    const readiness: ReadinessChecks = {
+      polling: () => (worker.getState() === 'RUNNING' ? null : `worker: ${worker.getState().toLowerCase()}, not polling task queue ${env.KYBAO_TASK_QUEUE}`),
+      temporal: async () => {
+        await connection.healthService.check({});
+        return null;
+      },
+      database: async () => {
+        await db.$queryRawUnsafe('SELECT 1');
+        return null;
+      },
+    };
     return {
       worker,
       dispatcher,
+      readiness,
       async close() {
         await dispatcher?.stop();
         mailer.close();

@@ -26,6 +26,7 @@ import { NON_RETRYABLE } from './retry';
 import { roundWorkflow } from './round';
 import { ROUND_OPENING } from './round-messages';
 import { WriteQueue } from './write-queue';
+import { quoted } from '../domain/text/quoted';
 
 /**
  * The budget estimates of one group of a year's reporting units (at most ESTIMATE_GROUP_SIZE), from
@@ -168,7 +169,7 @@ export async function estimatesWorkflow(input: EstimatesInput): Promise<Estimate
     if (!members) throw ApplicationFailure.create({ type: ROUND_OPENING, nonRetryable: true, message: `estimate group ${input.group} of ${year} is still starting; try again in a moment` });
     if (members.has(unitId)) return;
     throw ApplicationFailure.nonRetryable(
-      `unit "${unitId}" is not in estimate group ${input.group} of ${year}, which holds ${members.size} units of program ${input.programRef.programId}; it is unknown, owes no estimate, or another group holds it (kybao appraise finds the group)`,
+      `unit ${quoted(unitId)} is not in estimate group ${input.group} of ${year}, which holds ${members.size} units of program ${input.programRef.programId}; it is unknown, owes no estimate, or another group holds it (kybao appraise finds the group)`,
     );
   }
 

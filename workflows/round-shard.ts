@@ -32,6 +32,7 @@ import {
 import { NON_RETRYABLE } from './retry';
 import { ShardState, type DueAction, type ShardStateData } from './shard-state';
 import { WriteQueue, runsBy } from './write-queue';
+import { quoted } from '../domain/text/quoted';
 
 /**
  * One shard of a reporting round: the obligations of at most the round's shard size of units. It reads its
@@ -256,7 +257,7 @@ export async function roundShardWorkflow(rawInput: ShardInput, carried?: ShardSt
 
   function requireUnit(st: ShardState, unitId: string) {
     const unit = st.unit(unitId);
-    if (!unit) throw ApplicationFailure.nonRetryable(`unit "${unitId}" is not in round ${input.roundId} (shard ${input.shard})`);
+    if (!unit) throw ApplicationFailure.nonRetryable(`unit ${quoted(unitId)} is not in round ${input.roundId} (shard ${input.shard})`);
     return unit;
   }
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { tameEchoes } from '../../domain/text/quoted';
 import { register as registerCalendar } from './commands/calendar';
 import { register as registerProgram } from './commands/program';
 import { register as registerMail } from './commands/mail';
@@ -22,7 +23,7 @@ export function buildProgram(): Command {
   const program = new Command('kybao')
     .description('kybao: reporting-period workflows and deadlines on Temporal')
     .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str.split('\n').map(tameEchoes).join('\n')) });
   const registrations: Array<(p: Command) => void> = [
     // register functions go here
     registerCalendar,

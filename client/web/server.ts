@@ -15,6 +15,7 @@ import { identify } from './auth';
 import type { WebDeps } from './deps';
 import { apiPlugin } from './plugins/api';
 import { pagesPlugin } from './plugins/pages';
+import { quoted, tameEchoes } from '../../domain/text/quoted';
 
 /**
  * The kybao web app: fastify with zod schemas (fastify-type-provider-zod) as the single source of the
@@ -43,6 +44,13 @@ export async function buildWebApp(options: WebOptions): Promise<FastifyInstance>
     trustProxy: false,
     // JSON bodies are small; uploads go through multipart with their own limit.
     bodyLimit: 1024 * 1024,
+    // Errors the router answers before any route (a malformed URL, a path parameter over 100
+    // characters) get the app's error shape too, without repeating the URL they refused.
+    frameworkErrors: (error, _req, reply) => {
+      const status = error.statusCode ?? 400;
+      const message = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a part of the path is too long (at most 100 characters); check the link' : 'the address is malformed; check the link';
+      void (reply as unknown as { code(n: number): { send(body: unknown): unknown } }).code(status).send({ error: { message, field: null } });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -129,9 +137,9 @@ export async function buildWebApp(options: WebOptions): Promise<FastifyInstance>
       return reply.code(500).send({ error: { message: 'internal error; the server log has the details', field: null } });
     }
     if (known.status === 413 || known.status === 415) reply.header('connection', 'close');
-    return reply.code(known.status).send({ error: { message: known.message, field: known.field } });
+    return reply.code(known.status).send({ error: { message: tameEchoes(known.message), field: known.field } });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no page ${req.method} ${req.url.split('?')[0]}`, field: null } }));
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { message: `no page ${req.method} ${quoted(req.url.split('?')[0] ?? '')}`, field: null } }));
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { tags: ['health'], summary: 'The process answers' } }, async () => ({ ok: true }));

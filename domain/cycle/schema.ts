@@ -1,35 +1,39 @@
 import { z } from 'zod';
+import { MAX_ACTOR_CHARS, MAX_ID_CHARS, MAX_TEXT_CHARS, tooLong } from '../round/limits';
 
 /** The contract of a yearly cycle's human actions (budget estimates, appraisal, approval) and its status. */
 const amount = z.string().regex(/^\d{1,15}$/, 'amounts are whole VND, digits only (e.g. "1250000000")');
 
 export const SubmitEstimate = z.object({
-  unitId: z.string().min(1, 'unitId is required'),
+  unitId: z.string().min(1, 'unitId is required').max(MAX_ID_CHARS, tooLong('unitId', MAX_ID_CHARS)),
   amountVnd: amount,
-  submittedBy: z.string().min(1, 'submittedBy is required'),
-  note: z.string().max(2000).optional(),
+  submittedBy: z.string().min(1, 'submittedBy is required').max(MAX_ACTOR_CHARS, tooLong('submittedBy', MAX_ACTOR_CHARS)),
+  note: z.string().max(MAX_TEXT_CHARS, tooLong('note', MAX_TEXT_CHARS)).optional(),
 });
 export type SubmitEstimate = z.infer<typeof SubmitEstimate>;
 
 export const DecideEstimate = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('approve'), unitId: z.string().min(1), decidedBy: z.string().min(1) }),
+  z.object({ decision: z.literal('approve'), unitId: z.string().min(1).max(MAX_ID_CHARS, tooLong('unitId', MAX_ID_CHARS)), decidedBy: z.string().min(1).max(MAX_ACTOR_CHARS, tooLong('decidedBy', MAX_ACTOR_CHARS)) }),
   z.object({
     decision: z.literal('adjust'),
-    unitId: z.string().min(1),
-    decidedBy: z.string().min(1),
+    unitId: z.string().min(1).max(MAX_ID_CHARS, tooLong('unitId', MAX_ID_CHARS)),
+    decidedBy: z.string().min(1).max(MAX_ACTOR_CHARS, tooLong('decidedBy', MAX_ACTOR_CHARS)),
     amountVnd: amount,
-    reason: z.string().min(3, 'say why the amount is adjusted (at least 3 characters)'),
+    reason: z.string().min(3, 'say why the amount is adjusted (at least 3 characters)').max(MAX_TEXT_CHARS, tooLong('reason', MAX_TEXT_CHARS)),
   }),
   z.object({
     decision: z.literal('return'),
-    unitId: z.string().min(1),
-    decidedBy: z.string().min(1),
-    reason: z.string().min(3, 'say why the estimate is returned (at least 3 characters)'),
+    unitId: z.string().min(1).max(MAX_ID_CHARS, tooLong('unitId', MAX_ID_CHARS)),
+    decidedBy: z.string().min(1).max(MAX_ACTOR_CHARS, tooLong('decidedBy', MAX_ACTOR_CHARS)),
+    reason: z.string().min(3, 'say why the estimate is returned (at least 3 characters)').max(MAX_TEXT_CHARS, tooLong('reason', MAX_TEXT_CHARS)),
   }),
 ]);
 export type DecideEstimate = z.infer<typeof DecideEstimate>;
 
-export const ApprovePlan = z.object({ approvedBy: z.string().min(1, 'approvedBy is required'), note: z.string().optional() });
+export const ApprovePlan = z.object({
+  approvedBy: z.string().min(1, 'approvedBy is required').max(MAX_ACTOR_CHARS, tooLong('approvedBy', MAX_ACTOR_CHARS)),
+  note: z.string().max(MAX_TEXT_CHARS, tooLong('note', MAX_TEXT_CHARS)).optional(),
+});
 export type ApprovePlan = z.infer<typeof ApprovePlan>;
 
 export type EstimateStatus = 'submitted' | 'approved' | 'adjusted' | 'returned' | 'missing';

@@ -8,6 +8,8 @@ import type { z } from 'zod';
  */
 
 /** A value as the author wrote it: `.inf` rather than "Infinity", "the text "2014"" rather than a JS string. */
+import { quoted } from '../text/quoted';
+
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'nothing (an empty value)';
   if (Array.isArray(value)) return value.length ? 'a list' : 'an empty list';
@@ -15,7 +17,7 @@ export function describeValue(value: unknown): string {
     const keys = Object.keys(value);
     return keys.length ? `a mapping (with ${keys.join(', ')})` : 'an empty mapping';
   }
-  if (typeof value === 'string') return value.trim() === '' ? 'an empty text' : `the text "${value}"`;
+  if (typeof value === 'string') return value.trim() === '' ? 'an empty text' : `the text ${quoted(value)}`;
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return '.nan (not a number)';
     if (value === Number.POSITIVE_INFINITY) return '.inf (infinity)';

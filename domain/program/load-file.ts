@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { holidayScheduleSchema, mergeHolidaySchedule } from '../calendar/holiday-schedule';
 import { parseAuthored, parseProgram, type ParseProgramResult } from './parse';
 import type { Program } from './schema';
+import { tameEchoes } from '../text/quoted';
 
 /** The program that ships with kybao: Decision 925/QĐ-UBND. */
 export const defaultProgramPath = path.resolve(__dirname, '../../prisma/programs/decision-925.yaml');
@@ -99,11 +100,11 @@ function withHolidaySchedule(data: unknown, programFile: string): { data: unknow
 /** Reads and validates a program file without throwing; problems carry the file name when unreadable. */
 export function readProgramFile(file: string): LoadProgramResult {
   const source = readSource(file);
-  if (!source.ok) return { ok: false, unreadable: true, problems: [source.problem] };
+  if (!source.ok) return { ok: false, unreadable: true, problems: [tameEchoes(source.problem)] };
   const schedule = withHolidaySchedule(source.data, file);
   const result = parseProgram(schedule.data);
   if (!schedule.problems.length) return result;
-  return { ok: false, problems: [...schedule.problems, ...(result.ok ? [] : result.problems)] };
+  return { ok: false, problems: [...schedule.problems.map(tameEchoes), ...(result.ok ? [] : result.problems)] };
 }
 
 /** Reads, validates and returns a program, or throws a ProgramFileError listing every problem. */

@@ -4,6 +4,7 @@ import { programErrorMap } from './error-map';
 import { allowedFields, closestField } from './field-names';
 import { nfcDeep } from './nfc';
 import { type Program, programSchema } from './schema';
+import { tameEchoes } from '../text/quoted';
 
 export type ParseProgramResult = { ok: true; program: Program } | { ok: false; problems: string[] };
 
@@ -47,7 +48,7 @@ export function parseAuthored<S extends z.ZodType>(schema: S, input: unknown): {
   const add = (path: readonly PropertyKey[], message: string) => {
     const where = formatPath(path);
     // One problem per field: zod may find several for one value (2e20 is too large twice over).
-    if (!byPath.has(where)) byPath.set(where, `${where}: ${message}`);
+    if (!byPath.has(where)) byPath.set(where, tameEchoes(`${where}: ${message}`));
   };
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_ID_CHARS, tooLong } from './limits';
 import { reportingUnits } from '../program/resolve';
 import type { Program } from '../program/schema';
 
@@ -15,7 +16,7 @@ const everyUnit = z.object({ all: z.literal(true) });
 const oneCategory = z.object({ category: z.string().min(1, 'name a category') });
 const listedUnits = z.object({
   unitIds: z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(MAX_ID_CHARS, tooLong('a unit id', MAX_ID_CHARS)))
     .min(1, 'name at least one unit')
     .max(MAX_LISTED_UNITS, `list at most ${MAX_LISTED_UNITS} units; name a category (or all units) for more`),
 });

@@ -4,6 +4,7 @@ import { roundKindSchema } from '../calendar/round-schedule';
 import { escalationStepSchema } from '../program/schema';
 import { ProgramRef } from '../program/outline';
 import { Audience } from './audience';
+import { MAX_ACTOR_CHARS, MAX_ID_CHARS, MAX_REFERENCE_CHARS, MAX_TEXT_CHARS, tooLong } from './limits';
 
 /**
  * The contract of a reporting round: what a parent (or a coordinator) starts it with, the human actions
@@ -88,11 +89,11 @@ export const MAX_ARRIVAL_AGE_MS = 15 * 60_000;
 export const MAX_ARRIVAL_SKEW_MS = 60_000;
 
 export const SubmitReport = z.object({
-  unitId: z.string().min(1, 'unitId is required'),
-  submittedBy: z.string().min(1, 'submittedBy is required'),
+  unitId: z.string().min(1, 'unitId is required').max(MAX_ID_CHARS, tooLong('unitId', MAX_ID_CHARS)),
+  submittedBy: z.string().min(1, 'submittedBy is required').max(MAX_ACTOR_CHARS, tooLong('submittedBy', MAX_ACTOR_CHARS)),
   /** Where the report is kept (a file reference or URL); the round stores the reference, not the file. */
-  reference: z.string().min(1, 'reference is required'),
-  note: z.string().max(2000).optional(),
+  reference: z.string().min(1, 'reference is required').max(MAX_REFERENCE_CHARS, tooLong('reference', MAX_REFERENCE_CHARS)),
+  note: z.string().max(MAX_TEXT_CHARS, tooLong('note', MAX_TEXT_CHARS)).optional(),
   /** A budget estimate in VND that comes with an annual plan, as digits (no separators). */
   amountVnd: z.string().regex(/^\d{1,15}$/, 'amountVnd must be a whole number of VND, digits only').optional(),
   /**
@@ -105,10 +106,10 @@ export const SubmitReport = z.object({
 export type SubmitReport = z.infer<typeof SubmitReport>;
 
 export const ExtendDeadline = z.object({
-  unitId: z.string().min(1, 'unitId is required'),
+  unitId: z.string().min(1, 'unitId is required').max(MAX_ID_CHARS, tooLong('unitId', MAX_ID_CHARS)),
   until: isoInstant,
-  reason: z.string().min(3, 'a reason of at least 3 characters is required'),
-  grantedBy: z.string().min(1, 'grantedBy is required'),
+  reason: z.string().min(3, 'a reason of at least 3 characters is required').max(MAX_TEXT_CHARS, tooLong('reason', MAX_TEXT_CHARS)),
+  grantedBy: z.string().min(1, 'grantedBy is required').max(MAX_ACTOR_CHARS, tooLong('grantedBy', MAX_ACTOR_CHARS)),
 });
 export type ExtendDeadline = z.infer<typeof ExtendDeadline>;
 

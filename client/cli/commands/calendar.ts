@@ -3,11 +3,12 @@ import { DateTime } from 'luxon';
 import { computeYearSchedule, holidayOn, holidaysForYear, isWorkingDay, isoWeekday, plusDays, type ScheduledRound } from '../../../domain/calendar';
 import { defaultProgramPath, loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program';
+import { quoted } from '../../../domain/text/quoted';
 
 function parseYear(value: string): number {
   const year = Number(value);
   if (!/^\d{4}$/.test(value) || year < 1900 || year > 2200)
-    throw new InvalidArgumentError(`"${value}" is not a year; give four digits, e.g. --year 2015`);
+    throw new InvalidArgumentError(`${quoted(value)} is not a year; give four digits, e.g. --year 2015`);
   return year;
 }
 

@@ -4,6 +4,7 @@ import { simulate, type SimulationReport } from '../../simulate/run';
 import { note, percent, print, printJson, table, vnd } from '../output';
 import { parseYear } from './common';
 import { renderYear } from './status';
+import { quoted } from '../../../domain/text/quoted';
 
 function render(report: SimulationReport, program: ReturnType<typeof loadProgramFile>): string {
   const out: string[] = [];
@@ -53,8 +54,9 @@ export function register(program: Command): void {
     .addOption(new Option('--year <YYYY>', 'the cycle year to run (default: the first year of the period)').argParser(parseYear).conflicts('all'))
     .option('--all', 'every year of the program period, through the program workflow')
     .addOption(new Option('--seed <N>', 'seed for the simulated behaviour (same seed, same run)').default(1).argParser((v) => {
+      // Digits only: Number('') and Number(' ') are 0, which must not pass for a seed.
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--seed ${v}: give a whole number`);
+      if (!/^\d{1,15}$/.test(v) || !Number.isSafeInteger(n)) throw new Error(`--seed ${quoted(v)}: give a whole number of at most 15 digits, e.g. --seed 7`);
       return n;
     }))
     .option('--keep', 'keep the temporary database and mail folder')
