@@ -19,7 +19,7 @@ export interface HistoryFigures {
   bytes: number;
   largestPayload: { bytes: number; where: string };
   longestTaskMs: number;
-  /** Workflow tasks that failed or timed out (a task over the 10 s timeout shows here). */
+  /** Workflow tasks that failed (other than for an event that arrived meanwhile) or timed out (over the 10 s timeout). */
   failedTasks: number;
 }
 
@@ -37,7 +37,10 @@ export function figuresOf(workflowId: string, runId: string, history: History, e
       const from = started.get(Number(done.startedEventId));
       if (from !== undefined) longest = Math.max(longest, timestampMs(e.eventTime) - from);
     }
-    if (e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes) failedTasks += 1;
+    // A task the server failed because a new event (an Update, a signal) arrived while it ran (UNHANDLED_COMMAND,
+    // cause 1) is Temporal's normal way of making the worker look again; every other failure and every timeout counts.
+    const failed = e.workflowTaskFailedEventAttributes;
+    if ((failed && Number(failed.cause ?? 0) !== 1) || e.workflowTaskTimedOutEventAttributes) failedTasks += 1;
   }
   return { workflowId, runId, events: events.length, bytes: encodedBytes, largestPayload: largest, longestTaskMs: longest, failedTasks };
 }

@@ -23,7 +23,8 @@ function expectClean(f: FaultFigures): void {
 }
 
 describe('fault scenarios, short (dev server, worker processes, real time)', () => {
-  it('worker killed with SIGKILL and restarted: nothing lost, nothing sent twice', async () => {
+  // CI keeps one scenario for time (about 4 minutes each); KYBAO_FAULTS_ALL=1 runs the restart one too.
+  (process.env.KYBAO_FAULTS_ALL === '1' ? it : it.skip)('worker killed with SIGKILL and restarted: nothing lost, nothing sent twice', async () => {
     expectClean(await runFaultScenario({ scenario: 'worker-sigkill', seed: 1, units: 60 }));
   });
 
