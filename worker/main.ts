@@ -1,7 +1,8 @@
 import { readEnv, describeEnv } from '../infra/config';
 import { createKybaoWorker } from './run';
 
-// The worker entrypoint for deployments: `tsx worker/main.ts`. SIGINT/SIGTERM drain it and exit.
+// The worker entrypoint for deployments: `bin/kybao-worker` (dist/worker.mjs, or this file with tsx when
+// the build is stale). SIGINT/SIGTERM drain it and exit.
 async function main(): Promise<void> {
   const env = readEnv();
   console.log('kybao worker starting with', describeEnv(env));

@@ -7,7 +7,7 @@ import { programWorkflow } from '../../workflows/program';
 import { yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId, programWorkflowId } from '../../workflows/ids';
 import { releaseLocksOfAbandonedChildren } from './abandoned-children';
-import { collectYear, type YearView } from '../cli/commands/status';
+import { collectYear, type YearView } from '../cli/actions/status';
 import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
 import { createSimulationWorld, type SimulationWorld } from './world';

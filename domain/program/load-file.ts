@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseProgram, type ParseProgramResult } from './parse';
 import type { Program } from './schema';
+import { defaultProgramPath } from './default-path';
 
-/** The program that ships with kybao: Decision 925/QĐ-UBND. */
-export const defaultProgramPath = path.resolve(__dirname, '../../prisma/programs/decision-925.yaml');
+export { defaultProgramPath };
 
 export type LoadProgramResult =
   | ParseProgramResult
