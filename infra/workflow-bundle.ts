@@ -17,8 +17,8 @@ import path from 'node:path';
 import { REPO_ROOT } from './db/database-url';
 
 export const DIST_DIR = path.join(REPO_ROOT, 'dist');
-export const WORKFLOW_BUNDLE_FILE = path.join(DIST_DIR, 'workflow-bundle.js');
-export const WORKFLOW_BUNDLE_MANIFEST = path.join(DIST_DIR, 'workflow-bundle.json');
+const BUNDLE_NAME = 'workflow-bundle.js';
+const MANIFEST_NAME = 'workflow-bundle.json';
 export const WORKFLOWS_PATH = path.join(REPO_ROOT, 'workflows', 'index.ts');
 
 export interface WorkflowBundle {
@@ -92,10 +92,10 @@ function writeAtomically(file: string, text: string): void {
 }
 
 /**
- * Writes a bundle of kybao's workflows and its manifest to dist/. Inputs outside the repository (none
- * are expected) are recorded by absolute path.
+ * Writes a bundle of kybao's workflows and its manifest (to dist/ unless told otherwise). Inputs outside
+ * the repository (none are expected) are recorded by absolute path.
  */
-export function storeWorkflowBundle(bundled: { code: string; inputs: string[] }): void {
+export function storeWorkflowBundle(bundled: { code: string; inputs: string[] }, dir = DIST_DIR): void {
   const manifest: WorkflowBundleManifest = {
     temporalWorker: temporalWorkerVersion(),
     bundleSha256: sha256(bundled.code),
@@ -108,9 +108,9 @@ export function storeWorkflowBundle(bundled: { code: string; inputs: string[] })
       .sort((a, b) => a.file.localeCompare(b.file)),
     builtAt: new Date().toISOString(),
   };
-  mkdirSync(DIST_DIR, { recursive: true });
-  writeAtomically(WORKFLOW_BUNDLE_FILE, bundled.code);
-  writeAtomically(WORKFLOW_BUNDLE_MANIFEST, JSON.stringify(manifest, null, 1) + '\n');
+  mkdirSync(dir, { recursive: true });
+  writeAtomically(path.join(dir, BUNDLE_NAME), bundled.code);
+  writeAtomically(path.join(dir, MANIFEST_NAME), JSON.stringify(manifest, null, 1) + '\n');
 }
 
 /** Bundles kybao's workflows and writes them to dist/ (the install step; seconds). */
@@ -124,17 +124,18 @@ export async function writeWorkflowBundle(): Promise<WorkflowBundle> {
  * The prebuilt bundle if it matches the sources, else the reason it cannot be used (missing, built
  * by another @temporalio/worker, or the first input that changed).
  */
-export function prebuiltWorkflowBundle(): { bundle: WorkflowBundle } | { stale: string } {
+export function prebuiltWorkflowBundle(dir = DIST_DIR): { bundle: WorkflowBundle } | { stale: string } {
+  const file = path.join(dir, BUNDLE_NAME);
   let manifest: WorkflowBundleManifest;
   let code: string;
   try {
-    manifest = JSON.parse(readFileSync(WORKFLOW_BUNDLE_MANIFEST, 'utf8')) as WorkflowBundleManifest;
-    code = readFileSync(WORKFLOW_BUNDLE_FILE, 'utf8');
+    manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST_NAME), 'utf8')) as WorkflowBundleManifest;
+    code = readFileSync(file, 'utf8');
   } catch {
-    return { stale: `${path.relative(REPO_ROOT, WORKFLOW_BUNDLE_FILE)} has not been built` };
+    return { stale: `${path.relative(REPO_ROOT, file)} has not been built` };
   }
   if (manifest.temporalWorker !== temporalWorkerVersion()) return { stale: `it was built by @temporalio/worker ${manifest.temporalWorker}` };
-  if (sha256(code) !== manifest.bundleSha256) return { stale: `${path.relative(REPO_ROOT, WORKFLOW_BUNDLE_FILE)} is not the file that was built` };
+  if (sha256(code) !== manifest.bundleSha256) return { stale: `${path.relative(REPO_ROOT, file)} is not the file that was built` };
   for (const input of manifest.inputs) {
     let data: Buffer;
     try {

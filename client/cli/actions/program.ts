@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { loadProgram } from '../../../infra/db/program-repository';
-import { loadProgramFile, readProgramFile } from '../../../domain/program/load-file';
+import { loadProgramFile } from '../../../domain/program/load-file';
 import type { Program } from '../../../domain/program/schema';
 import { programStatusQuery, programWorkflow, type ProgramStatus } from '../../../workflows/program';
 import { cycleWorkflowId, programWorkflowId } from '../../../workflows/ids';
@@ -10,26 +10,6 @@ import { localTime, note, percent, print, printJson, table } from '../output';
 import { actorOf, type ProgramFlags } from '../commands/common';
 import { resolveProgram } from './common';
 import { cycleStatusOf, roundKeyOf, withTimeout, workflowState } from './status';
-
-/** `kybao program validate FILE`: exit 1 = read but not a valid program; 2 = could not be read or parsed. */
-export function validateProgram(file: string): void {
-  const result = readProgramFile(file);
-  if (result.ok) {
-    const p = result.program;
-    process.stdout.write(
-      `${file}: ok (${p.units.length} units, ${p.tasks.length} tasks, ${p.period.firstYear}–${p.period.lastYear})\n`,
-    );
-    return;
-  }
-  if ('unreadable' in result) {
-    for (const problem of result.problems) process.stderr.write(`${problem}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  for (const problem of result.problems) process.stderr.write(`${file}: ${problem}\n`);
-  process.stderr.write(`${file}: ${result.problems.length} problem(s); fix them and validate again\n`);
-  process.exitCode = 1;
-}
 
 export interface LoadProgramFlags extends ConnectionFlags {
   by?: string;

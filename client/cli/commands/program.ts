@@ -12,7 +12,7 @@ export function register(program: Command): void {
       'Check a program definition file (.yaml, .yml or .json) and list every problem as "path: reason"; exit 1 when it is invalid, 2 when it cannot be read',
     )
     .argument('<file>', 'program definition file')
-    .action(async (file: string) => (await import('../actions/program')).validateProgram(file));
+    .action(async (file: string) => (await import('../actions/validate-program')).validateProgram(file));
 
   withConnectionOptions(
     cmd
