@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { REPO_ROOT } from './db/database-url';
 
 export const DIST_DIR = path.join(REPO_ROOT, 'dist');
@@ -36,7 +37,7 @@ export interface WorkflowBundleManifest {
   builtAt: string;
 }
 
-type BundlerLogger = Parameters<typeof import('@temporalio/worker').bundleWorkflowCode>[0]['logger'];
+type BundlerLogger = Parameters<typeof bundleWorkflowCode>[0]['logger'];
 
 const quietLogger: NonNullable<BundlerLogger> = {
   log() {},
@@ -60,7 +61,6 @@ function temporalWorkerVersion(): string {
  * returns the code and the files webpack read (absolute paths). Takes seconds.
  */
 export async function bundleWorkflows(options: { workflowsPath?: string; logger?: BundlerLogger } = {}): Promise<{ code: string; inputs: string[] }> {
-  const { bundleWorkflowCode } = await import('@temporalio/worker');
   let inputs: string[] = [];
   const { code } = await bundleWorkflowCode({
     workflowsPath: options.workflowsPath ?? WORKFLOWS_PATH,

@@ -93,7 +93,9 @@ function keepSourceLocation(entries: string[]): Plugin {
 /**
  * npm packages stay in node_modules (except the inlined ones) and are loaded with `require`, as they
  * are from the sources: each becomes a one-line CommonJS module that esbuild initialises only when the
- * chunk importing it runs, so a command that never connects never loads the Temporal client.
+ * chunk importing it runs, so a command that never connects never loads the Temporal client. (Import
+ * packages statically from modules that are themselves loaded on demand, like client/cli/actions/*:
+ * `await import('some-package')` would give only its default export here.)
  */
 const requiredPackages: Plugin = {
   name: 'kybao-required-packages',

@@ -5,7 +5,9 @@
 #
 #   run_built ROOT PROGRAM SOURCE [NODE_OPTION…] -- [ARGUMENT…]
 #     ROOT     the repository;  PROGRAM  cli | worker | main (dist/PROGRAM.mjs);  SOURCE  its entry file
-#     NODE_OPTION…  given to node when it runs the build (tsx maps the sources itself)
+#     NODE_OPTION…  given to node
+# Both ways exec node itself (tsx as a loader, not its launcher), so the process id is the program's and
+# a signal reaches it.
 run_built() {
   local root="$1" program="$2" source="$3"
   shift 3
@@ -26,5 +28,5 @@ run_built() {
     exec node "${node_options[@]}" "$root/dist/$program.mjs" "$@"
   fi
   echo "[kybao] $why: running the TypeScript sources with tsx (slower; \"npm run build\" makes it fast again)" >&2
-  exec "$root/node_modules/.bin/tsx" "$root/$source" "$@"
+  exec node --import "file://$root/node_modules/tsx/dist/loader.mjs" "${node_options[@]}" "$root/$source" "$@"
 }

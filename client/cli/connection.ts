@@ -1,4 +1,4 @@
-import type { Client, Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { ConnectionFlags } from './commands/common';
 import { createPrismaClient, type Db } from '../../infra/db/client';
 import { redactUrl } from '../../infra/db/database-url';
@@ -9,8 +9,9 @@ import { temporalTls } from '../../infra/temporal-tls';
  * Connections for the command actions that talk to Temporal or the database. Every setting comes from a
  * flag when given (commands/common.ts declares them), else from the environment the worker reads
  * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, DATABASE_URL, KYBAO_TASK_QUEUE), validated by the
- * same schema (infra/config.ts). The Temporal client (about half a second to load) is loaded only when a
- * command connects, and the Prisma client only when it opens the database (infra/db/client.ts).
+ * same schema (infra/config.ts). Only command actions import this module (they are loaded when their
+ * command runs), so `--help` never loads the Temporal client; the Prisma client is loaded when a command
+ * opens the database (infra/db/client.ts).
  */
 export type { ConnectionFlags };
 /** The worker's validated environment with the flags laid over it. */
@@ -34,7 +35,6 @@ export function settingsFrom(flags: ConnectionFlags, source: NodeJS.ProcessEnv =
 
 /** A Temporal client, or a one-line reason why there is none. */
 export async function connectTemporal(env: Env): Promise<{ client: Client; connection: Connection; close(): Promise<void> }> {
-  const { Client, Connection } = await import('@temporalio/client');
   let connection: Connection;
   try {
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS, tls: temporalTls(env), connectTimeout: '5 seconds' });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../cli/run';
@@ -7,7 +7,7 @@ import { repoRoot } from '../cli/run';
 /**
  * scripts/run-built.sh, the launcher behind bin/kybao, bin/kybao-worker and scripts/start.sh: the build
  * when it is newer than every file it was built from, else the sources with tsx and a one-line notice.
- * Run against a fake repository whose "node" program and "tsx" say which one ran.
+ * Run against a fake repository whose build and tsx loader say which one ran.
  */
 let root: string;
 const T0 = new Date('2026-01-01T00:00:00Z');
@@ -17,13 +17,13 @@ beforeEach(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'kybao-run-built-'));
   mkdirSync(path.join(root, 'dist'));
   mkdirSync(path.join(root, 'src'));
-  mkdirSync(path.join(root, 'node_modules/.bin'), { recursive: true });
+  mkdirSync(path.join(root, 'node_modules/tsx/dist'), { recursive: true });
   writeFileSync(path.join(root, 'dist/cli.mjs'), "console.log('built', JSON.stringify(process.argv.slice(2)), JSON.stringify(process.execArgv));\n");
   writeFileSync(path.join(root, 'src/main.ts'), '');
   writeFileSync(path.join(root, 'src/other.ts'), '');
   writeFileSync(path.join(root, 'dist/programs.inputs'), 'src/main.ts\nsrc/other.ts\n');
-  writeFileSync(path.join(root, 'node_modules/.bin/tsx'), '#!/usr/bin/env bash\necho "tsx $*"\n');
-  chmodSync(path.join(root, 'node_modules/.bin/tsx'), 0o755);
+  // The fallback loads tsx into node; this stand-in says it ran, with what, and stops there.
+  writeFileSync(path.join(root, 'node_modules/tsx/dist/loader.mjs'), "console.log('tsx', JSON.stringify(process.argv.slice(1)), JSON.stringify(process.execArgv.slice(2))); process.exit(0);\n");
   for (const f of ['src/main.ts', 'src/other.ts']) utimesSync(path.join(root, f), T0, T0);
   utimesSync(path.join(root, 'dist/cli.mjs'), T1, T1);
 });
@@ -43,7 +43,7 @@ describe('run_built', () => {
   test('a source newer than the build: the sources run with tsx, and stderr says which file', () => {
     utimesSync(path.join(root, 'src/other.ts'), new Date('2026-01-03T00:00:00Z'), new Date('2026-01-03T00:00:00Z'));
     const r = launch('--help');
-    expect(r.stdout).toBe(`tsx ${root}/src/main.ts --help`);
+    expect(r.stdout).toBe(`tsx ["${root}/src/main.ts","--help"] ["--no-warnings"]`);
     expect(r.stderr).toBe('[kybao] src/other.ts is newer than dist/cli.mjs: running the TypeScript sources with tsx (slower; "npm run build" makes it fast again)');
   });
 
@@ -53,6 +53,6 @@ describe('run_built', () => {
     rmSync(path.join(root, 'dist/programs.inputs'));
     expect(launch().stderr).toMatch(/^\[kybao\] dist\/cli\.mjs has not been built: /);
     rmSync(path.join(root, 'dist/cli.mjs'));
-    expect(launch()).toMatchObject({ code: 0, stdout: `tsx ${root}/src/main.ts` });
+    expect(launch()).toMatchObject({ code: 0, stdout: `tsx ["${root}/src/main.ts"] ["--no-warnings"]` });
   });
 });
