@@ -7,6 +7,7 @@ import { enqueueNotification, listNotifications, type Recipient } from '../infra
 import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
 import type { Language } from './mail/format';
+import { messageIdFor, senderDomain } from './mail/message-id';
 import { notifyOutboxChanged } from './mail/outbox-signal';
 import { renderMail, templateFor, type MailInput, type ObligationFacts } from './mail/render';
 import { mailTemplatesFor, type MailTemplates } from './mail/templates';
@@ -164,6 +165,8 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
             subject: mail.subject,
             bodyText: mail.text,
             bodyHtml: mail.html,
+            // Fixed now, so the dispatcher claims a batch in one statement (infra/db/outbox-batch.ts).
+            messageId: messageIdFor(e.key, senderDomain(env.MAIL_FROM)),
             createdAt: req.at,
             actor: 'workflow',
           });
