@@ -3,7 +3,8 @@ import { listAudit } from '../infra/db/audit-repository';
 import { listDecisions, listEstimates } from '../infra/db/budget-repository';
 import { getProgramDefinition } from '../infra/db/program-repository';
 import { getRound, listObligations, listSubmissions, setObligationStatus, type ObligationRecord, type RoundRecord } from '../infra/db/round-repository';
-import { enqueueNotification, listNotifications, type Recipient } from '../infra/db/outbox-repository';
+import { listNotifications, type Recipient } from '../infra/db/outbox-repository';
+import { enqueueNotifications } from '../infra/db/outbox-batch';
 import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
 import type { Language } from './mail/format';
@@ -153,8 +154,10 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
       let queued = 0;
       let duplicates = envelopes.length - fresh.length;
       await inTransaction(db, async (tx) => {
-        for (const { envelope: e, mail } of rendered) {
-          const { created } = await enqueueNotification(tx, {
+        // All of them in three statements (infra/db/outbox-batch.ts), not three per e-mail.
+        const { created } = await enqueueNotifications(
+          tx,
+          rendered.map(({ envelope: e, mail }) => ({
             idempotencyKey: e.key,
             roundId: round.id,
             unitId: e.unit?.id ?? null,
@@ -165,12 +168,14 @@ export function createNotifyActivities({ db, env }: ActivityDeps, options: { tem
             subject: mail.subject,
             bodyText: mail.text,
             bodyHtml: mail.html,
-            // Fixed now, so the dispatcher claims a batch in one statement (infra/db/outbox-batch.ts).
+            // Fixed now, so the dispatcher claims a batch in one statement.
             messageId: messageIdFor(e.key, senderDomain(env.MAIL_FROM)),
             createdAt: req.at,
             actor: 'workflow',
-          });
-          if (created) queued += 1;
+          })),
+        );
+        for (const c of created) {
+          if (c) queued += 1;
           else duplicates += 1;
         }
         if (req.kind === 'overdue') {

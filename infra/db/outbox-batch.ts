@@ -1,16 +1,100 @@
 /**
- * The outbox dispatcher's two hot operations for a whole batch of notifications at once: claiming the
- * batch for an attempt, and recording the ones the SMTP server accepted. Same compare-and-set rules as
- * the one-row forms in outbox-repository.ts (claimNotification, completeSent), which stay for the rare
- * paths (in-doubt recovery, refused recipients, failures); what changes is the number of statements.
- * Every Prisma statement costs about a millisecond of CPU in the query compiler, and every transaction
- * a commit: the one-row forms took five statements and two commits per e-mail, these take about one
- * statement per e-mail and two commits per batch (issue #14, mail throughput).
+ * The outbox's hot operations for many notifications at once: queueing the e-mails one notify activity
+ * decided, claiming a batch for an attempt, and recording the ones the SMTP server accepted. Same rules
+ * as the one-row forms in outbox-repository.ts (enqueueNotification, claimNotification, completeSent),
+ * which stay for the rare paths (in-doubt recovery, refused recipients, failures); what changes is the
+ * number of statements. Every Prisma statement costs one to several milliseconds of CPU in its query
+ * compiler, and every transaction a commit: the one-row forms took three statements per queued e-mail
+ * and five statements and two commits per sent one; these take three statements per notify call, and
+ * about one statement per sent e-mail with two commits per batch (issue #14).
  */
 import { appendAuditMany, type AppendAuditInput } from './audit-repository';
-import { IN_DOUBT_MARK, toNotification, type Claim, type NotificationRecord, type NotificationRow } from './outbox-repository';
+import {
+  IN_DOUBT_MARK,
+  toNotification,
+  type Claim,
+  type EnqueueNotificationInput,
+  type NotificationRecord,
+  type NotificationRow,
+  type Recipient,
+} from './outbox-repository';
 import type { DbClient, Instant } from './shared';
-import { inTransaction, toDate } from './shared';
+import { InvalidInputError, fromJsonText, inTransaction, nonEmpty, oneOf, toDate, toJsonText } from './shared';
+
+/**
+ * Queues several e-mails, once per idempotency key, in one transaction (the caller's, when given one):
+ * the batch form of enqueueNotification, with the same validation and the same notification.queued
+ * audit rows. A key already queued (in any status) keeps its row; `created` says, per input in order,
+ * whether this call queued it. A key queued twice in the same call is queued once.
+ */
+export async function enqueueNotifications(db: DbClient, inputs: EnqueueNotificationInput[]): Promise<{ created: boolean[]; notifications: NotificationRecord[] }> {
+  if (!inputs.length) return { created: [], notifications: [] };
+  const now = new Date();
+  const rows = inputs.map((input) => {
+    const language = oneOf(input.language, ['vi', 'en'] as const, 'language');
+    if (!Array.isArray(input.recipients) || input.recipients.length === 0) {
+      throw new InvalidInputError('recipients: at least one recipient is required');
+    }
+    input.recipients.forEach((r, i) => nonEmpty(r.email, `recipients[${i}].email`));
+    const createdAt = input.createdAt === undefined ? now : toDate(input.createdAt, 'createdAt');
+    return {
+      idempotencyKey: nonEmpty(input.idempotencyKey, 'idempotencyKey'),
+      roundId: input.roundId ?? null,
+      unitId: input.unitId ?? null,
+      kind: nonEmpty(input.kind, 'kind'),
+      step: input.step ?? null,
+      recipients: toJsonText(input.recipients, 'recipients'),
+      language,
+      subject: nonEmpty(input.subject, 'subject'),
+      bodyText: input.bodyText,
+      bodyHtml: input.bodyHtml ?? null,
+      status: 'queued',
+      attempts: 0,
+      messageId: input.messageId ?? null,
+      createdAt,
+      updatedAt: createdAt,
+    };
+  });
+  return inTransaction(db, async (tx) => {
+    const keys = [...new Set(rows.map((r) => r.idempotencyKey))];
+    const byKey = new Map<string, NotificationRow>();
+    for (const row of await tx.notification.findMany({ where: { idempotencyKey: { in: keys } } })) byKey.set(row.idempotencyKey, row);
+    const fresh = rows.filter((r, i) => !byKey.has(r.idempotencyKey) && rows.findIndex((x) => x.idempotencyKey === r.idempotencyKey) === i);
+    // A concurrent enqueue of the same key makes this statement fail on the unique key, and the
+    // transaction with it: the caller (an activity) is retried and then finds the row.
+    const inserted = (fresh.length ? await tx.notification.createManyAndReturn({ data: fresh }) : []).sort((a, b) => a.id - b.id);
+    const createdKeys = new Set<string>();
+    for (const row of inserted) {
+      byKey.set(row.idempotencyKey, row);
+      createdKeys.add(row.idempotencyKey);
+    }
+    await appendAuditMany(
+      tx,
+      inserted.map((row) => ({
+        at: row.createdAt,
+        actor: inputs.find((x) => x.idempotencyKey === row.idempotencyKey)?.actor ?? 'system',
+        action: 'notification.queued',
+        roundId: row.roundId,
+        unitId: row.unitId,
+        details: {
+          notificationId: row.id,
+          idempotencyKey: row.idempotencyKey,
+          kind: row.kind,
+          step: row.step,
+          to: (fromJsonText<Recipient[]>(row.recipients) ?? []).map((r) => r.email),
+          subject: row.subject,
+        },
+      })),
+    );
+    const seen = new Set<string>();
+    const created = rows.map((r) => {
+      const first = createdKeys.has(r.idempotencyKey) && !seen.has(r.idempotencyKey);
+      seen.add(r.idempotencyKey);
+      return first;
+    });
+    return { created, notifications: rows.map((r) => toNotification(byKey.get(r.idempotencyKey)!)) };
+  });
+}
 
 /**
  * Claims the given rows (as read by dueNotifications) for one delivery attempt each, in one

@@ -1,5 +1,6 @@
 import { loadProgramFile } from '../../../domain/program/load-file';
 import { simulate, type SimulationReport } from '../../simulate/run';
+import { describeTimings } from '../../simulate/timings';
 import { note, percent, print, printJson, table, vnd } from '../output';
 import { renderYear } from './status';
 
@@ -63,7 +64,7 @@ export async function simulateCommand(opts: SimulateFlags): Promise<void> {
     keep: !!opts.keep,
     progress: opts.quiet ? undefined : (line) => note(`[simulate] ${line}`),
   });
-  if (!opts.quiet) note(`[simulate] done in ${Math.round((Date.now() - started) / 1000)}s`);
+  if (!opts.quiet) note(`[simulate] done in ${Math.round((Date.now() - started) / 1000)}s: ${describeTimings(report.timings)}`);
   if (opts.json) printJson(report);
   else print(render(report, def));
 }
