@@ -1,0 +1,306 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { roundInput } from '../../domain/round/from-schedule';
+import { REPO_ROOT } from '../../infra/db/database-url';
+import { createPrismaClient } from '../../infra/db/client';
+import { loadProgram } from '../../infra/db/program-repository';
+import { getRound } from '../../infra/db/round-repository';
+import { createMigratedSqlite } from '../../infra/db/sqlite-template';
+import { TASK_QUEUE } from '../../workflows/task-queue';
+import { roundWorkflowId } from '../../workflows/ids';
+import { roundWorkflow, submitReportUpdate } from '../../workflows/round';
+import type { BenchContext } from '../context';
+import { historySizes, runsOf, type HistorySize } from '../histories';
+import { programWithUnits } from '../programs';
+import { makeRow, type Figure, type Row } from '../results';
+import { median, round3 } from '../stats';
+import { receiptWorkflow, submitUpdate } from '../workflows/baseline';
+
+/**
+ * Issue #14, figures 1 and 2, from one workload per side and size N:
+ *
+ * - kybao: a round of N units on a Temporal dev server (real time), every unit submitting at once
+ *   through the path people take (submitReportUpdate on the round, as `kybao submit` sends it), from
+ *   the round's start to the round closed with its result in the database; the deployed worker
+ *   (worker/run.ts, prebuilt bundle, SQLite) in a process of its own.
+ * - baseline: N minimal workflows (bench/workflows/baseline.ts) that each take one Update and run one
+ *   activity (a row in SQLite through better-sqlite3), from the first start to the last completion; a
+ *   bare worker in a process of its own. Same server, same run, same client concurrency.
+ *
+ * Round overhead: time (and receipts per second). Cost growth: the largest single history (events and
+ * bytes), total events, the worker's peak RSS, database bytes per unit-round.
+ *
+ * The kybao side drives the round as it is today; issue #11 redesigns it (per-unit state sharded over
+ * several workflows, status from the database). `measureKybaoRound` is the one place to retarget.
+ */
+const CONCURRENCY = 32;
+
+export interface RoundMeasure {
+  /** Round start (first workflow start) to closed with results persisted, ms. */
+  ms: number;
+  receiptsPerSecond: number;
+  largest: HistorySize;
+  totalEvents: number;
+  /** Workflow runs whose histories were read (all of them, or a sample for large N). */
+  historiesRead: number;
+  totalEventsEstimated: boolean;
+  workerPeakRssBytes: number;
+  databaseBytesPerUnitRound: number;
+}
+
+interface BenchWorker {
+  stop(): Promise<{ maxRssBytes: number }>;
+}
+
+/** Starts bench/worker-process.ts and waits for it to poll. */
+async function startWorker(kind: 'kybao' | 'baseline', server: TestWorkflowEnvironment, taskQueue: string, database: string): Promise<BenchWorker> {
+  const args = { kind, address: server.connection.options.address, namespace: server.namespace ?? 'default', taskQueue, database };
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/worker-process.ts'), JSON.stringify(args)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${kind} worker did not start within 180 s:\n${stderr.slice(-2000)}`)), 180_000);
+    const check = () => {
+      if (stdout.includes('ready\n')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${kind} worker exited with ${code} before it was ready:\n${stderr.slice(-2000)}`));
+    });
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code !== 0 || !line.startsWith('{')) throw new Error(`the ${kind} worker ended with ${code}:\n${stderr.slice(-2000)}`);
+      return JSON.parse(line) as { maxRssBytes: number };
+    },
+  };
+}
+
+/** Runs fn(0…n-1) with at most `concurrency` calls in flight; results in index order. */
+async function inPool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await fn(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, lane));
+  return out;
+}
+
+/** Bytes a SQLite database takes on disk once its write-ahead log is folded in. */
+function sqliteBytes(file: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('better-sqlite3') as new (file: string) => { pragma(sql: string): unknown; close(): void };
+  const db = new Database(file);
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+  return statSync(file).size;
+}
+
+/** Largest and total history of the given runs; beyond 500 runs, an even sample (total extrapolated). */
+async function histories(server: TestWorkflowEnvironment, runs: Array<{ workflowId: string; runId?: string }>) {
+  const sample = runs.length <= 500 ? runs : Array.from({ length: 500 }, (_, i) => runs[Math.floor((i * runs.length) / 500)]!);
+  const sizes = await historySizes(server.client, sample);
+  const largest = sizes.reduce((a, b) => (b.events > a.events || (b.events === a.events && b.bytes > a.bytes) ? b : a), { events: 0, bytes: 0 });
+  const sampled = sizes.reduce((s, h) => s + h.events, 0);
+  return { largest, totalEvents: Math.round((sampled * runs.length) / sample.length), historiesRead: sample.length, totalEventsEstimated: sample.length < runs.length };
+}
+
+/** The baseline: N receipt workflows, one Update and one activity each. */
+export async function measureBaseline(ctx: BenchContext, server: TestWorkflowEnvironment, n: number, run: number): Promise<RoundMeasure> {
+  const taskQueue = `bench-baseline-${n}-${run}`;
+  const database = path.join(ctx.tmp, `baseline-${n}-${run}.db`);
+  const worker = await startWorker('baseline', server, taskQueue, database);
+  const before = sqliteBytes(database);
+  const roundId = `baseline-${n}-${run}`;
+  const ids = Array.from({ length: n }, (_, i) => `bench-receipt-${n}-${run}-${i}`);
+  let ms: number;
+  let stats: { maxRssBytes: number };
+  try {
+    const started = performance.now();
+    const handles = await inPool(n, CONCURRENCY, (i) =>
+      server.client.workflow.start(receiptWorkflow, { taskQueue, workflowId: ids[i]!, args: [{ roundId, unitId: `u${i}` }] }),
+    );
+    await inPool(n, CONCURRENCY, (i) => handles[i]!.executeUpdate(submitUpdate, { args: [{ unitId: `u${i}` }] }));
+    await inPool(n, CONCURRENCY, (i) => handles[i]!.result());
+    ms = performance.now() - started;
+  } finally {
+    stats = await worker.stop();
+  }
+  const h = await histories(server, ids.map((workflowId) => ({ workflowId })));
+  return { ms, receiptsPerSecond: n / (ms / 1000), ...h, workerPeakRssBytes: stats.maxRssBytes, databaseBytesPerUnitRound: (sqliteBytes(database) - before) / n };
+}
+
+/**
+ * kybao: one round of N units, everyone submitting at once (CONCURRENCY Updates in flight), until the
+ * round has closed and its result is in the database. Retarget this when the round changes (issue #11).
+ */
+export async function measureKybaoRound(ctx: BenchContext, server: TestWorkflowEnvironment, n: number, run: number): Promise<RoundMeasure> {
+  const { program, unitIds } = programWithUnits(`bench-round-${n}`, n);
+  const database = path.join(ctx.tmp, `kybao-${n}-${run}.db`);
+  await createMigratedSqlite(database);
+  const db = createPrismaClient(`file:${database}`);
+  try {
+    await loadProgram(db, program, { actor: 'bench' });
+  } finally {
+    await db.$disconnect();
+  }
+  const before = sqliteBytes(database);
+  const taskQueue = `${TASK_QUEUE}-bench-${n}-${run}`;
+  const worker = await startWorker('kybao', server, taskQueue, database);
+  const roundId = `${program.id}:2015-bench-${run}`;
+  const workflowId = roundWorkflowId(roundId);
+  // Real time on the dev server: a deadline far enough ahead that no reminder falls due meanwhile.
+  const deadline = new Date(Date.now() + 60 * 86_400_000).toISOString();
+  const input = roundInput(program, { roundId, kind: 'adhoc', year: 2015, title: { vi: 'Báo cáo đột xuất (đo hiệu năng)', en: 'Ad hoc report (benchmark)' }, deadline, unitIds });
+  let ms: number;
+  let stats: { maxRssBytes: number };
+  try {
+    const started = performance.now();
+    await server.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
+    await inPool(n, CONCURRENCY, (i) =>
+      // The latest run: the round continues as new while submissions keep coming.
+      server.client.workflow.getHandle(workflowId).executeUpdate(submitReportUpdate, {
+        args: [{ unitId: unitIds[i]!, submittedBy: `clerk@${unitIds[i]}`, reference: `bench/${unitIds[i]}.pdf` }],
+      }),
+    );
+    const result = await server.client.workflow.getHandle(workflowId).result();
+    if (result.counts.submitted !== n) throw new Error(`the round closed with ${result.counts.submitted} of ${n} submitted`);
+    ms = performance.now() - started;
+  } finally {
+    stats = await worker.stop();
+  }
+  const check = createPrismaClient(`file:${database}`);
+  try {
+    const stored = await getRound(check, roundId);
+    if (stored?.status !== 'closed' || !stored.result) throw new Error(`round ${roundId} is not closed with a result in the database (${stored?.status})`);
+  } finally {
+    await check.$disconnect();
+  }
+  const runs = await runsOf(server.client, workflowId);
+  const h = await histories(server, runs.map((runId) => ({ workflowId, runId })));
+  return { ms, receiptsPerSecond: n / (ms / 1000), ...h, workerPeakRssBytes: stats.maxRssBytes, databaseBytesPerUnitRound: (sqliteBytes(database) - before) / n };
+}
+
+const memo = new WeakMap<BenchContext, Promise<{ overhead: Figure; cost: Figure }>>();
+
+/** Both figures from one set of runs (memoised per bench run: --only round-overhead,cost-growth runs it once). */
+export function roundFigures(ctx: BenchContext): Promise<{ overhead: Figure; cost: Figure }> {
+  let figures = memo.get(ctx);
+  if (!figures) {
+    figures = measureRoundFigures(ctx);
+    memo.set(ctx, figures);
+  }
+  return figures;
+}
+
+async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figure; cost: Figure }> {
+  const server = await ctx.devServer();
+  const sizes = ctx.quick ? [10] : [100, 1_000, 10_000];
+  const measured: Array<{ n: number; kybao: RoundMeasure[]; baseline: RoundMeasure[] }> = [];
+  for (const n of sizes) {
+    // The largest sizes take minutes per run: fewer runs there.
+    const runs = ctx.quick ? 1 : n >= 10_000 ? 1 : n >= 1_000 ? Math.min(ctx.runs, 3) : ctx.runs;
+    const entry = { n, kybao: [] as RoundMeasure[], baseline: [] as RoundMeasure[] };
+    for (let run = 0; run < runs; run++) {
+      entry.baseline.push(await measureBaseline(ctx, server, n, run));
+      entry.kybao.push(await measureKybaoRound(ctx, server, n, run));
+      ctx.log(
+        `round N=${n} run ${run + 1}: kybao ${Math.round(entry.kybao.at(-1)!.ms)} ms, baseline ${Math.round(entry.baseline.at(-1)!.ms)} ms; ` +
+          `largest history ${entry.kybao.at(-1)!.largest.events} vs ${entry.baseline.at(-1)!.largest.events} events`,
+      );
+    }
+    measured.push(entry);
+  }
+  const label = (n: number) => `N = ${n.toLocaleString('en-US')}`;
+  const pick = (ms: RoundMeasure[], f: (m: RoundMeasure) => number) => ms.map(f);
+
+  const overheadRows: Row[] = measured.map(({ n, kybao, baseline }) =>
+    makeRow({
+      name: label(n),
+      unit: 'ms',
+      better: 'lower',
+      kybao: { name: 'kybao round', runs: pick(kybao, (m) => m.ms) },
+      baseline: { name: `${n.toLocaleString('en-US')} minimal workflows`, runs: pick(baseline, (m) => m.ms) },
+      target: n === 1_000 ? { text: '≤ 1.5× baseline', maxRatio: 1.5 } : null,
+      details: {
+        'receipts/s, kybao': round3(median(pick(kybao, (m) => m.receiptsPerSecond))),
+        'receipts/s, baseline': round3(median(pick(baseline, (m) => m.receiptsPerSecond))),
+        runs: kybao.length,
+      },
+      median,
+    }),
+  );
+
+  const largestAt1000 = measured.find((m) => m.n === 1_000);
+  const costRows: Row[] = [];
+  for (const { n, kybao, baseline } of measured) {
+    const row = (what: string, unit: string, f: (m: RoundMeasure) => number, target: Row['target'] = null, details: Row['details'] = {}) =>
+      makeRow({ name: `${what}, ${label(n)}`, unit, better: 'lower', kybao: { name: 'kybao round', runs: pick(kybao, f) }, baseline: { name: 'minimal workflows', runs: pick(baseline, f) }, target, details, median });
+    const flat =
+      n === 10_000 && largestAt1000
+        ? { text: 'flat: ≤ 1.1× the largest at N = 1,000', maxValue: Math.round(1.1 * median(pick(largestAt1000.kybao, (m) => m.largest.events))) }
+        : null;
+    costRows.push(
+      row('largest history (events)', 'events', (m) => m.largest.events, flat, { 'kybao runs read': kybao[0]!.historiesRead }),
+      row('largest history (bytes)', 'bytes', (m) => m.largest.bytes),
+      row('total events', 'events', (m) => m.totalEvents, null, baseline[0]!.totalEventsEstimated ? { 'baseline total': `extrapolated from ${baseline[0]!.historiesRead} of ${n.toLocaleString('en-US')} histories` } : {}),
+      row('worker peak RSS', 'MiB', (m) => m.workerPeakRssBytes / 2 ** 20),
+      row('database per unit-round', 'bytes', (m) => m.databaseBytesPerUnitRound),
+    );
+  }
+
+  const method =
+    `Per size N (${sizes.map((n) => n.toLocaleString('en-US')).join(', ')}), on one Temporal dev server (in memory), each side with its worker in a ` +
+    `process of its own and ${CONCURRENCY} client calls in flight. kybao: a round of N synthetic units (ad hoc kind, deadline 60 days ahead), every ` +
+    `unit submitting at once with submitReportUpdate, from the round's start to its close with the result in the database (SQLite; the ` +
+    `deployed worker with the prebuilt bundle, mail dispatcher off). Baseline: N minimal workflows started, each taking one Update whose ` +
+    `handler runs one activity (a row in SQLite through better-sqlite3), until all have completed.`;
+  const todo =
+    'kybao side measures the round as it is before issue #11 (one workflow holding every unit, continuing as new); retarget ' +
+    'measureKybaoRound (bench/figures/round.ts) to the redesigned round when it lands.';
+  return {
+    overhead: {
+      id: 'round-overhead',
+      title: 'Round overhead vs bare Temporal',
+      method,
+      rows: overheadRows,
+      breakdown: [],
+      notes: [],
+      todo,
+    },
+    cost: {
+      id: 'cost-growth',
+      title: 'Cost growth',
+      method:
+        `${method} Histories are read from the server after each run (every run of the round; for the baseline, every workflow up to 500, an even ` +
+        `sample beyond, the total extrapolated); bytes are the protobuf size. Peak RSS is the worker process's maximum resident set; database ` +
+        `bytes are the SQLite file's growth over the run (write-ahead log folded in) per unit.`,
+      rows: costRows,
+      breakdown: [],
+      notes: [],
+      todo,
+    },
+  };
+}
