@@ -13,9 +13,9 @@
  * The programs are one esbuild build of kybao's TypeScript (no type-check: `tsc --noEmit` does that),
  * as ES modules split into chunks, so that a command loads only its own code: `kybao --help` reads the
  * command declarations and commander, not the Temporal client, Prisma or zod. npm packages stay in
- * node_modules and are required when a chunk that uses them runs, except the pure-JavaScript ones the
- * commands use at once (commander, luxon, zod, yaml), which load faster from one chunk than from their
- * hundreds of files. `dist/programs.inputs` lists the repository files the programs were built from:
+ * node_modules and are required when a chunk that uses them runs (or where a module requires them), except
+ * the pure-JavaScript ones the commands use at once (commander, luxon, zod), which load faster from one
+ * chunk than from their hundreds of files. `dist/programs.inputs` lists the repository files the programs were built from:
  * bin/kybao compares their times with dist/cli.mjs and runs the sources with tsx when one is newer.
  * The Prisma clients need not be generated to build.
  */
@@ -26,7 +26,7 @@ import { REPO_ROOT } from '../infra/db/database-url';
 import { DIST_DIR, prebuiltWorkflowBundle, writeWorkflowBundle } from '../infra/workflow-bundle';
 
 /** npm packages bundled into the programs (see the header); every other package is required at run time. */
-const INLINED_PACKAGES = new Set(['commander', 'luxon', 'zod', 'yaml']);
+const INLINED_PACKAGES = new Set(['commander', 'luxon', 'zod']);
 
 /** The programs' entry files, by output name (dist/<name>.mjs). */
 export const PROGRAMS = {
@@ -109,6 +109,28 @@ const requiredPackages: Plugin = {
   },
 };
 
+/**
+ * zod bundles translations of its own messages into some forty languages (`z.locales`), about 40% of its
+ * code: kybao writes its messages itself (domain/round/schema.ts describeZodError) and uses none of them,
+ * and every command that validates pays to parse them. The build keeps English (zod's default) only;
+ * `z.locales.<other>` is undefined in dist/.
+ */
+const zodEnglishOnly: Plugin = {
+  name: 'kybao-zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.c?js$/ }, (args) => {
+      if (!args.importer.includes(`${path.sep}node_modules${path.sep}zod${path.sep}`)) return undefined;
+      const en = path.join(path.dirname(args.importer), '..', 'locales', args.path.endsWith('.cjs') ? 'en.cjs' : 'en.js');
+      return { path: en, namespace: 'kybao-zod-locales' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'kybao-zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 /** Why the programs must be rebuilt, or null when dist/cli.mjs is newer than every file they were built from. */
 export function programsStaleness(): string | null {
   const built = Math.min(
@@ -146,13 +168,16 @@ export async function buildPrograms(): Promise<void> {
     // The Temporal client names a workflow type after its function (`client.workflow.start(roundWorkflow)`):
     // names must survive bundling.
     keepNames: true,
+    // Less to parse at start-up; identifiers stay readable in stack traces (and source maps map them back).
+    minifyWhitespace: true,
+    minifySyntax: true,
     sourcemap: true,
     metafile: true,
     banner: { js: BANNER },
     logLevel: 'warning',
     // A computed require (the generated Prisma client, chosen by provider) stays a run-time require.
     logOverride: { 'unsupported-require-call': 'silent' },
-    plugins: [requiredPackages, keepSourceLocation(Object.values(entries))],
+    plugins: [requiredPackages, zodEnglishOnly, keepSourceLocation(Object.values(entries))],
   });
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':'))

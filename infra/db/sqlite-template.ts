@@ -1,7 +1,7 @@
 /**
- * A migrated SQLite database in milliseconds, for throw-away databases (`kybao simulate`, the history
- * recorder, benchmarks): `prisma migrate deploy` runs once per set of migrations into a template kept in
- * the cache folder (${KYBAO_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/kybao}, as scripts/toolchain.sh), and
+ * A migrated SQLite database in milliseconds, for throw-away databases (`kybao simulate`, benchmarks):
+ * `prisma migrate deploy` runs once per set of migrations into a template kept in the cache folder
+ * (infra/cache-dir.ts), and
  * each new database is a copy of it. The template is named after a hash of every SQLite migration file
  * and the Prisma version, so a new or edited migration makes a new template. Migrating through Prisma's
  * CLI takes seconds (a Node process that loads the CLI and the configuration); a copy takes a few
@@ -9,14 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { kybaoCacheDir } from '../cache-dir';
 import { REPO_ROOT } from './database-url';
 import { MIGRATIONS_DIR, migrateDeploy } from './migrate';
-
-export function cacheDir(): string {
-  return process.env.KYBAO_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'kybao');
-}
 
 /** Hash of the SQLite migrations (names and contents, in order) and the Prisma version that applies them. */
 function migrationsHash(): string {
@@ -36,7 +32,7 @@ function migrationsHash(): string {
  */
 export async function createMigratedSqlite(file: string): Promise<void> {
   if (existsSync(file)) throw new Error(`${file} already exists; give the path of a new database`);
-  const dir = cacheDir();
+  const dir = kybaoCacheDir();
   const template = path.join(dir, `sqlite-template-${migrationsHash()}.db`);
   if (!existsSync(template)) {
     mkdirSync(dir, { recursive: true });
