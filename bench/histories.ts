@@ -5,6 +5,9 @@ import { temporal } from '@temporalio/proto';
 export interface HistorySize {
   events: number;
   bytes: number;
+  /** Workflow tasks the worker completed, and activities it was given: the round trips behind the events. */
+  workflowTasks: number;
+  activities: number;
 }
 
 /** Every run of `workflowId` (continue-as-new chains share the id), from the server's visibility. */
@@ -16,7 +19,14 @@ export async function runsOf(client: Client, workflowId: string): Promise<string
 
 export async function historySize(client: Client, workflowId: string, runId?: string): Promise<HistorySize> {
   const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-  return { events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
+  const { EventType } = temporal.api.enums.v1;
+  const count = (type: number) => (history.events ?? []).filter((e) => e.eventType === type).length;
+  return {
+    events: history.events?.length ?? 0,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
+    workflowTasks: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+    activities: count(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
+  };
 }
 
 /** Sizes of many histories, `concurrency` fetches at a time. */

@@ -49,8 +49,12 @@ export const Figure = z.object({
   notes: z.array(z.string()).default([]),
   /** What is left for kybao's side, when it is not (fully) measured. */
   todo: z.string().nullable().default(null),
+  /** When and at which commit this figure was measured (a run with --only keeps older figures). */
+  measured: z.object({ at: z.string(), commit: z.string().nullable() }).nullable().default(null),
 });
 export type Figure = z.infer<typeof Figure>;
+/** A figure as a figure module returns it; bench/run.ts adds when it was measured. */
+export type FigureDraft = Omit<Figure, 'measured'>;
 
 export const Machine = z.object({
   cpuModel: z.string(),
@@ -134,6 +138,9 @@ export function renderMarkdown(results: Results): string {
   }
   for (const f of results.figures) {
     lines.push('', `## ${f.title}`, '', f.method);
+    if (f.measured && (f.measured.commit !== results.machine.commit || results.generatedAt.slice(0, 10) !== f.measured.at.slice(0, 10))) {
+      lines.push('', `(Measured ${f.measured.at} at commit ${f.measured.commit?.slice(0, 12) ?? 'unknown'}, by an earlier run.)`);
+    }
     const details = f.rows.filter((r) => Object.keys(r.details).length);
     if (details.length) {
       lines.push('');

@@ -13,7 +13,7 @@ import { REPO_ROOT } from '../infra/db/database-url';
 import { quietRuntime, toolchainExecutable } from '../client/simulate/environment';
 import type { BenchContext } from './context';
 import { describeMachine } from './machine';
-import { FIGURE_IDS, FigureId, Results, writeResults, type Figure } from './results';
+import { FIGURE_IDS, FigureId, Results, writeResults, type Figure, type FigureDraft } from './results';
 import { cliStartup } from './figures/cli-startup';
 import { mailThroughput } from './figures/mail-throughput';
 import { yearFastForward } from './figures/year';
@@ -71,7 +71,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
   return options;
 }
 
-const FIGURES: Record<FigureId, (ctx: BenchContext) => Promise<Figure>> = {
+const FIGURES: Record<FigureId, (ctx: BenchContext) => Promise<FigureDraft>> = {
   'cli-startup': cliStartup,
   'mail-throughput': mailThroughput,
   year: yearFastForward,
@@ -81,7 +81,14 @@ const FIGURES: Record<FigureId, (ctx: BenchContext) => Promise<Figure>> = {
   'status-latency': statusLatency,
 };
 
-export async function runBench(options: BenchOptions, log: (line: string) => void = (l) => process.stderr.write(`[bench] ${l}\n`)): Promise<Results> {
+/**
+ * Runs the chosen figures. A figure that fails is reported in `failures` (with its stack); the others
+ * still make the results.
+ */
+export async function runBench(
+  options: BenchOptions,
+  log: (line: string) => void = (l) => process.stderr.write(`[bench] ${l}\n`),
+): Promise<{ results: Results; failures: string[] }> {
   const started = Date.now();
   const machine = describeMachine();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'kybao-bench-'));
@@ -106,7 +113,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       log(`${id}…`);
       const t = Date.now();
       try {
-        figures.push(await FIGURES[id](ctx));
+        figures.push({ ...(await FIGURES[id](ctx)), measured: { at: new Date().toISOString(), commit: machine.commit } });
         log(`${id} done in ${Math.round((Date.now() - t) / 1000)} s`);
       } catch (err) {
         failures.push(`${id}: ${(err as Error).stack ?? String(err)}`);
@@ -117,10 +124,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     if (server) await (await server).teardown();
     rmSync(tmp, { recursive: true, force: true });
   }
-  if (failures.length) throw new Error(`figures failed:\n${failures.join('\n')}`);
-  // With --only, the other figures of the previous results are kept (they say which run measured them).
+  // With --only (or after a failure), the other figures of the previous results are kept (each says
+  // what measured it: the file's machine and commit are this run's).
   let previous: Figure[] = [];
-  if (options.only.length < FIGURE_IDS.length) {
+  if (figures.length < FIGURE_IDS.length) {
     try {
       previous = Results.parse(JSON.parse(readFileSync(path.join(options.out, 'latest.json'), 'utf8'))).figures;
     } catch {
@@ -128,7 +135,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     }
   }
   const merged = FIGURE_IDS.map((id) => figures.find((f) => f.id === id) ?? previous.find((f) => f.id === id)).filter((f): f is Figure => !!f);
-  return { generatedAt: new Date().toISOString(), quick: options.quick, runs: options.runs, durationMs: Date.now() - started, machine, figures: merged };
+  return {
+    results: { generatedAt: new Date().toISOString(), quick: options.quick, runs: options.runs, durationMs: Date.now() - started, machine, figures: merged },
+    failures,
+  };
 }
 
 if (require.main === module) {
@@ -138,10 +148,11 @@ if (require.main === module) {
       console.log(HELP);
       return;
     }
-    const results = await runBench(options);
+    const { results, failures } = await runBench(options);
     const written = writeResults(results, options.out);
     process.stderr.write(`[bench] wrote ${path.relative(process.cwd(), written.json)} and ${path.relative(process.cwd(), written.markdown)}\n`);
     process.stdout.write(readFileSync(written.markdown, 'utf8'));
+    if (failures.length) throw new Error(`${failures.length} figure(s) failed (the others were written):\n${failures.join('\n')}`);
   })().catch((err: unknown) => {
     process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

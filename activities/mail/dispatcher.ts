@@ -54,8 +54,13 @@ export interface DispatcherOptions {
   retryInitialMs: number;
   retryMaxMs: number;
   maxAttempts: number;
-  /** Rows claimed per round trip (the pool size is a good value). */
+  /** Rows claimed per round trip (twice the pool size is a good value). */
   batchSize: number;
+  /**
+   * Passes run side by side, each with its own batch, so that one's database work (claiming, recording)
+   * overlaps the other's sending (default 2). Claims keep them from taking the same row.
+   */
+  lanes?: number;
   acceptance: AcceptanceCheck;
   hooks?: DispatcherHooks;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -109,8 +114,9 @@ export function dispatcherOptionsFromEnv(
 export class OutboxDispatcher {
   private readonly o: Required<Omit<DispatcherOptions, 'hooks'>> & { hooks: DispatcherHooks };
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private loops: Array<Promise<void>> = [];
+  /** The lanes asleep, each waiting for its timer or a kick. */
+  private readonly sleepers = new Set<() => void>();
   private kicked = false;
   private readonly inFlight = new Set<number>();
   /** After a connection-level failure the loop pauses (backing off) instead of failing every row. */
@@ -119,15 +125,15 @@ export class OutboxDispatcher {
   private readonly onSignal = () => this.kick();
 
   constructor(options: DispatcherOptions) {
-    this.o = { hooks: {}, log: () => undefined, now: () => new Date(), actor: 'mail-dispatcher', ...options };
+    this.o = { hooks: {}, log: () => undefined, now: () => new Date(), actor: 'mail-dispatcher', lanes: 2, ...options };
   }
 
-  /** Starts the background loop (idempotent). */
+  /** Starts the background loops, one per lane (idempotent). */
   start(): void {
     if (this.running) return;
     this.running = true;
     outboxSignal.on('changed', this.onSignal);
-    this.loop = this.run();
+    this.loops = Array.from({ length: Math.max(1, this.o.lanes) }, () => this.run());
   }
 
   /** Stops taking new work and waits for sends in flight to finish and be recorded. */
@@ -136,14 +142,14 @@ export class OutboxDispatcher {
     this.running = false;
     outboxSignal.off('changed', this.onSignal);
     this.kick();
-    await this.loop;
-    this.loop = null;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
 
   /** Look at the outbox now (a notification was queued). */
   kick(): void {
     this.kicked = true;
-    this.wake?.();
+    for (const wake of [...this.sleepers]) wake();
   }
 
   private async run(): Promise<void> {
@@ -179,16 +185,14 @@ export class OutboxDispatcher {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
+        this.sleepers.delete(wake);
         this.kicked = false;
-        done();
+        resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 
@@ -203,12 +207,19 @@ export class OutboxDispatcher {
     if (now.getTime() < this.pausedUntil) return summary;
     const rows = await dueNotifications(this.o.db, { now, limit: this.o.batchSize, excludeIds: [...this.inFlight] });
     if (!rows.length) return summary;
-    const claims = await claimNotifications(this.o.db, {
-      rows,
-      leaseUntil: new Date(now.getTime() + this.o.leaseMs),
-      at: now,
-      messageIdOf: (row) => messageIdFor(row.idempotencyKey, this.o.messageIdDomain),
-    });
+    // The other lane reads past these while this one claims them.
+    for (const r of rows) this.inFlight.add(r.id);
+    let claims: Claim[];
+    try {
+      claims = await claimNotifications(this.o.db, {
+        rows,
+        leaseUntil: new Date(now.getTime() + this.o.leaseMs),
+        at: now,
+        messageIdOf: (row) => messageIdFor(row.idempotencyKey, this.o.messageIdDomain),
+      });
+    } finally {
+      for (const r of rows) this.inFlight.delete(r.id);
+    }
     for (const c of claims) this.inFlight.add(c.notification.id);
     try {
       const results = await Promise.all(
@@ -247,19 +258,22 @@ export class OutboxDispatcher {
   }
 
   /**
-   * Runs passes until no notification is due and none is waiting for a retry within `settleMs`
-   * (tests and one-shot delivery). Throws after `timeoutMs`.
+   * Runs passes (on every lane) until no notification is due and none is waiting for a retry within
+   * `settleMs` (tests and one-shot delivery). Throws after `timeoutMs`.
    */
   async drain(options: { timeoutMs?: number; settleMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-    for (;;) {
-      const summary = await this.runOnce();
-      const next = await nextDueAt(this.o.db);
-      const now = this.o.now().getTime();
-      if (summary.claimed === 0 && (next === null || next.getTime() - now > (options.settleMs ?? 0))) return;
-      if (Date.now() > deadline) throw new Error('outbox did not drain in time');
-      if (summary.claimed === 0) await new Promise((r) => setTimeout(r, Math.min(200, Math.max(5, (next?.getTime() ?? now) - now, this.pausedUntil - now))));
-    }
+    const lane = async () => {
+      for (;;) {
+        const summary = await this.runOnce();
+        const next = await nextDueAt(this.o.db);
+        const now = this.o.now().getTime();
+        if (summary.claimed === 0 && (next === null || next.getTime() - now > (options.settleMs ?? 0))) return;
+        if (Date.now() > deadline) throw new Error('outbox did not drain in time');
+        if (summary.claimed === 0) await new Promise((r) => setTimeout(r, Math.min(200, Math.max(5, (next?.getTime() ?? now) - now, this.pausedUntil - now))));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.o.lanes) }, lane));
   }
 
   private backoffMs(attempt: number): number {

@@ -3,7 +3,7 @@ import { REPO_ROOT } from '../../infra/db/database-url';
 import { buildTargets } from '../../scripts/build';
 import type { BenchContext } from '../context';
 import { expectExit0, timeCommand } from '../context';
-import { makeRow, type Figure } from '../results';
+import { makeRow, type FigureDraft } from '../results';
 import { median } from '../stats';
 
 /**
@@ -13,7 +13,7 @@ import { median } from '../stats';
  */
 const KYBAO = path.join(REPO_ROOT, 'bin/kybao');
 
-export async function cliStartup(ctx: BenchContext): Promise<Figure> {
+export async function cliStartup(ctx: BenchContext): Promise<FigureDraft> {
   // What `npm ci` would have built; a stale build would measure tsx instead.
   await buildTargets({ ifStale: true, only: ['programs'], log: ctx.log });
   const runs = ctx.quick ? 3 : Math.max(15, ctx.runs * 3);

@@ -14,7 +14,7 @@ import { loadProgram } from '../../infra/db/program-repository';
 import { createActivities } from '../../activities';
 import { upsertObligations, upsertRound } from '../../infra/db/round-repository';
 import type { BenchContext } from '../context';
-import { makeRow, type Figure } from '../results';
+import { makeRow, type FigureDraft } from '../results';
 import { median, round3 } from '../stats';
 
 /**
@@ -137,7 +137,7 @@ async function dispatcherRun(db: Db, env: Env, sink: MailSink): Promise<Spent> {
   return spent;
 }
 
-export async function mailThroughput(ctx: BenchContext): Promise<Figure> {
+export async function mailThroughput(ctx: BenchContext): Promise<FigureDraft> {
   const count = ctx.quick ? 200 : 10_000;
   const dir = path.join(ctx.tmp, 'mail');
   mkdirSync(dir, { recursive: true });

@@ -14,7 +14,7 @@ import { roundWorkflow, submitReportUpdate } from '../../workflows/round';
 import type { BenchContext } from '../context';
 import { historySizes, runsOf, type HistorySize } from '../histories';
 import { programWithUnits } from '../programs';
-import { makeRow, type Figure, type Row } from '../results';
+import { makeRow, type FigureDraft, type Row } from '../results';
 import { median, round3 } from '../stats';
 import { receiptWorkflow, submitUpdate } from '../workflows/baseline';
 
@@ -43,11 +43,16 @@ export interface RoundMeasure {
   receiptsPerSecond: number;
   largest: HistorySize;
   totalEvents: number;
+  /** Over every history read, per unit: workflow tasks completed and activities run. */
+  workflowTasksPerUnit: number;
+  activitiesPerUnit: number;
   /** Workflow runs whose histories were read (all of them, or a sample for large N). */
   historiesRead: number;
   totalEventsEstimated: boolean;
   workerPeakRssBytes: number;
   databaseBytesPerUnitRound: number;
+  /** Updates sent again after the server aborted them (see updateWithRetry). */
+  updateRetries: number;
 }
 
 interface BenchWorker {
@@ -91,6 +96,24 @@ async function startWorker(kind: 'kybao' | 'baseline', server: TestWorkflowEnvir
   };
 }
 
+/**
+ * An Update as a person (or `kybao submit`) would send it: again when the server aborted it before the
+ * workflow took it ("workflow update was aborted": the run closed, e.g. continued as new, with the Update
+ * admitted but not accepted; nothing was applied). Counts the extra attempts in `retries`.
+ */
+async function updateWithRetry<T>(send: () => Promise<T>, retries: { count: number }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const text = `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`;
+      if (attempt >= 20 || !/aborted|Unavailable|UNAVAILABLE/.test(text)) throw err;
+      retries.count += 1;
+      await new Promise((r) => setTimeout(r, Math.min(1000, 50 * attempt)));
+    }
+  }
+}
+
 /** Runs fn(0…n-1) with at most `concurrency` calls in flight; results in index order. */
 async function inPool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(n);
@@ -122,9 +145,16 @@ function sqliteBytes(file: string): number {
 async function histories(server: TestWorkflowEnvironment, runs: Array<{ workflowId: string; runId?: string }>) {
   const sample = runs.length <= 500 ? runs : Array.from({ length: 500 }, (_, i) => runs[Math.floor((i * runs.length) / 500)]!);
   const sizes = await historySizes(server.client, sample);
-  const largest = sizes.reduce((a, b) => (b.events > a.events || (b.events === a.events && b.bytes > a.bytes) ? b : a), { events: 0, bytes: 0 });
-  const sampled = sizes.reduce((s, h) => s + h.events, 0);
-  return { largest, totalEvents: Math.round((sampled * runs.length) / sample.length), historiesRead: sample.length, totalEventsEstimated: sample.length < runs.length };
+  const largest = sizes.reduce((a, b) => (b.events > a.events || (b.events === a.events && b.bytes > a.bytes) ? b : a), sizes[0]!);
+  const scale = runs.length / sample.length;
+  const sum = (f: (h: HistorySize) => number) => sizes.reduce((s, h) => s + f(h), 0) * scale;
+  return {
+    largest,
+    totalEvents: Math.round(sum((h) => h.events)),
+    historiesRead: sample.length,
+    totalEventsEstimated: sample.length < runs.length,
+    work: { workflowTasks: sum((h) => h.workflowTasks), activities: sum((h) => h.activities) },
+  };
 }
 
 /** The baseline: N receipt workflows, one Update and one activity each. */
@@ -135,6 +165,7 @@ export async function measureBaseline(ctx: BenchContext, server: TestWorkflowEnv
   const before = sqliteBytes(database);
   const roundId = `baseline-${n}-${run}`;
   const ids = Array.from({ length: n }, (_, i) => `bench-receipt-${n}-${run}-${i}`);
+  const retries = { count: 0 };
   let ms: number;
   let stats: { maxRssBytes: number };
   try {
@@ -142,14 +173,23 @@ export async function measureBaseline(ctx: BenchContext, server: TestWorkflowEnv
     const handles = await inPool(n, CONCURRENCY, (i) =>
       server.client.workflow.start(receiptWorkflow, { taskQueue, workflowId: ids[i]!, args: [{ roundId, unitId: `u${i}` }] }),
     );
-    await inPool(n, CONCURRENCY, (i) => handles[i]!.executeUpdate(submitUpdate, { args: [{ unitId: `u${i}` }] }));
+    await inPool(n, CONCURRENCY, (i) => updateWithRetry(() => handles[i]!.executeUpdate(submitUpdate, { args: [{ unitId: `u${i}` }] }), retries));
     await inPool(n, CONCURRENCY, (i) => handles[i]!.result());
     ms = performance.now() - started;
   } finally {
     stats = await worker.stop();
   }
-  const h = await histories(server, ids.map((workflowId) => ({ workflowId })));
-  return { ms, receiptsPerSecond: n / (ms / 1000), ...h, workerPeakRssBytes: stats.maxRssBytes, databaseBytesPerUnitRound: (sqliteBytes(database) - before) / n };
+  const { work, ...h } = await histories(server, ids.map((workflowId) => ({ workflowId })));
+  return {
+    ms,
+    receiptsPerSecond: n / (ms / 1000),
+    ...h,
+    workflowTasksPerUnit: work.workflowTasks / n,
+    activitiesPerUnit: work.activities / n,
+    workerPeakRssBytes: stats.maxRssBytes,
+    databaseBytesPerUnitRound: (sqliteBytes(database) - before) / n,
+    updateRetries: retries.count,
+  };
 }
 
 /**
@@ -173,6 +213,7 @@ export async function measureKybaoRound(ctx: BenchContext, server: TestWorkflowE
   const workflowId = roundWorkflowId(roundId);
   // Real time on the dev server: a deadline far enough ahead that no reminder falls due meanwhile.
   const deadline = new Date(Date.now() + 60 * 86_400_000).toISOString();
+  const retries = { count: 0 };
   const input = roundInput(program, { roundId, kind: 'adhoc', year: 2015, title: { vi: 'Báo cáo đột xuất (đo hiệu năng)', en: 'Ad hoc report (benchmark)' }, deadline, unitIds });
   let ms: number;
   let stats: { maxRssBytes: number };
@@ -180,10 +221,14 @@ export async function measureKybaoRound(ctx: BenchContext, server: TestWorkflowE
     const started = performance.now();
     await server.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
     await inPool(n, CONCURRENCY, (i) =>
-      // The latest run: the round continues as new while submissions keep coming.
-      server.client.workflow.getHandle(workflowId).executeUpdate(submitReportUpdate, {
-        args: [{ unitId: unitIds[i]!, submittedBy: `clerk@${unitIds[i]}`, reference: `bench/${unitIds[i]}.pdf` }],
-      }),
+      updateWithRetry(
+        () =>
+          // The latest run: the round continues as new while submissions keep coming.
+          server.client.workflow.getHandle(workflowId).executeUpdate(submitReportUpdate, {
+            args: [{ unitId: unitIds[i]!, submittedBy: `clerk@${unitIds[i]}`, reference: `bench/${unitIds[i]}.pdf` }],
+          }),
+        retries,
+      ),
     );
     const result = await server.client.workflow.getHandle(workflowId).result();
     if (result.counts.submitted !== n) throw new Error(`the round closed with ${result.counts.submitted} of ${n} submitted`);
@@ -199,14 +244,23 @@ export async function measureKybaoRound(ctx: BenchContext, server: TestWorkflowE
     await check.$disconnect();
   }
   const runs = await runsOf(server.client, workflowId);
-  const h = await histories(server, runs.map((runId) => ({ workflowId, runId })));
-  return { ms, receiptsPerSecond: n / (ms / 1000), ...h, workerPeakRssBytes: stats.maxRssBytes, databaseBytesPerUnitRound: (sqliteBytes(database) - before) / n };
+  const { work, ...h } = await histories(server, runs.map((runId) => ({ workflowId, runId })));
+  return {
+    ms,
+    receiptsPerSecond: n / (ms / 1000),
+    ...h,
+    workflowTasksPerUnit: work.workflowTasks / n,
+    activitiesPerUnit: work.activities / n,
+    workerPeakRssBytes: stats.maxRssBytes,
+    databaseBytesPerUnitRound: (sqliteBytes(database) - before) / n,
+    updateRetries: retries.count,
+  };
 }
 
-const memo = new WeakMap<BenchContext, Promise<{ overhead: Figure; cost: Figure }>>();
+const memo = new WeakMap<BenchContext, Promise<{ overhead: FigureDraft; cost: FigureDraft }>>();
 
 /** Both figures from one set of runs (memoised per bench run: --only round-overhead,cost-growth runs it once). */
-export function roundFigures(ctx: BenchContext): Promise<{ overhead: Figure; cost: Figure }> {
+export function roundFigures(ctx: BenchContext): Promise<{ overhead: FigureDraft; cost: FigureDraft }> {
   let figures = memo.get(ctx);
   if (!figures) {
     figures = measureRoundFigures(ctx);
@@ -215,7 +269,7 @@ export function roundFigures(ctx: BenchContext): Promise<{ overhead: Figure; cos
   return figures;
 }
 
-async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figure; cost: Figure }> {
+async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: FigureDraft; cost: FigureDraft }> {
   const server = await ctx.devServer();
   const sizes = ctx.quick ? [10] : [100, 1_000, 10_000];
   const measured: Array<{ n: number; kybao: RoundMeasure[]; baseline: RoundMeasure[] }> = [];
@@ -247,6 +301,13 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
       details: {
         'receipts/s, kybao': round3(median(pick(kybao, (m) => m.receiptsPerSecond))),
         'receipts/s, baseline': round3(median(pick(baseline, (m) => m.receiptsPerSecond))),
+        // Where the time goes: round trips through the server per unit (from the histories).
+        'workflow tasks per unit, kybao': round3(median(pick(kybao, (m) => m.workflowTasksPerUnit))),
+        'workflow tasks per unit, baseline': round3(median(pick(baseline, (m) => m.workflowTasksPerUnit))),
+        'activities per unit, kybao': round3(median(pick(kybao, (m) => m.activitiesPerUnit))),
+        'activities per unit, baseline': round3(median(pick(baseline, (m) => m.activitiesPerUnit))),
+        'Updates sent again after the server aborted them, kybao': kybao.reduce((s, m) => s + m.updateRetries, 0),
+        'Updates sent again after the server aborted them, baseline': baseline.reduce((s, m) => s + m.updateRetries, 0),
         runs: kybao.length,
       },
       median,

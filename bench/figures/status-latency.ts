@@ -9,7 +9,7 @@ import { buildTargets } from '../../scripts/build';
 import type { BenchContext } from '../context';
 import { expectExit0, timeCommand } from '../context';
 import { programWithUnits } from '../programs';
-import { makeRow, type Figure } from '../results';
+import { makeRow, type FigureDraft } from '../results';
 import { percentile, round3 } from '../stats';
 
 /**
@@ -131,7 +131,7 @@ function get(port: number): Promise<void> {
   });
 }
 
-export async function statusLatency(ctx: BenchContext): Promise<Figure> {
+export async function statusLatency(ctx: BenchContext): Promise<FigureDraft> {
   const n = ctx.quick ? 100 : 10_000;
   const concurrency = ctx.quick ? 2 : 4;
   const cliCalls = ctx.quick ? 4 : 40;

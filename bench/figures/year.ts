@@ -12,7 +12,7 @@ import { createBaselineActivities } from '../baseline-activities';
 import { baselineBundle } from '../baseline';
 import type { BenchContext } from '../context';
 import { expectExit0, timeCommand } from '../context';
-import { makeRow, type Figure } from '../results';
+import { makeRow, type FigureDraft } from '../results';
 import { median, round3 } from '../stats';
 import { actUpdate, finishUpdate, yearWorkflow } from '../workflows/baseline';
 
@@ -77,7 +77,7 @@ async function bareYear(startAt: string, actions: number, activityCalls: number,
   }
 }
 
-export async function yearFastForward(ctx: BenchContext): Promise<Figure> {
+export async function yearFastForward(ctx: BenchContext): Promise<FigureDraft> {
   await buildTargets({ ifStale: true, log: ctx.log });
   const runs = ctx.quick ? 1 : Math.min(ctx.runs, 3);
   const programFile = ctx.quick ? quickProgram(ctx.tmp) : defaultProgramPath;
