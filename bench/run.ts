@@ -103,7 +103,7 @@ export async function runBench(
         quietRuntime();
         const { TestWorkflowEnvironment } = await import('@temporalio/testing');
         log('starting a Temporal dev server');
-        return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: toolchainExecutable('cli') }, extraArgs: ['--log-level', 'error'] } });
+        return TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: toolchainExecutable('cli') }, extraArgs: ['--log-level', 'never'] } });
       })()),
   };
   const figures: Figure[] = [];
