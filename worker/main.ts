@@ -1,7 +1,8 @@
 import { readEnv, describeEnv, requireLinkSecret } from '../infra/config';
 import { createKybaoWorker } from './run';
 
-// The worker entrypoint for deployments: `tsx worker/main.ts`. SIGINT/SIGTERM drain it and exit.
+// The worker entrypoint for deployments: `bin/kybao-worker` (dist/worker.mjs, or this file with tsx when
+// the build is stale). SIGINT/SIGTERM drain it and exit.
 async function main(): Promise<void> {
   const env = readEnv();
   // Every mail carries a signed agency link: a worker without the secret would send links that do not open.

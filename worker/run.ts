@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPrismaClient } from '../infra/db/client';
@@ -9,6 +8,7 @@ import { createMailTransport } from '../activities/mail/transport';
 import { defaultProgramPath, loadProgramFile } from '../domain/program/load-file';
 import { type Env } from '../infra/config';
 import { temporalTls } from '../infra/temporal-tls';
+import { workflowBundle } from '../infra/workflow-bundle';
 
 /**
  * Builds a worker and the clients its activities need (Prisma, SMTP) from the validated environment,
@@ -24,7 +24,7 @@ export async function createKybaoWorker(
   env: Env,
   options: {
     dispatcher?: Partial<DispatcherOptions>;
-    /** A prebuilt workflow bundle (tests); default: bundle ../workflows. */
+    /** The workflow code (tests); default: the prebuilt bundle when it matches the sources, else a fresh one. */
     workflowBundle?: { code: string };
   } = {},
 ): Promise<{ worker: Worker; dispatcher: OutboxDispatcher | null; close(): Promise<void> }> {
@@ -41,7 +41,7 @@ export async function createKybaoWorker(
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.KYBAO_TASK_QUEUE,
-      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve(path.join(__dirname, '../workflows')) }),
+      workflowBundle: options.workflowBundle ?? (await workflowBundle({ log: (line) => console.log(`[kybao] worker: ${line}`) })),
       activities: createActivities({ db, mailer, env }),
     });
     if (env.MAIL_DISPATCHER) {
