@@ -26,19 +26,18 @@ import { receiptWorkflow, submitUpdate } from '../workflows/baseline';
 /**
  * Issue #14, figures 1 and 2, from one workload per side and size N:
  *
- * - kybao: a round of N units on a Temporal dev server (real time), every unit submitting at once
- *   through the path people take (submitReportUpdate on the round, as `kybao submit` sends it), from
- *   the round's start to the round closed with its result in the database; the deployed worker
- *   (worker/run.ts, prebuilt bundle, SQLite) in a process of its own.
+ * - kybao: a round of N units on a Temporal dev server (real time), the design of issue #11 (a
+ *   coordinator workflow and its shard workflows, per-unit state in the shards and the database),
+ *   every unit submitting at once through the path people take (app/workflow-gateway.ts, as the web app
+ *   and `kybao submit` send it), from the round's start to the round closed with its counts in the
+ *   database; the deployed worker (worker/run.ts, prebuilt bundle, SQLite) in a process of its own.
  * - baseline: N minimal workflows (bench/workflows/baseline.ts) that each take one Update and run one
  *   activity (a row in SQLite through better-sqlite3), from the first start to the last completion; a
  *   bare worker in a process of its own. Same server, same run, same client concurrency.
  *
  * Round overhead: time (and receipts per second). Cost growth: the largest single history (events and
- * bytes), total events, the worker's peak RSS, database bytes per unit-round.
- *
- * The kybao side drives the round as it is today; issue #11 redesigns it (per-unit state sharded over
- * several workflows, status from the database). `measureKybaoRound` is the one place to retarget.
+ * bytes) over the round and all its shards, total events, the worker's peak RSS, database bytes per
+ * unit-round.
  */
 const CONCURRENCY = 32;
 
@@ -331,8 +330,9 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
         'workflow tasks per unit, baseline': round3(median(pick(baseline, (m) => m.workflowTasksPerUnit))),
         'activities per unit, kybao': round3(median(pick(kybao, (m) => m.activitiesPerUnit))),
         'activities per unit, baseline': round3(median(pick(baseline, (m) => m.activitiesPerUnit))),
-        'Updates sent again after the server aborted them, kybao': kybao.reduce((s, m) => s + m.updateRetries, 0),
-        'Updates sent again after the server aborted them, baseline': baseline.reduce((s, m) => s + m.updateRetries, 0),
+        'Updates sent again (aborted or busy), kybao': kybao.reduce((s, m) => s + m.updateRetries, 0),
+        'Updates sent again (aborted or busy), baseline': baseline.reduce((s, m) => s + m.updateRetries, 0),
+        'workflows, kybao (round + shards)': median(pick(kybao, (m) => m.workflows)),
         runs: kybao.length,
       },
       median,
@@ -359,13 +359,12 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
 
   const method =
     `Per size N (${sizes.map((n) => n.toLocaleString('en-US')).join(', ')}), on one Temporal dev server (in memory), each side with its worker in a ` +
-    `process of its own and ${CONCURRENCY} client calls in flight. kybao: a round of N synthetic units (ad hoc kind, deadline 60 days ahead), every ` +
-    `unit submitting at once with submitReportUpdate, from the round's start to its close with the result in the database (SQLite; the ` +
-    `deployed worker with the prebuilt bundle, mail dispatcher off). Baseline: N minimal workflows started, each taking one Update whose ` +
-    `handler runs one activity (a row in SQLite through better-sqlite3), until all have completed.`;
-  const todo =
-    'kybao side measures the round as it is before issue #11 (one workflow holding every unit, continuing as new); retarget ' +
-    'measureKybaoRound (bench/figures/round.ts) to the redesigned round when it lands.';
+    `process of its own and ${CONCURRENCY} client calls in flight. kybao: a round of N synthetic units (ad hoc kind, audience by category, deadline ` +
+    `60 days ahead): the coordinator workflow round:<id> and its shard workflows round:<id>:shard-<n>; every unit submits at once through ` +
+    `app/workflow-gateway.ts (the shard holding the unit found in the database, the Update sent there with the arrival instant, busy answers ` +
+    `retried), from the round's start to its workflow returning its RoundSummary with every unit submitted and the database holding the round ` +
+    `closed with the same counts (SQLite; the deployed worker with the prebuilt bundle, mail dispatcher off). Baseline: N minimal workflows ` +
+    `started, each taking one Update whose handler runs one activity (a row in SQLite through better-sqlite3), until all have completed.`;
   return {
     overhead: {
       id: 'round-overhead',
@@ -374,19 +373,19 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
       rows: overheadRows,
       breakdown: [],
       notes: [],
-      todo,
+      todo: null,
     },
     cost: {
       id: 'cost-growth',
       title: 'Cost growth',
       method:
-        `${method} Histories are read from the server after each run (every run of the round; for the baseline, every workflow up to 500, an even ` +
+        `${method} Histories are read from the server after each run (every run of the round and of each of its shards; for the baseline, every workflow up to 500, an even ` +
         `sample beyond, the total extrapolated); bytes are the protobuf size. Peak RSS is the worker process's maximum resident set; database ` +
         `bytes are the SQLite file's growth over the run (write-ahead log folded in) per unit.`,
       rows: costRows,
       breakdown: [],
       notes: [],
-      todo,
+      todo: null,
     },
   };
 }

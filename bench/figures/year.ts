@@ -31,7 +31,9 @@ function quickProgram(dir: string): string {
   const program = loadProgramFile(defaultProgramPath);
   const keep = new Set([program.coordinator, program.appraiser, program.units.find((u) => u.category === 'district')!.id]);
   const file = path.join(dir, 'quick-program.yaml');
-  writeFileSync(file, stringify({ ...program, units: program.units.map((u) => ({ ...u, reports: u.reports && keep.has(u.id) })) }));
+  // Without its report forms: they name units and categories that no longer report here (reports are files only).
+  const { forms: _forms, ...rest } = program;
+  writeFileSync(file, stringify({ ...rest, units: program.units.map((u) => ({ ...u, reports: u.reports && keep.has(u.id) })) }));
   return file;
 }
 
