@@ -61,6 +61,12 @@ export interface RoundMeasure {
   workflows: number;
   /** kybao: the round's shards; the baseline: 0. */
   shards: number;
+  /**
+   * kybao, where the time goes: round start → first receipt (the round writes its obligations and starts
+   * its shards; submissions sent meanwhile are answered "opening" and retried), first → last receipt,
+   * last receipt → the round closed. The baseline: null.
+   */
+  phases: { openingMs: number; submittingMs: number; closingMs: number } | null;
 }
 
 interface BenchWorker {
@@ -199,6 +205,7 @@ export async function measureBaseline(ctx: BenchContext, server: TestWorkflowEnv
     updateRetries: retries.count,
     workflows: n,
     shards: 0,
+    phases: null,
   };
 }
 
@@ -243,16 +250,21 @@ export async function measureKybaoRound(ctx: BenchContext, server: TestWorkflowE
   const db = createPrismaClient(`file:${database}`);
   const gateway = new WorkflowGateway(server.client, { db, taskQueue, busyRetryMs: 300_000, onBusy: () => void (retries.count += 1) });
   let ms: number;
+  let phases: RoundMeasure['phases'];
   let summary: RoundSummary;
   let stats: { maxRssBytes: number };
   try {
     const started = performance.now();
     await server.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
-    await inPool(n, CONCURRENCY, (i) =>
-      updateWithRetry(() => gateway.submitReport(roundId, { unitId: unitIds[i]!, submittedBy: `clerk@${unitIds[i]}`, reference: `bench/${unitIds[i]}.pdf` }, Date.now()), retries),
-    );
+    let firstReceipt = 0;
+    await inPool(n, CONCURRENCY, async (i) => {
+      await updateWithRetry(() => gateway.submitReport(roundId, { unitId: unitIds[i]!, submittedBy: `clerk@${unitIds[i]}`, reference: `bench/${unitIds[i]}.pdf` }, Date.now()), retries);
+      firstReceipt ||= performance.now();
+    });
+    const lastReceipt = performance.now();
     summary = await server.client.workflow.getHandle<typeof roundWorkflow>(workflowId).result();
     ms = performance.now() - started;
+    phases = { openingMs: firstReceipt - started, submittingMs: lastReceipt - firstReceipt, closingMs: performance.now() - lastReceipt };
     const stored = await getRound(db, roundId);
     const { counts } = await roundCounts(db, roundId);
     if (stored?.status !== 'closed') throw new Error(`round ${roundId} is not closed in the database (${stored?.status})`);
@@ -273,6 +285,7 @@ export async function measureKybaoRound(ctx: BenchContext, server: TestWorkflowE
     ...h,
     workflows: workflowIds.length,
     shards: summary.shards,
+    phases,
     workflowTasksPerUnit: work.workflowTasks / n,
     activitiesPerUnit: work.activities / n,
     workerPeakRssBytes: stats.maxRssBytes,
@@ -333,6 +346,10 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
         'Updates sent again (aborted or busy), kybao': kybao.reduce((s, m) => s + m.updateRetries, 0),
         'Updates sent again (aborted or busy), baseline': baseline.reduce((s, m) => s + m.updateRetries, 0),
         'workflows, kybao (round + shards)': median(pick(kybao, (m) => m.workflows)),
+        // Where kybao's time goes (medians over the runs).
+        'kybao: round start → first receipt (ms)': round3(median(pick(kybao, (m) => m.phases?.openingMs ?? Number.NaN))),
+        'kybao: first → last receipt (ms)': round3(median(pick(kybao, (m) => m.phases?.submittingMs ?? Number.NaN))),
+        'kybao: last receipt → round closed (ms)': round3(median(pick(kybao, (m) => m.phases?.closingMs ?? Number.NaN))),
         runs: kybao.length,
       },
       median,

@@ -54,12 +54,22 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
-  test('the figures kybao can already show all have kybao’s side; the year says where its time goes', () => {
+  test('every figure has kybao’s side; the round is the sharded one; status is read over HTTP too; the year says where its time goes', () => {
     const byId = new Map(results.figures.map((f) => [f.id, f]));
-    for (const id of ['cli-startup', 'mail-throughput', 'year', 'round-overhead', 'cost-growth'] as const) {
-      expect({ id, open: byId.get(id)!.rows.filter((r) => r.kybao === null).map((r) => r.name) }).toEqual({ id, open: [] });
+    for (const id of FIGURE_IDS) {
+      expect({ id, open: byId.get(id)!.rows.filter((r) => r.kybao === null).map((r) => r.name), todo: byId.get(id)!.todo }).toEqual({ id, open: [], todo: null });
     }
     expect(byId.get('cli-startup')!.rows.map((r) => r.name)).toEqual(['kybao --help', 'kybao calendar --year 2015 --json']);
+    // A round is its coordinator workflow and at least one shard, all counted in the histories.
+    const round = byId.get('round-overhead')!.rows[0]!;
+    expect(round.details['workflows, kybao (round + shards)']).toBeGreaterThanOrEqual(2);
+    expect(byId.get('status-latency')!.rows.map((r) => r.name)).toEqual([
+      'CLI status --json, p50',
+      'HTTP GET /api/years/2015/status, p50',
+      'collectYear (the matrix, in process), p50',
+      'roundCounts (one round), p50',
+      'roundUnitsPage (100 units), p50',
+    ]);
     expect(byId.get('year')!.breakdown.map((b) => b.label)).toEqual(expect.arrayContaining(['time-skipping server start', 'worker (prebuilt workflow bundle)']));
   });
 
