@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { type Command, Option } from 'commander';
-import { parseAmount as parseAmountValue, parseList as parseListValue, parseOffsets as parseOffsetsValue, parseYear as parseYearValue } from '../../../app/input';
+import { parseAmount as parseAmountValue, parseList as parseListValue, parseOffsets as parseOffsetsValue, parseYear as parseYearValue } from '../../../app/input-values';
 
 /**
  * What the command declarations share: value parsers for their options (years, dates, amounts, lists),

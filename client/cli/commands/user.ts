@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { StaffRole } from '../../../app/roles';
+import { STAFF_ROLES } from '../../../app/staff-roles';
 import type { ConnectionFlags } from './common';
 import type { UserAddFlags } from '../actions/user';
 import { byOption, withConnectionOptions } from './common';
@@ -12,7 +12,7 @@ export function register(program: Command): void {
       .command('add')
       .description('Create a staff account; the password is asked on the terminal (twice) or read from stdin with --password-stdin, and stored only as an argon2id hash')
       .argument('<email>', 'the sign-in e-mail')
-      .addOption(new Option('--role <ROLE>', `what the account may do: ${StaffRole.options.join(', ')}`).makeOptionMandatory())
+      .addOption(new Option('--role <ROLE>', `what the account may do: ${STAFF_ROLES.join(', ')}`).makeOptionMandatory())
       .option('--name <NAME>', 'display name')
       .option('--password-stdin', 'read the password from standard input (for scripts)')
       .addOption(byOption('creates it'))
