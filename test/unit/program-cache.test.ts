@@ -25,25 +25,28 @@ describe('the parsed-YAML cache of program files', () => {
   const cached = () => (existsSync(path.join(cache, 'programs')) ? readdirSync(path.join(cache, 'programs')).filter((f) => f.endsWith('.json')) : []);
 
   test('the first load parses and keeps the result; the second gives the same program from the cache', () => {
+    // The program file and the published holiday schedule it names (calendar.holidaySchedule) are both YAML.
     const first = loadProgramFile(defaultProgramPath);
-    expect(cached()).toHaveLength(1);
+    expect(first.calendar.holidaySchedule).toBeTruthy();
+    expect(cached()).toHaveLength(2);
     const second = loadProgramFile(defaultProgramPath);
     expect(second).toEqual(first);
-    expect(cached()).toHaveLength(1);
+    expect(cached()).toHaveLength(2);
   });
 
   test('an edited file is parsed again, and a cached text is still validated', () => {
     const file = path.join(dir, 'program.yaml');
     writeFileSync(file, readFileSync(defaultProgramPath, 'utf8').replace(/^id: .*$/m, 'id: edited-program'));
     expect(loadProgramFile(file).id).toBe('edited-program');
-    expect(cached()).toHaveLength(1);
+    // Its text and the holiday schedule it names.
+    expect(cached()).toHaveLength(2);
     // A text that parses but is no program: the second read comes from the cache, and is still refused.
     writeFileSync(file, 'id: x\n');
     const invalid = { ok: false, problems: expect.arrayContaining([expect.stringMatching(/^title: /)]) };
     expect(readProgramFile(file)).toMatchObject(invalid);
-    expect(cached()).toHaveLength(2);
+    expect(cached()).toHaveLength(3);
     expect(readProgramFile(file)).toMatchObject(invalid);
-    expect(cached()).toHaveLength(2);
+    expect(cached()).toHaveLength(3);
   });
 
   test('invalid YAML is reported, not cached', () => {
