@@ -7,6 +7,8 @@ export interface BenchContext {
   quick: boolean;
   /** Runs per measure; each figure's median is over this many. */
   runs: number;
+  /** Round sizes N for round overhead and cost growth (--sizes); null: 100, 1,000 and 10,000 (--quick: 10). */
+  sizes: number[] | null;
   /** Progress on stderr. */
   log(line: string): void;
   /** A folder for this run's throw-away files (removed at the end). */

@@ -20,7 +20,7 @@ import { yearFastForward } from './figures/year';
 import { roundFigures } from './figures/round';
 import { statusLatency } from './figures/status-latency';
 
-const HELP = `Usage: npm run bench -- [--quick] [--only FIGURES] [--runs N] [--out DIR]
+const HELP = `Usage: npm run bench -- [--quick] [--only FIGURES] [--runs N] [--sizes N,N] [--out DIR]
 
 Measures kybao against bare Temporal / bare libraries on this machine and writes latest.json and
 latest.md (a Markdown table) into bench/results/ (or --out DIR).
@@ -29,6 +29,7 @@ latest.md (a Markdown table) into bench/results/ (or --out DIR).
   --only FIGURES   comma-separated: ${FIGURE_IDS.join(', ')}; the other figures of the previous
                    latest.json in the output folder are kept
   --runs N         runs per measure (default 5; --quick: 1)
+  --sizes N,N      round sizes for round-overhead and cost-growth (default 100,1000,10000; --quick: 10)
   --out DIR        where to write the results (default bench/results)
 
 Figures: CLI start-up vs node -e 0; mail throughput of the outbox vs a bare nodemailer loop; a year in
@@ -40,11 +41,12 @@ export interface BenchOptions {
   quick: boolean;
   only: FigureId[];
   runs: number;
+  sizes: number[] | null;
   out: string;
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
-  const options: BenchOptions = { quick: false, only: [...FIGURE_IDS], runs: 0, out: path.join(REPO_ROOT, 'bench/results') };
+  const options: BenchOptions = { quick: false, only: [...FIGURE_IDS], runs: 0, sizes: null, out: path.join(REPO_ROOT, 'bench/results') };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -64,6 +66,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions | 'help' {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`--runs ${v}: give a whole number from 1 to 100`);
       options.runs = n;
+    } else if (arg === '--sizes') {
+      const v = value();
+      const sizes = v.split(',').map((x) => Number(x.trim().replace(/_/g, '')));
+      if (!sizes.length || sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 100_000)) throw new Error(`--sizes ${v}: give round sizes from 1 to 100,000, separated by commas, e.g. 100,1000`);
+      options.sizes = sizes;
     } else if (arg === '--out') options.out = path.resolve(value());
     else throw new Error(`unknown argument "${arg}"; see --help`);
   }
@@ -96,6 +103,7 @@ export async function runBench(
   const ctx: BenchContext = {
     quick: options.quick,
     runs: options.runs,
+    sizes: options.sizes,
     log,
     tmp,
     devServer: () =>

@@ -308,7 +308,7 @@ export function roundFigures(ctx: BenchContext): Promise<{ overhead: FigureDraft
 
 async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: FigureDraft; cost: FigureDraft }> {
   const server = await ctx.devServer();
-  const sizes = ctx.quick ? [10] : [100, 1_000, 10_000];
+  const sizes = ctx.sizes ?? (ctx.quick ? [10] : [100, 1_000, 10_000]);
   const measured: Array<{ n: number; kybao: RoundMeasure[]; baseline: RoundMeasure[] }> = [];
   for (const n of sizes) {
     // The largest sizes take minutes per run: fewer runs there.
