@@ -14,10 +14,12 @@ import {
   type ObligationRecord,
   type RoundRecord,
 } from '../infra/db/round-repository';
-import { enqueueNotification, listNotifications, type Recipient } from '../infra/db/outbox-repository';
+import { listNotifications, type Recipient } from '../infra/db/outbox-repository';
+import { enqueueNotifications } from '../infra/db/outbox-batch';
 import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
 import type { Language } from './mail/format';
+import { messageIdFor, senderDomain } from './mail/message-id';
 import { notifyOutboxChanged } from './mail/outbox-signal';
 import { renderMail, templateFor, type MailInput, type ObligationFacts } from './mail/render';
 import { mailTemplatesFor, type MailTemplates } from './mail/templates';
@@ -210,8 +212,10 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
       let queued = 0;
       let duplicates = envelopes.length - fresh.length;
       await inTransaction(db, async (tx) => {
-        for (const { envelope: e, mail } of rendered) {
-          const { created } = await enqueueNotification(tx, {
+        // All of them in three statements (infra/db/outbox-batch.ts), not three per e-mail.
+        const { created } = await enqueueNotifications(
+          tx,
+          rendered.map(({ envelope: e, mail }) => ({
             idempotencyKey: e.key,
             roundId: round.id,
             unitId: e.unit?.id ?? null,
@@ -222,10 +226,14 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
             subject: mail.subject,
             bodyText: mail.text,
             bodyHtml: mail.html,
+            // Fixed now, so the dispatcher claims a batch in one statement.
+            messageId: messageIdFor(e.key, senderDomain(env.MAIL_FROM)),
             createdAt: req.at,
             actor: 'workflow',
-          });
-          if (created) queued += 1;
+          })),
+        );
+        for (const c of created) {
+          if (c) queued += 1;
           else duplicates += 1;
         }
         if (req.kind === 'overdue') {

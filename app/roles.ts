@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { STAFF_ROLES } from './staff-roles';
 
 /**
  * Who may do what. Staff roles come from the operator (`kybao user add --role`); an agency is whoever
  * holds a valid signed link for one unit in one round. Auditors read everything and change nothing.
  */
-export const StaffRole = z.enum(['coordinator', 'appraiser', 'approver', 'auditor']);
+export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 export type Role = StaffRole | 'agency';

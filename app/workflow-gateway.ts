@@ -121,7 +121,9 @@ export class WorkflowGateway {
       // Every path that does not return or throw below leaves the round opening: wait, then look again.
       if (!workflowId) {
         const known = await this.db().obligation.findFirst({ where: { roundId }, select: { id: true } });
-        if (known) throw new AppError('refused', `${what} refused: unit "${unitId}" is not in round ${roundId}`, 'unitId');
+        // The round may have written its obligations (one transaction) between the two reads: the unit is
+        // out of the round only if it still has no row now that the round has some.
+        if (known && !(await this.holderOf(roundId, unitId))) throw new AppError('refused', `${what} refused: unit "${unitId}" is not in round ${roundId}`, 'unitId');
         if ((await this.workflowState(roundWorkflowId(roundId))) !== 'RUNNING') {
           throw new AppError('not-found', `no round ${roundId} is open; check its id with "kybao status"`, 'roundId');
         }

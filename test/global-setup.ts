@@ -1,5 +1,5 @@
-import { writeWorkflowBundle } from './helpers/bundle';
+import { buildIfStale } from './helpers/bundle';
 
 export default async function globalSetup(): Promise<void> {
-  await writeWorkflowBundle();
+  await buildIfStale();
 }

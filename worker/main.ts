@@ -4,7 +4,7 @@ import { createLogger } from './logging';
 import { createKybaoWorker } from './run';
 import { installWorkerRuntime } from './telemetry';
 
-const USAGE = `Usage: tsx worker/main.ts
+const USAGE = `Usage: bin/kybao-worker
 
 Runs the kybao worker (round, cycle and program workflows, their activities, the outbox dispatcher) until
 SIGTERM or SIGINT, then stops polling, lets the activities in flight finish (KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS)
@@ -14,7 +14,8 @@ and exits 0. Logs are JSON lines on stdout (KYBAO_LOG_LEVEL). Optional listeners
 Environment: see README, "Configuration" and "Running kybao in production".
 `;
 
-// The worker entrypoint for deployments: `tsx worker/main.ts`.
+// The worker entrypoint for deployments: `bin/kybao-worker` (dist/worker.mjs, or this file with tsx when
+// the build is stale).
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     process.stdout.write(USAGE);

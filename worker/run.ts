@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createPrismaClient } from '../infra/db/client';
@@ -11,6 +10,7 @@ import { type Env } from '../infra/config';
 import { temporalTls } from '../infra/temporal-tls';
 import { activityLogInterceptors } from './activity-log';
 import type { ReadinessChecks } from './health';
+import { workflowBundle } from '../infra/workflow-bundle';
 
 /**
  * Builds a worker and the clients its activities need (Prisma, SMTP) from the validated environment,
@@ -28,7 +28,7 @@ export async function createKybaoWorker(
   env: Env,
   options: {
     dispatcher?: Partial<DispatcherOptions>;
-    /** A prebuilt workflow bundle (tests); default: bundle ../workflows. */
+    /** The workflow code (tests); default: the prebuilt bundle when it matches the sources, else a fresh one. */
     workflowBundle?: { code: string };
   } = {},
 ): Promise<{ worker: Worker; dispatcher: OutboxDispatcher | null; readiness: ReadinessChecks; close(): Promise<void> }> {
@@ -45,7 +45,7 @@ export async function createKybaoWorker(
       connection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.KYBAO_TASK_QUEUE,
-      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve(path.join(__dirname, '../workflows')) }),
+      workflowBundle: options.workflowBundle ?? (await workflowBundle({ log: (line) => console.log(`[kybao] worker: ${line}`) })),
       activities: createActivities({ db, mailer, env }),
       interceptors: { activity: [activityLogInterceptors] },
       shutdownGraceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,

@@ -2,14 +2,15 @@ import type { Transporter } from 'nodemailer';
 import type { Db } from '../../infra/db/client';
 import {
   IN_DOUBT_MARK,
-  claimNotification,
   completeFailed,
   completeSent,
   dueNotifications,
   nextDueAt,
+  type Claim,
   type NotificationRecord,
   type RejectedRecipient,
 } from '../../infra/db/outbox-repository';
+import { claimNotifications, completeSentMany, type AcceptedDelivery } from '../../infra/db/outbox-batch';
 import type { Env } from '../../infra/config';
 import { acceptanceCheckFor, type AcceptanceCheck } from './in-doubt';
 import { messageIdFor, senderDomain } from './message-id';
@@ -53,8 +54,13 @@ export interface DispatcherOptions {
   retryInitialMs: number;
   retryMaxMs: number;
   maxAttempts: number;
-  /** Rows claimed per round trip (the pool size is a good value). */
+  /** Rows claimed per round trip (twice the pool size is a good value). */
   batchSize: number;
+  /**
+   * Passes run side by side, each with its own batch, so that one's database work (claiming, recording)
+   * overlaps the other's sending (default 2). Claims keep them from taking the same row.
+   */
+  lanes?: number;
   acceptance: AcceptanceCheck;
   hooks?: DispatcherHooks;
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -108,8 +114,9 @@ export function dispatcherOptionsFromEnv(
 export class OutboxDispatcher {
   private readonly o: Required<Omit<DispatcherOptions, 'hooks'>> & { hooks: DispatcherHooks };
   private running = false;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  private loops: Array<Promise<void>> = [];
+  /** The lanes asleep, each waiting for its timer or a kick. */
+  private readonly sleepers = new Set<() => void>();
   private kicked = false;
   private readonly inFlight = new Set<number>();
   /** After a connection-level failure the loop pauses (backing off) instead of failing every row. */
@@ -118,15 +125,15 @@ export class OutboxDispatcher {
   private readonly onSignal = () => this.kick();
 
   constructor(options: DispatcherOptions) {
-    this.o = { hooks: {}, log: () => undefined, now: () => new Date(), actor: 'mail-dispatcher', ...options };
+    this.o = { hooks: {}, log: () => undefined, now: () => new Date(), actor: 'mail-dispatcher', lanes: 2, ...options };
   }
 
-  /** Starts the background loop (idempotent). */
+  /** Starts the background loops, one per lane (idempotent). */
   start(): void {
     if (this.running) return;
     this.running = true;
     outboxSignal.on('changed', this.onSignal);
-    this.loop = this.run();
+    this.loops = Array.from({ length: Math.max(1, this.o.lanes) }, () => this.run());
   }
 
   /** Stops taking new work and waits for sends in flight to finish and be recorded. */
@@ -135,14 +142,14 @@ export class OutboxDispatcher {
     this.running = false;
     outboxSignal.off('changed', this.onSignal);
     this.kick();
-    await this.loop;
-    this.loop = null;
+    await Promise.all(this.loops);
+    this.loops = [];
   }
 
   /** Look at the outbox now (a notification was queued). */
   kick(): void {
     this.kicked = true;
-    this.wake?.();
+    for (const wake of [...this.sleepers]) wake();
   }
 
   private async run(): Promise<void> {
@@ -178,55 +185,95 @@ export class OutboxDispatcher {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const wake = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
+        this.sleepers.delete(wake);
         this.kicked = false;
-        done();
+        resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.sleepers.add(wake);
     });
   }
 
-  /** One pass: claim the due rows (up to batchSize) and deliver them concurrently. */
+  /**
+   * One pass: claim the due rows (up to batchSize) in one transaction, deliver them concurrently, and
+   * record the accepted ones in one transaction (infra/db/outbox-batch.ts). Rows another dispatcher
+   * claimed first are skipped (not counted).
+   */
   async runOnce(): Promise<DispatchSummary> {
     const summary: DispatchSummary = { claimed: 0, sent: 0, recovered: 0, retried: 0, failed: 0, lost: 0 };
     const now = this.o.now();
     if (now.getTime() < this.pausedUntil) return summary;
     const rows = await dueNotifications(this.o.db, { now, limit: this.o.batchSize, excludeIds: [...this.inFlight] });
-    const outcomes = await Promise.all(
-      rows.map((row) =>
-        this.deliver(row).catch((err: unknown) => {
-          this.o.log('error', `notification ${row.id} (${row.idempotencyKey}): ${(err as Error).message}; its claim stays until the lease ends, then it is settled as in doubt`);
-          return 'lost' as const;
-        }),
-      ),
-    );
-    for (const outcome of outcomes) {
-      if (outcome === null) continue;
-      summary.claimed += 1;
-      summary[outcome] += 1;
+    if (!rows.length) return summary;
+    // The other lane reads past these while this one claims them.
+    for (const r of rows) this.inFlight.add(r.id);
+    let claims: Claim[];
+    try {
+      claims = await claimNotifications(this.o.db, {
+        rows,
+        leaseUntil: new Date(now.getTime() + this.o.leaseMs),
+        at: now,
+        messageIdOf: (row) => messageIdFor(row.idempotencyKey, this.o.messageIdDomain),
+      });
+    } finally {
+      for (const r of rows) this.inFlight.delete(r.id);
     }
-    return summary;
+    for (const c of claims) this.inFlight.add(c.notification.id);
+    try {
+      const results = await Promise.all(
+        claims.map((claim) =>
+          this.deliver(claim).catch((err: unknown): Outcome => {
+            const n = claim.notification;
+            this.o.log('error', `notification ${n.id} (${n.idempotencyKey}): ${(err as Error).message}; its claim stays until the lease ends, then it is settled as in doubt`);
+            return 'lost';
+          }),
+        ),
+      );
+      // The accepted ones, recorded together; until this commit they are in the same window as a
+      // single send between "250" and its record (a crash leaves them in doubt, settled as above).
+      const accepted = results.filter((r): r is AcceptedDelivery => typeof r === 'object');
+      let recorded: boolean[] = [];
+      try {
+        recorded = await completeSentMany(this.o.db, accepted);
+      } catch (err) {
+        this.o.log('error', `recording ${accepted.length} sent notification(s) failed (${(err as Error).message}); their claims stay until the lease ends, then they are settled as in doubt`);
+        recorded = accepted.map(() => false);
+      }
+      const outcomes = results.map((r) => {
+        if (typeof r !== 'object') return r;
+        if (recorded[accepted.indexOf(r)]) return 'sent' as const;
+        this.o.log('error', `notification ${r.notification.id} (${r.notification.idempotencyKey}) was sent, but its claim had been taken over (MAIL_CLAIM_LEASE_SECONDS too short?)`);
+        return 'lost' as const;
+      });
+      for (const outcome of outcomes) {
+        summary.claimed += 1;
+        summary[outcome] += 1;
+      }
+      return summary;
+    } finally {
+      for (const c of claims) this.inFlight.delete(c.notification.id);
+    }
   }
 
   /**
-   * Runs passes until no notification is due and none is waiting for a retry within `settleMs`
-   * (tests and one-shot delivery). Throws after `timeoutMs`.
+   * Runs passes (on every lane) until no notification is due and none is waiting for a retry within
+   * `settleMs` (tests and one-shot delivery). Throws after `timeoutMs`.
    */
   async drain(options: { timeoutMs?: number; settleMs?: number } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-    for (;;) {
-      const summary = await this.runOnce();
-      const next = await nextDueAt(this.o.db);
-      const now = this.o.now().getTime();
-      if (summary.claimed === 0 && (next === null || next.getTime() - now > (options.settleMs ?? 0))) return;
-      if (Date.now() > deadline) throw new Error('outbox did not drain in time');
-      if (summary.claimed === 0) await new Promise((r) => setTimeout(r, Math.min(200, Math.max(5, (next?.getTime() ?? now) - now, this.pausedUntil - now))));
-    }
+    const lane = async () => {
+      for (;;) {
+        const summary = await this.runOnce();
+        const next = await nextDueAt(this.o.db);
+        const now = this.o.now().getTime();
+        if (summary.claimed === 0 && (next === null || next.getTime() - now > (options.settleMs ?? 0))) return;
+        if (Date.now() > deadline) throw new Error('outbox did not drain in time');
+        if (summary.claimed === 0) await new Promise((r) => setTimeout(r, Math.min(200, Math.max(5, (next?.getTime() ?? now) - now, this.pausedUntil - now))));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.o.lanes) }, lane));
   }
 
   private backoffMs(attempt: number): number {
@@ -235,101 +282,101 @@ export class OutboxDispatcher {
     return Math.round(base * (0.8 + Math.random() * 0.4));
   }
 
-  /** null when the row was claimed by someone else. */
-  private async deliver(row: NotificationRecord): Promise<Outcome | null> {
+  /**
+   * One claimed attempt: the in-doubt check if needed, the send, and the outcome. An accepted message
+   * with every recipient taken is returned for runOnce to record with the rest of the batch; anything
+   * else is recorded here.
+   */
+  private async deliver(claim: Claim): Promise<Outcome | AcceptedDelivery> {
     const { db } = this.o;
-    const messageId = row.messageId ?? messageIdFor(row.idempotencyKey, this.o.messageIdDomain);
-    const claimedAt = this.o.now();
-    const claim = await claimNotification(db, { row, leaseUntil: new Date(claimedAt.getTime() + this.o.leaseMs), messageId, at: claimedAt });
-    if (!claim) return null;
     const { attempt } = claim;
     const n = claim.notification;
-    this.inFlight.add(n.id);
-    try {
-      if (claim.inDoubt) {
-        let accepted: boolean | undefined;
-        try {
-          accepted = await this.o.acceptance.accepted(messageId);
-        } catch (err) {
-          this.o.log('warn', `in-doubt check (${this.o.acceptance.name}) failed for ${messageId}: ${(err as Error).message}`);
-        }
-        if (accepted === true) {
-          const done = await completeSent(db, { id: n.id, attempt, messageId, sentAt: this.o.now(), recoveredBy: this.o.acceptance.name, actor: this.o.actor });
-          this.o.log('info', `notification ${n.id} (${n.idempotencyKey}) was already accepted as ${messageId}; recorded as sent without sending again`);
-          return done ? 'recovered' : 'lost';
-        }
-        this.o.log(
-          'warn',
-          `notification ${n.id} (${n.idempotencyKey}): previous attempt in doubt, ${accepted === false ? 'not found by' : 'cannot be checked with'} ${this.o.acceptance.name}; sending again with the same Message-ID ${messageId}`,
-        );
-      }
-
-      let info: { messageId?: string; response?: string; rejectedErrors?: unknown[] };
+    // Fixed when the row was queued or claimed (claimNotifications): every attempt carries it.
+    const messageId = n.messageId!;
+    if (claim.inDoubt) {
+      let accepted: boolean | undefined;
       try {
-        info = await this.o.transport.sendMail({
-          from: this.o.from,
-          to: n.recipients.map((r) => (r.name ? { name: r.name, address: r.email } : r.email)),
-          subject: n.subject,
-          text: n.bodyText,
-          ...(n.bodyHtml ? { html: n.bodyHtml } : {}),
-          messageId,
-          headers: {
-            'X-Kybao-Idempotency-Key': n.idempotencyKey,
-            'X-Kybao-Notification': `${n.id}; attempt=${attempt}`,
-            // RFC 3834: automatic mail; no vacation replies or read receipts back to the sender
-            'Auto-Submitted': 'auto-generated',
-            'X-Auto-Response-Suppress': 'All',
-          },
-        });
+        accepted = await this.o.acceptance.accepted(messageId);
       } catch (err) {
-        const failure = classifySmtpError(err);
-        const text = describeSmtpError(err);
-        if (failure.connection) this.noteConnectionFailure(text);
-        const giveUp = !failure.permanent && attempt >= this.o.maxAttempts;
-        if (failure.permanent || giveUp) {
-          const error = giveUp ? `gave up after ${attempt} attempts; last: ${text}` : text;
-          await completeFailed(db, { id: n.id, attempt, error, permanent: true, at: this.o.now(), actor: this.o.actor });
-          this.o.log('warn', `notification ${n.id} (${n.idempotencyKey}) failed permanently: ${error}`);
-          return 'failed';
-        }
-        const retryAt = new Date(this.o.now().getTime() + this.backoffMs(attempt));
-        await completeFailed(db, {
-          id: n.id,
-          attempt,
-          error: (failure.inDoubt ? IN_DOUBT_MARK : '') + text,
-          permanent: false,
-          retryAt,
-          at: this.o.now(),
-          actor: this.o.actor,
-        });
-        return 'retried';
+        this.o.log('warn', `in-doubt check (${this.o.acceptance.name}) failed for ${messageId}: ${(err as Error).message}`);
       }
-      this.connectionFailures = 0;
+      if (accepted === true) {
+        const done = await completeSent(db, { id: n.id, attempt, messageId, sentAt: this.o.now(), recoveredBy: this.o.acceptance.name, actor: this.o.actor });
+        this.o.log('info', `notification ${n.id} (${n.idempotencyKey}) was already accepted as ${messageId}; recorded as sent without sending again`);
+        return done ? 'recovered' : 'lost';
+      }
+      this.o.log(
+        'warn',
+        `notification ${n.id} (${n.idempotencyKey}): previous attempt in doubt, ${accepted === false ? 'not found by' : 'cannot be checked with'} ${this.o.acceptance.name}; sending again with the same Message-ID ${messageId}`,
+      );
+    }
 
-      await this.o.hooks.afterAccepted?.(n, { messageId, response: info.response ?? '' });
-
-      const rejected: RejectedRecipient[] = (info.rejectedErrors ?? []).map((e) => {
-        const err = e as Error & { recipient?: string };
-        return { email: String(err.recipient ?? ''), permanent: classifySmtpError(err).permanent, error: describeSmtpError(err) };
+    let info: { messageId?: string; response?: string; rejectedErrors?: unknown[] };
+    try {
+      info = await this.o.transport.sendMail({
+        from: this.o.from,
+        to: n.recipients.map((r) => (r.name ? { name: r.name, address: r.email } : r.email)),
+        subject: n.subject,
+        text: n.bodyText,
+        ...(n.bodyHtml ? { html: n.bodyHtml } : {}),
+        messageId,
+        headers: {
+          'X-Kybao-Idempotency-Key': n.idempotencyKey,
+          'X-Kybao-Notification': `${n.id}; attempt=${attempt}`,
+          // RFC 3834: automatic mail; no vacation replies or read receipts back to the sender
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+        },
       });
-      const done = await completeSent(db, {
+    } catch (err) {
+      const failure = classifySmtpError(err);
+      const text = describeSmtpError(err);
+      if (failure.connection) this.noteConnectionFailure(text);
+      const giveUp = !failure.permanent && attempt >= this.o.maxAttempts;
+      if (failure.permanent || giveUp) {
+        const error = giveUp ? `gave up after ${attempt} attempts; last: ${text}` : text;
+        await completeFailed(db, { id: n.id, attempt, error, permanent: true, at: this.o.now(), actor: this.o.actor });
+        this.o.log('warn', `notification ${n.id} (${n.idempotencyKey}) failed permanently: ${error}`);
+        return 'failed';
+      }
+      const retryAt = new Date(this.o.now().getTime() + this.backoffMs(attempt));
+      await completeFailed(db, {
         id: n.id,
         attempt,
-        messageId,
-        sentAt: this.o.now(),
-        response: info.response ?? null,
-        rejected: rejected.filter((r) => r.email),
-        retryRejectedAt: new Date(this.o.now().getTime() + this.backoffMs(1)),
+        error: (failure.inDoubt ? IN_DOUBT_MARK : '') + text,
+        permanent: false,
+        retryAt,
+        at: this.o.now(),
         actor: this.o.actor,
       });
-      if (!done) {
-        this.o.log('error', `notification ${n.id} (${n.idempotencyKey}) was sent, but its claim had been taken over (MAIL_CLAIM_LEASE_SECONDS too short?)`);
-        return 'lost';
-      }
-      return 'sent';
-    } finally {
-      this.inFlight.delete(n.id);
+      return 'retried';
     }
+    this.connectionFailures = 0;
+
+    await this.o.hooks.afterAccepted?.(n, { messageId, response: info.response ?? '' });
+
+    const rejected: RejectedRecipient[] = (info.rejectedErrors ?? []).map((e) => {
+      const err = e as Error & { recipient?: string };
+      return { email: String(err.recipient ?? ''), permanent: classifySmtpError(err).permanent, error: describeSmtpError(err) };
+    });
+    if (!rejected.some((r) => r.email)) {
+      return { notification: n, attempt, messageId, sentAt: this.o.now(), response: info.response ?? null, actor: this.o.actor };
+    }
+    const done = await completeSent(db, {
+      id: n.id,
+      attempt,
+      messageId,
+      sentAt: this.o.now(),
+      response: info.response ?? null,
+      rejected: rejected.filter((r) => r.email),
+      retryRejectedAt: new Date(this.o.now().getTime() + this.backoffMs(1)),
+      actor: this.o.actor,
+    });
+    if (!done) {
+      this.o.log('error', `notification ${n.id} (${n.idempotencyKey}) was sent, but its claim had been taken over (MAIL_CLAIM_LEASE_SECONDS too short?)`);
+      return 'lost';
+    }
+    return 'sent';
   }
 
   private noteConnectionFailure(text: string): void {

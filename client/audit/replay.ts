@@ -1,6 +1,5 @@
-import path from 'node:path';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { REPO_ROOT } from '../../infra/db/database-url';
+import { Worker } from '@temporalio/worker';
+import { bundleWorkflows, workflowBundle as kybaoWorkflowBundle } from '../../infra/workflow-bundle';
 import { quietRuntime } from '../simulate/environment';
 import { describeEvent, eventId, eventTypeName, historyFilesIn, readHistoryFile, type History, type HistoryEvent, type HistoryFile } from './history';
 
@@ -149,12 +148,12 @@ export async function replayHistories(targets: string[], options: ReplayOptions 
     return { workflowId: id, history: f.history };
   });
   // Bundle once: the prefix replays that locate a divergence reuse it.
+  // kybao's own workflows come prebuilt (infra/workflow-bundle.ts) unless the sources changed.
   const workflowBundle =
     options.workflowBundle ??
-    (await bundleWorkflowCode({
-      workflowsPath: options.workflowsPath ?? require.resolve(path.join(REPO_ROOT, 'workflows')),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    }));
+    (options.workflowsPath
+      ? { code: (await bundleWorkflows({ workflowsPath: options.workflowsPath })).code }
+      : await kybaoWorkflowBundle());
   const replay: Replayer = async (histories) => {
     const results = new Map<string, Error | undefined>();
     for await (const r of Worker.runReplayHistories({ workflowBundle, replayName: 'kybao-audit' }, histories)) results.set(r.workflowId, r.error);

@@ -1,5 +1,5 @@
-import { type Command, Option } from 'commander';
 import { Client, Connection } from '@temporalio/client';
+import type { ConnectionFlags } from './commands/common';
 import { createPrismaClient, type Db } from '../../infra/db/client';
 import { redactUrl } from '../../infra/db/database-url';
 import { readEnv, type Env } from '../../infra/config';
@@ -9,37 +9,14 @@ import { storageFromEnv } from '../../app/storage';
 import { WorkflowGateway, updateTimeoutFromEnv } from '../../app/workflow-gateway';
 
 /**
- * Connection settings for the commands that talk to Temporal or the database. Every setting comes from a
- * flag when given, else from the environment the worker reads (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
- * TEMPORAL_TLS_*, DATABASE_URL, KYBAO_TASK_QUEUE), validated by the same schema (infra/config.ts).
+ * Connections for the command actions that talk to Temporal or the database. Every setting comes from a
+ * flag when given (commands/common.ts declares them), else from the environment the worker reads
+ * (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, DATABASE_URL, KYBAO_TASK_QUEUE), validated by the
+ * same schema (infra/config.ts). Only command actions import this module (they are loaded when their
+ * command runs), so `--help` never loads the Temporal client; the Prisma client is loaded when a command
+ * opens the database (infra/db/client.ts).
  */
-export interface ConnectionFlags {
-  address?: string;
-  namespace?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsCa?: string;
-  databaseUrl?: string;
-  taskQueue?: string;
-}
-
-/** Adds the connection flags to a command (each command that connects gets them, so `--help` lists them). */
-export function withConnectionOptions(cmd: Command, what: { temporal?: boolean; database?: boolean } = { temporal: true, database: true }): Command {
-  if (what.temporal !== false) {
-    cmd
-      .addOption(new Option('--address <HOST:PORT>', 'Temporal frontend address (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)'))
-      .addOption(new Option('--namespace <NAME>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")'))
-      .addOption(new Option('--tls-cert <FILE>', 'client certificate PEM for mTLS (env TEMPORAL_TLS_CERT)'))
-      .addOption(new Option('--tls-key <FILE>', 'client key PEM for mTLS (env TEMPORAL_TLS_KEY)'))
-      .addOption(new Option('--tls-ca <FILE>', 'server CA certificate PEM (env TEMPORAL_TLS_CA)'))
-      .addOption(new Option('--task-queue <NAME>', 'task queue the kybao worker polls (env KYBAO_TASK_QUEUE, default "kybao")'));
-  }
-  if (what.database !== false) {
-    cmd.addOption(new Option('--database-url <URL>', 'kybao database (env DATABASE_URL, default file:./.data/kybao.db)'));
-  }
-  return cmd;
-}
-
+export type { ConnectionFlags };
 /** The worker's validated environment with the flags laid over it. */
 export function settingsFrom(flags: ConnectionFlags, source: NodeJS.ProcessEnv = process.env): Env {
   const overlay: NodeJS.ProcessEnv = { ...source };

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { REPO_ROOT } from '../../infra/db/database-url';
+import { workflowBundle } from '../../infra/workflow-bundle';
 
 /**
  * Temporal for simulations, the history recorder and tests that run outside the main job: the Java
@@ -63,17 +64,6 @@ export async function startTimeSkippingServer(startAt?: string): Promise<TestWor
     }
   }
   return env;
-}
-
-let bundle: Promise<{ code: string }> | undefined;
-
-/** The workflow code bundled once per process (webpack takes a few seconds). */
-export function workflowBundle(): Promise<{ code: string }> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve(path.join(REPO_ROOT, 'workflows')),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
-  }).then(({ code }) => ({ code }));
-  return bundle;
 }
 
 export async function createSimulationWorker(env: TestWorkflowEnvironment, activities: object, taskQueue: string): Promise<Worker> {

@@ -13,6 +13,7 @@ import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
 import { createSimulationWorld, type SimulationWorld } from './world';
 import { driveYears, newStats, type SimulationStats } from './year';
+import { newTimings, timed, timedActivities, type SimulationTimings } from './timings';
 
 /**
  * `kybao simulate`: a year (or the whole program) on the time-skipping server, with the real workflows
@@ -52,6 +53,8 @@ export interface SimulationReport {
   mail: MailCount[];
   stats: SimulationStats;
   habits: Record<string, string>;
+  /** Where the wall time went (client/simulate/timings.ts). */
+  timings: SimulationTimings;
   dir?: string;
 }
 
@@ -68,13 +71,15 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     ? Array.from({ length: program.period.lastYear - program.period.firstYear + 1 }, (_, i) => program.period.firstYear + i)
     : [options.year ?? program.period.firstYear];
   const startAt = simulationStart(program, years[0]!);
+  const timings = newTimings();
   progress(`starting the time-skipping server at ${startAt} and a throw-away database`);
-  const env = await startTimeSkippingServer(startAt);
+  const env = await timed(timings, 'serverStartMs', () => startTimeSkippingServer(startAt));
   let world: SimulationWorld | undefined;
   try {
-    world = await createSimulationWorld(program);
+    world = await timed(timings, 'databaseMs', () => createSimulationWorld(program));
     const taskQueue = `kybao-simulation-${options.seed}`;
-    const worker = await createSimulationWorker(env, world.activities, taskQueue);
+    const w0 = world;
+    const worker = await timed(timings, 'workerMs', () => createSimulationWorker(env, timedActivities(w0.activities, timings), taskQueue));
     const behaviour = new Behaviour(options.seed);
     const stats = newStats();
     const reports: YearReport[] = [];
@@ -82,18 +87,21 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     // Cycles outlive the program run that started them; the test server needs help with that.
     const watcher = options.all ? releaseLocksOfAbandonedChildren(env, years.map((y) => cycleWorkflowId(program.id, y))) : null;
     await worker.runUntil(async () => {
-      if (options.all) {
-        await env.client.workflow.start(programWorkflow, {
-          taskQueue,
-          workflowId: programWorkflowId(program.id),
-          args: [{ programRef: w.programRef, fromYear: years[0] }],
-        });
-        progress(`program ${program.id} started for ${years[0]}–${years[years.length - 1]}`);
-      } else {
-        await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, years[0]!), args: [{ programRef: w.programRef, year: years[0]! }] });
-        progress(`cycle ${years[0]} started`);
-      }
-      const cycles = await driveYears({ env, db: w.db, program, behaviour, stats, progress: (line) => progress(`${line}`) }, years);
+      const cycles = await timed(timings, 'yearMs', async () => {
+        if (options.all) {
+          await env.client.workflow.start(programWorkflow, {
+            taskQueue,
+            workflowId: programWorkflowId(program.id),
+            args: [{ programRef: w.programRef, fromYear: years[0] }],
+          });
+          progress(`program ${program.id} started for ${years[0]}–${years[years.length - 1]}`);
+        } else {
+          await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(program.id, years[0]!), args: [{ programRef: w.programRef, year: years[0]! }] });
+          progress(`cycle ${years[0]} started`);
+        }
+        return driveYears({ env, db: w.db, program, behaviour, stats, timings, progress: (line) => progress(`${line}`) }, years);
+      });
+      const reportStarted = performance.now();
       for (const [i, year] of years.entries()) {
         const cycle = cycles[i]!;
         const gateway = new WorkflowGateway(env.client, { db: w.db, taskQueue });
@@ -101,8 +109,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         reports.push({ year, cycle, view, appraisal: await gateway.groupEstimates(program, year) });
       }
       if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();
+      timings.reportMs += performance.now() - reportStarted;
       if (options.beforeClose) await options.beforeClose({ client: env.client, world: w });
     }).finally(() => watcher?.stop());
+    const reportStarted = performance.now();
     const rows = await world.db.notification.findMany({ select: { kind: true, recipients: true } });
     const byKind = new Map<string, MailCount>();
     for (const r of rows) {
@@ -113,6 +123,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
     const habits: Record<string, string> = {};
     for (const u of program.units.filter((x) => x.reports)) habits[u.id] = behaviour.habitOf(u.id);
+    timings.reportMs += performance.now() - reportStarted;
     return {
       programId: program.id,
       seed: options.seed,
@@ -121,6 +132,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       mail: [...byKind.values()].sort((a, b) => b.messages - a.messages || a.kind.localeCompare(b.kind)),
       stats,
       habits,
+      timings,
       ...(options.keep ? { dir: world.dir } : {}),
     };
   } finally {

@@ -1,17 +1,23 @@
 /**
  * The one module in domain/ that touches the disk. Workflow code must not import it (Temporal's sandbox
  * forbids fs); load the program here, in a client or an activity, and hand the parsed value over.
+ *
+ * Parsing the default program's YAML takes a few hundred milliseconds (most of `kybao calendar`'s
+ * start-up, issue #14), so what a YAML text parses to is kept in the cache folder
+ * (infra/cache-dir.ts, programs/<sha-256 of the text and the parser's version>.json) and read back as
+ * JSON next time. The cache holds only the YAML parser's output: validation runs every time.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { kybaoCacheDir } from '../../infra/cache-dir';
 import { holidayScheduleSchema, mergeHolidaySchedule } from '../calendar/holiday-schedule';
 import { parseAuthored, parseProgram, type ParseProgramResult } from './parse';
 import type { Program } from './schema';
 import { tameEchoes } from '../text/quoted';
+import { defaultProgramPath } from './default-path';
 
-/** The program that ships with kybao: Decision 925/QĐ-UBND. */
-export const defaultProgramPath = path.resolve(__dirname, '../../prisma/programs/decision-925.yaml');
+export { defaultProgramPath };
 
 /** The published holiday schedules that ship with kybao, named by file: prisma/calendars/<name>.yaml. */
 export const holidaySchedulesDir = path.resolve(__dirname, '../../prisma/calendars');
@@ -52,11 +58,51 @@ function readSource(file: string): { ok: true; data: unknown } | { ok: false; pr
       return { ok: false, problem: `${file}: not valid JSON (${(err as Error).message}); fix the syntax` };
     }
   }
+  const cached = cachedYaml(text);
+  if (cached.hit) return { ok: true, data: cached.data };
+  let data: unknown;
   try {
-    return { ok: true, data: parseYaml(text, { prettyErrors: true }) as unknown };
+    // Required here, not imported: with the parse cached, a command never loads the parser at all.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse: parseYaml } = require('yaml') as typeof import('yaml');
+    data = parseYaml(text, { prettyErrors: true }) as unknown;
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
     return { ok: false, problem: `${file}: not valid YAML (${msg}); fix the syntax` };
+  }
+  cached.store(data);
+  return { ok: true, data };
+}
+
+/** The yaml package's version: another parser may read the same text differently. */
+let yamlVersion: string | undefined;
+
+/**
+ * What `text` parsed to last time, if the cache has it; `store` keeps a new result (best effort: a
+ * read-only or missing cache folder only means parsing every time).
+ */
+function cachedYaml(text: string): { hit: true; data: unknown } | { hit: false; store(data: unknown): void } {
+  let file: string;
+  try {
+    yamlVersion ??= (JSON.parse(readFileSync(require.resolve('yaml/package.json'), 'utf8')) as { version: string }).version;
+    const key = createHash('sha256').update(`yaml@${yamlVersion}\0`).update(text).digest('hex');
+    file = path.join(kybaoCacheDir(), 'programs', `${key}.json`);
+    return { hit: true, data: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+  } catch {
+    return {
+      hit: false,
+      store(data) {
+        if (!file) return;
+        try {
+          mkdirSync(path.dirname(file), { recursive: true });
+          const tmp = `${file}.${process.pid}.tmp`;
+          writeFileSync(tmp, JSON.stringify(data));
+          renameSync(tmp, file);
+        } catch {
+          // no cache this time
+        }
+      },
+    };
   }
 }
 

@@ -77,6 +77,24 @@ export async function appendAudit(db: DbClient, input: AppendAuditInput): Promis
   return toEntry(row);
 }
 
+/**
+ * Appends several entries with one statement, in the order given (a batch of deliveries recorded
+ * together). Returns nothing: the callers of a batch do not read the rows back.
+ */
+export async function appendAuditMany(db: DbClient, inputs: AppendAuditInput[]): Promise<void> {
+  if (!inputs.length) return;
+  await db.auditLog.createMany({
+    data: inputs.map((input) => ({
+      at: input.at === undefined ? new Date() : toDate(input.at, 'at'),
+      actor: nonEmpty(input.actor, 'actor'),
+      action: nonEmpty(input.action, 'action'),
+      roundId: input.roundId ?? null,
+      unitId: input.unitId ?? null,
+      details: toJsonText(input.details ?? {}, 'details'),
+    })),
+  });
+}
+
 /** Entries in append order (oldest first). */
 export async function listAudit(db: DbClient, filter: ListAuditFilter = {}): Promise<AuditEntry[]> {
   const rows = await db.auditLog.findMany({

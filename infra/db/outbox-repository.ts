@@ -71,12 +71,17 @@ export interface EnqueueNotificationInput {
   subject: string;
   bodyText: string;
   bodyHtml?: string | null;
+  /**
+   * The Message-ID every attempt will carry (activities/mail/message-id.ts), when the caller knows the
+   * sender's domain; otherwise the dispatcher fixes it when it first claims the row.
+   */
+  messageId?: string | null;
   /** Default now. */
   createdAt?: Instant;
   actor?: string;
 }
 
-type NotificationRow = {
+export type NotificationRow = {
   id: number;
   idempotencyKey: string;
   roundId: string | null;
@@ -97,7 +102,8 @@ type NotificationRow = {
   sentAt: Date | null;
 };
 
-function toNotification(row: NotificationRow): NotificationRecord {
+/** A stored row as the repositories return it (recipients parsed, instants as ISO strings). */
+export function toNotification(row: NotificationRow): NotificationRecord {
   return {
     id: row.id,
     idempotencyKey: row.idempotencyKey,
@@ -154,6 +160,7 @@ export async function enqueueNotification(
           bodyHtml: input.bodyHtml ?? null,
           status: 'queued',
           attempts: 0,
+          messageId: input.messageId ?? null,
           createdAt,
           updatedAt: createdAt,
         },

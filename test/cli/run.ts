@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-/** Runs `bin/kybao` as a user would, and returns its exit code and output. */
+/**
+ * Runs `bin/kybao` as a user would, and returns its exit code and output. That is the compiled CLI
+ * (dist/cli.mjs): the jest global setup rebuilds dist/ when it is older than the sources.
+ */
 export const repoRoot = path.resolve(__dirname, '../..');
 export const KYBAO = path.join(repoRoot, 'bin/kybao');
 

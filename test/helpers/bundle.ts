@@ -1,34 +1,17 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { repoRoot } from './toolchain';
+import { buildTargets } from '../../scripts/build';
+import { workflowBundle as kybaoWorkflowBundle, type WorkflowBundle } from '../../infra/workflow-bundle';
 
 /**
- * Webpack-bundling the workflows takes seconds, so the jest global setup bundles once into a file and
- * every test file's workers load that file.
+ * The jest global setup brings dist/ up to date once (scripts/build.ts --if-stale: nothing when the
+ * install step's build still matches the sources, about a second for the programs, seconds for the
+ * workflow bundle): the CLI suites then run the compiled `kybao` (bin/kybao), and every test file's
+ * workers load the prebuilt workflow bundle instead of bundling again.
  */
-export const bundlePath = path.join(repoRoot, '.data/test/workflow-bundle.js');
-
-export async function writeWorkflowBundle(): Promise<void> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve(path.join(repoRoot, 'workflows')),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error },
-  });
-  await mkdir(path.dirname(bundlePath), { recursive: true });
-  await writeFile(bundlePath, code);
+export async function buildIfStale(): Promise<void> {
+  await buildTargets({ ifStale: true, log: (line) => process.stderr.write(`[kybao] test setup built ${line}\n`) });
 }
 
-let cached: { code: string } | undefined;
-
-export async function workflowBundle(): Promise<{ code: string }> {
-  if (!cached) {
-    try {
-      cached = { code: await readFile(bundlePath, 'utf8') };
-    } catch {
-      // A test file run on its own, without the global setup.
-      await writeWorkflowBundle();
-      cached = { code: await readFile(bundlePath, 'utf8') };
-    }
-  }
-  return cached;
+/** The workflow code for test workers: the prebuilt bundle (a test file run on its own bundles once). */
+export function workflowBundle(): Promise<WorkflowBundle> {
+  return kybaoWorkflowBundle();
 }

@@ -5,7 +5,7 @@ import { isLate, lateByMs, lateness, latenessOfIso } from '../../domain/round/la
 import { outlineOf } from '../../domain/program/outline';
 import { ShardInput, ratesOf } from '../../domain/round/schema';
 import { ShardState } from '../../workflows/shard-state';
-import { renderRound, type RoundView } from '../../client/cli/commands/status';
+import { renderRound, type RoundView } from '../../client/cli/actions/status';
 import { lateBy, timeliness } from '../../client/cli/output';
 
 /**

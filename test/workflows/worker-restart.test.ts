@@ -33,8 +33,9 @@ describe('a program across a worker restart (dev server, worker processes)', () 
 
   function startWorker(name: string): ChildProcess {
     const { env, world } = bed();
-    // node itself (not the tsx launcher) so that the pid is the worker's and SIGKILL kills the worker.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    // The deployment's launcher: it execs node on the compiled worker (dist/worker.mjs, or the sources
+    // with tsx when stale), so the pid is the worker's and SIGKILL kills the worker.
+    const child = spawn(path.join(repoRoot, 'bin/kybao-worker'), [], {
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -1,82 +1,6 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { type Command, Option } from 'commander';
-import { historyToJSON } from '../../audit/proto-json';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { createPrismaClient, type Db } from '../../../infra/db/client';
-import { loadProgramFile } from '../../../domain/program/load-file';
-import type { Program } from '../../../domain/program/schema';
-import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
-import { replayHistories, type ReplayOutcome } from '../../audit/replay';
-import { buildTimeline, mergeTimelines, outboxRecipients, renderTimeline } from '../../audit/timeline';
-import { programResolver, shardsOf } from '../../../app/audit';
-import { settingsFrom, withConnectionOptions, withTemporal, type ConnectionFlags } from '../connection';
-import { note, print, printJson } from '../output';
-import { parseYear } from './common';
-
-function isFile(target: string): boolean {
-  try {
-    return statSync(target).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function exportOne(flags: ConnectionFlags, workflowId: string, runId: string | undefined, out: string | undefined, json: boolean | undefined): Promise<void> {
-  const env = settingsFrom(flags);
-  const { history, runId: actualRunId } = await withTemporal(env, async (client) => {
-    try {
-      return await fetchHistory(client, workflowId, runId);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} on ${env.TEMPORAL_ADDRESS}`, { cause: err });
-      throw err;
-    }
-  });
-  if (!out) {
-    process.stdout.write(historyToJSON(history) + '\n');
-    return;
-  }
-  const file = existsSync(out) && statSync(out).isDirectory() ? path.join(out, fileNameFor(workflowId)) : out;
-  writeHistoryFile(file, history);
-  if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0 });
-  else print(`wrote ${file} (${workflowId}, run ${actualRunId}, ${history.events?.length ?? 0} events)`);
-}
-
-async function exportYear(flags: ConnectionFlags, year: number, out: string, json: boolean | undefined): Promise<void> {
-  const env = settingsFrom(flags);
-  const written = await withTemporal(env, async (client) => {
-    const runs = await listRuns(client, (id) => belongsToYear(id, year) || id.startsWith('program:'));
-    const files: Array<{ workflowId: string; runId: string; file: string; events: number }> = [];
-    const perId = new Map<string, number>();
-    for (const r of runs) perId.set(r.workflowId, (perId.get(r.workflowId) ?? 0) + 1);
-    for (const run of runs) {
-      const { history } = await fetchHistory(client, run.workflowId, run.runId);
-      // A program run belongs to the year it ran the cycle of.
-      if (run.workflowId.startsWith('program:') && !programRunOfYear(history, year)) continue;
-      const file = path.join(out, fileNameFor(run.workflowId, (perId.get(run.workflowId) ?? 0) > 1 ? { runId: run.runId } : {}));
-      writeHistoryFile(file, history);
-      files.push({ workflowId: run.workflowId, runId: run.runId, file, events: history.events?.length ?? 0 });
-      note(`exported ${run.workflowId} (${run.status.toLowerCase()}, ${history.events?.length ?? 0} events)`);
-    }
-    return files;
-  });
-  if (!written.length) throw new Error(`no workflow of ${year} on ${env.TEMPORAL_ADDRESS} (looked for cycle:*:${year} and round:*:${year}-*)`);
-  if (json) printJson(written);
-  else print(`wrote ${written.length} histories to ${out}`);
-}
-
-function programRunOfYear(history: History, year: number): boolean {
-  return (history.events ?? []).some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId?.endsWith(`:${year}`));
-}
-
-function printOutcome(o: ReplayOutcome): void {
-  if (o.ok) {
-    print(`ok ${o.file}`);
-    return;
-  }
-  print(`FAILED ${o.file}: ${o.error}`);
-  if (o.divergedAt) print(`  diverged at ${o.divergedAt.description}`);
-}
+import type { AuditExportFlags, AuditReplayFlags, AuditTimelineFlags } from '../actions/audit';
+import { parseYear, withConnectionOptions } from './common';
 
 export function register(program: Command): void {
   const audit = program.command('audit').description('Workflow histories for auditors: export them, replay them against the code, read them as timelines');
@@ -92,16 +16,7 @@ export function register(program: Command): void {
       .addOption(new Option('--year <YYYY>', 'the year for --all').argParser(parseYear))
       .option('--json', 'print what was written as JSON'),
     { temporal: true, database: false },
-  ).action(async (workflowId: string | undefined, opts: ConnectionFlags & { out?: string; runId?: string; all?: boolean; year?: number; json?: boolean }) => {
-    if (opts.all) {
-      if (workflowId) throw new Error('give either a workflow id or --all --year Y, not both');
-      if (!opts.year) throw new Error('--all needs --year Y');
-      if (!opts.out) throw new Error('--all needs --out DIR');
-      return exportYear(opts, opts.year, opts.out, opts.json);
-    }
-    if (!workflowId) throw new Error('give a workflow id (e.g. round:qd-925-thai-binh:2026-Q4) or --all --year Y --out DIR');
-    return exportOne(opts, workflowId, opts.runId, opts.out, opts.json);
-  });
+  ).action(async (workflowId: string | undefined, opts: AuditExportFlags) => (await import('../actions/audit')).auditExport(workflowId, opts));
 
   audit
     .command('replay')
@@ -111,16 +26,7 @@ export function register(program: Command): void {
     .argument('<paths...>', 'history files or folders')
     .addOption(new Option('--workflows <PATH>', 'replay against this workflows module instead of workflows/index.ts').hideHelp())
     .option('--json', 'print the outcomes as JSON')
-    .action(async (paths: string[], opts: { workflows?: string; json?: boolean }) => {
-      const outcomes = await replayHistories(paths, {
-        ...(opts.workflows ? { workflowsPath: path.resolve(opts.workflows) } : {}),
-        ...(opts.json ? {} : { onResult: printOutcome }),
-      });
-      const failed = outcomes.filter((o) => !o.ok).length;
-      if (opts.json) printJson(outcomes);
-      else note(`${outcomes.length - failed} of ${outcomes.length} histories replayed ok`);
-      if (failed) process.exitCode = 1;
-    });
+    .action(async (paths: string[], opts: AuditReplayFlags) => (await import('../actions/audit')).auditReplay(paths, opts));
 
   withConnectionOptions(
     audit
@@ -134,58 +40,5 @@ export function register(program: Command): void {
       .option('--no-database', 'do not read recipients from the database outbox; derive them from the program')
       .option('--max-recipients <N>', 'list at most N recipients under an entry', (v) => Number(v))
       .option('--json', 'print JSON'),
-  ).action(async (target: string, opts: ConnectionFlags & { runId?: string; program?: string; database: boolean; maxRecipients?: number; json?: boolean }) => {
-    const env = settingsFrom(opts);
-    let history: History;
-    // A round is told with its shards: from the server, the shards it started; from a file, the shard files
-    // exported beside it (round__<id>__shard-<n>.json).
-    let shardHistories: History[];
-    if (isFile(target) || target.toLowerCase().endsWith('.json')) {
-      history = readHistoryFile(target).history;
-      const dir = path.dirname(target);
-      const base = path.basename(target).replace(/(\.[0-9a-f]{8})?\.json$/i, '');
-      shardHistories = readdirSync(dir)
-        .filter((f) => f.startsWith(`${base}__shard-`) && f.endsWith('.json'))
-        .sort()
-        .map((f) => readHistoryFile(path.join(dir, f)).history);
-    } else {
-      const fetched = await withTemporal(env, async (client) => {
-        try {
-          const own = (await fetchHistory(client, target, opts.runId)).history;
-          const shards: History[] = [];
-          for (const shardId of shardsOf(own)) {
-            const sh = await fetchHistory(client, shardId).catch(() => null);
-            if (sh) shards.push(sh.history);
-          }
-          return { own, shards };
-        } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${target} on ${env.TEMPORAL_ADDRESS}; give an exported history file instead`, { cause: err });
-          throw err;
-        }
-      });
-      history = fetched.own;
-      shardHistories = fetched.shards;
-    }
-    const explicit: Program | null = opts.program ? loadProgramFile(opts.program) : null;
-    let db: Db | null = null;
-    if (opts.database) {
-      try {
-        db = createPrismaClient(env.DATABASE_URL);
-      } catch {
-        db = null;
-      }
-    }
-    try {
-      const options = {
-        ...(db ? { recipients: outboxRecipients(db) } : {}),
-        programFor: programResolver({ db, file: explicit }),
-      };
-      const own = await buildTimeline(history, options);
-      const timeline = shardHistories.length ? mergeTimelines([own, ...(await Promise.all(shardHistories.map((h) => buildTimeline(h, options))))]) : own;
-      if (opts.json) printJson(timeline);
-      else print(renderTimeline(timeline, opts.maxRecipients ? { maxDetails: opts.maxRecipients } : {}));
-    } finally {
-      await db?.$disconnect();
-    }
-  });
+  ).action(async (target: string, opts: AuditTimelineFlags) => (await import('../actions/audit')).auditTimeline(target, opts));
 }

@@ -1,19 +1,15 @@
 import os from 'node:os';
 import { type Command, Option } from 'commander';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import type { Db } from '../../../infra/db/client';
-import type { Program } from '../../../domain/program/schema';
-import { parseAmount as parseAmountValue, parseDeadline as parseDeadlineValue, parseList as parseListValue, parseOffsets as parseOffsetsValue, parseYear as parseYearValue } from '../../../app/input';
-import { resolveProgram as resolveAppProgram } from '../../../app/programs';
+import { parseAmount as parseAmountValue, parseList as parseListValue, parseOffsets as parseOffsetsValue, parseYear as parseYearValue } from '../../../app/input-values';
 
 /**
+ * What the command declarations share: value parsers for their options (years, dates, amounts, lists),
+ * the options several commands take, and who acts. This module is loaded by every command, also for
+ * `--help`: it must stay light (no Temporal, Prisma or mail modules; those belong in ../actions/).
+ *
  * Value parsers throw plain Errors (not commander's InvalidArgumentError), so a bad value ends the
  * command the way every other failure does: one line "kybao: <reason>" (client/cli/main.ts), no usage.
- *
- * Parsing and lookups the action commands share: years, dates ("YYYY-MM-DD" means 00:00 local that day,
- * i.e. "before that day"), amounts, who acts, which program and round a flag names, and turning the
- * client's errors into the one line `kybao: <reason>`.
+ * Dates are parsed in the actions (../actions/common.ts: parseDeadline), which know the program's zone.
  */
 
 /** Value parsers for commander, which calls them as (value, previous): wrapped so `previous` is never taken for a field name. */
@@ -24,11 +20,6 @@ export const parseOffsets = (value: string): number[] => parseOffsetsValue(value
 /** parseYear for commander (a flag's value). */
 export function parseYear(value: string): number {
   return parseYearValue(value);
-}
-
-/** parseDeadline with the wall clock as "now" (the CLI acts now). */
-export function parseDeadline(value: string, zone: string, what: string, now = Date.now()): string {
-  return parseDeadlineValue(value, zone, what, now);
 }
 
 /** Who is acting, for the workflow's records: --by, else KYBAO_ACTOR, else the login name. */
@@ -59,60 +50,33 @@ export function addProgramOptions(cmd: Command): Command {
     .addOption(new Option('--program <FILE>', 'read the program definition from this file instead of the database'));
 }
 
-export { defaultProgramDefinition, programIdOf, requireUnit, roundIdFrom } from '../../../app/programs';
-
 /**
- * The program definition the worker uses: from --program FILE, else as loaded in the database, else the
- * default file (when its id is the one asked for).
+ * Connection settings a command takes as flags; each falls back to the variable the worker reads
+ * (../connection.ts lays them over the environment).
  */
-export function resolveProgram(db: Db | null, flags: ProgramFlags): Promise<Program> {
-  return resolveAppProgram(db, { ...(flags.program ? { file: flags.program } : {}), ...(flags.programId ? { id: flags.programId } : {}) });
+export interface ConnectionFlags {
+  address?: string;
+  namespace?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  databaseUrl?: string;
+  taskQueue?: string;
 }
 
-/**
- * The reason an Update or a start failed, in one line: a validator's rejection (the cause of a
- * WorkflowUpdateFailedError), a workflow that does not exist or has closed.
- */
-export function explainWorkflowError(err: unknown, workflowId: string, what: string): Error {
-  if (err instanceof WorkflowUpdateFailedError) {
-    const cause = err.cause as Error | undefined;
-    return new Error(`${what} refused: ${cause?.message ?? err.message}`);
+/** Adds the connection flags to a command (each command that connects gets them, so `--help` lists them). */
+export function withConnectionOptions(cmd: Command, what: { temporal?: boolean; database?: boolean } = { temporal: true, database: true }): Command {
+  if (what.temporal !== false) {
+    cmd
+      .addOption(new Option('--address <HOST:PORT>', 'Temporal frontend address (env TEMPORAL_ADDRESS, default 127.0.0.1:7233)'))
+      .addOption(new Option('--namespace <NAME>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")'))
+      .addOption(new Option('--tls-cert <FILE>', 'client certificate PEM for mTLS (env TEMPORAL_TLS_CERT)'))
+      .addOption(new Option('--tls-key <FILE>', 'client key PEM for mTLS (env TEMPORAL_TLS_KEY)'))
+      .addOption(new Option('--tls-ca <FILE>', 'server CA certificate PEM (env TEMPORAL_TLS_CA)'))
+      .addOption(new Option('--task-queue <NAME>', 'task queue the kybao worker polls (env KYBAO_TASK_QUEUE, default "kybao")'));
   }
-  if (err instanceof WorkflowNotFoundError || /not found|already completed/i.test((err as Error)?.message ?? '')) {
-    const msg = (err as Error).message ?? '';
-    if (/already completed/i.test(msg)) return new Error(`${workflowId} has already closed; it accepts nothing more`);
-    return new Error(`no workflow ${workflowId} is running (${msg.split('\n')[0]})`);
+  if (what.database !== false) {
+    cmd.addOption(new Option('--database-url <URL>', 'kybao database (env DATABASE_URL, default file:./.data/kybao.db)'));
   }
-  return err instanceof Error ? err : new Error(String(err));
-}
-
-/** How long a command waits for a workflow to answer an Update (KYBAO_UPDATE_TIMEOUT_SECONDS, default 60). */
-export function updateTimeoutMs(): number {
-  const s = Number(process.env.KYBAO_UPDATE_TIMEOUT_SECONDS ?? 60);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
-}
-
-/**
- * Sends an Update and waits for its answer, at most updateTimeoutMs(): a workflow whose handler is stuck
- * (an activity failing and retrying) must not hang the command. The Update stays with the workflow.
- */
-export async function answerWithin<T>(update: Promise<T>, workflowId: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const ms = updateTimeoutMs();
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `${workflowId} accepted nothing and refused nothing within ${ms / 1000}s: is a kybao worker running, or is the workflow stuck (see "kybao audit timeline ${workflowId}")?`,
-          ),
-        ),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([update, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return cmd;
 }

@@ -1,9 +1,6 @@
 import { type Command } from 'commander';
-import { extendDeadline } from '../../../app/extensions';
-import { nfc } from '../../../app/text';
-import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { lastDay, localTime, print, printJson } from '../output';
-import { actorOf, addProgramOptions, byOption, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
+import type { ExtendFlags } from '../actions/extend';
+import { addProgramOptions, byOption, withConnectionOptions } from './common';
 
 export function register(program: Command): void {
   const cmd = program
@@ -16,14 +13,5 @@ export function register(program: Command): void {
     .addOption(byOption('grants it'))
     .option('--json', 'print JSON');
   addProgramOptions(cmd);
-  withConnectionOptions(cmd).action(async (opts: ConnectionFlags & ProgramFlags & { round: string; unit: string; until: string; reason: string; by?: string; json?: boolean }) => {
-    const env = settingsFrom(opts);
-    const { result, zone } = await withApp(env, async (c) => {
-      const def = await resolveProgram(c.db, opts);
-      const roundId = roundIdFrom(opts.round, def.id);
-      return { result: await extendDeadline(c, { program: def, roundId, unitId: opts.unit, until: opts.until, reason: nfc(opts.reason), by: nfc(actorOf(opts.by)) }), zone: def.timeZone };
-    });
-    if (opts.json) return printJson(result);
-    print(`extended ${opts.unit} in ${result.roundId}: now due before ${localTime(result.unit?.dueAt, zone)}, last day ${result.unit?.dueAt ? lastDay(result.unit.dueAt, zone) : '–'} (status ${result.unit?.status ?? 'extended'})`);
-  });
+  withConnectionOptions(cmd).action(async (opts: ExtendFlags) => (await import('../actions/extend')).extend(opts));
 }

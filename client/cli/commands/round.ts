@@ -1,21 +1,6 @@
 import { type Command, Option } from 'commander';
-import { startAdhocRound } from '../../../app/adhoc';
-import { nfc } from '../../../app/text';
-import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { lastDay, localTime, print, printJson } from '../output';
-import { actorOf, addProgramOptions, byOption, parseList, parseOffsets, resolveProgram, type ProgramFlags } from './common';
-
-interface AdhocFlags extends ConnectionFlags, ProgramFlags {
-  title: string;
-  deadline: string;
-  units?: string[];
-  category?: string;
-  reminders?: number[];
-  subject?: string;
-  by?: string;
-  standalone?: boolean;
-  json?: boolean;
-}
+import type { AdhocFlags } from '../actions/round';
+import { addProgramOptions, byOption, parseList, parseOffsets, withConnectionOptions } from './common';
 
 export function register(program: Command): void {
   const round = program.command('round').description('Reporting rounds started by hand');
@@ -34,25 +19,5 @@ export function register(program: Command): void {
     .addOption(byOption('starts it'))
     .option('--json', 'print JSON');
   addProgramOptions(adhoc);
-  withConnectionOptions(adhoc).action(async (opts: AdhocFlags) => {
-    const env = settingsFrom(opts);
-    const out = await withApp(env, async (c) => {
-      const def = await resolveProgram(c.db, opts);
-      const units = opts.units ? { unitIds: opts.units } : opts.category ? { category: opts.category } : { all: true as const };
-      return startAdhocRound(c, {
-        program: def,
-        title: nfc(opts.title),
-        ...(opts.subject ? { subject: nfc(opts.subject) } : {}),
-        deadline: opts.deadline,
-        units,
-        ...(opts.reminders ? { reminderOffsets: opts.reminders } : {}),
-        standalone: !!opts.standalone,
-        by: nfc(actorOf(opts.by)),
-      });
-    });
-    if (opts.json) return printJson(out);
-    print(
-      `started ad hoc round ${out.roundId} (workflow ${out.workflowId}, ${out.via === 'standalone' ? 'standalone' : `in ${out.via}`}) for ${out.unitIds.length} unit(s), due before ${localTime(out.deadline)} (last day: ${lastDay(out.deadline)})`,
-    );
-  });
+  withConnectionOptions(adhoc).action(async (opts: AdhocFlags) => (await import('../actions/round')).startAdhocRound(opts));
 }

@@ -1,48 +1,8 @@
-import { type Command, Option } from 'commander';
-import { defaultProgramPath, loadProgramFile } from '../../../domain/program/load-file';
-import { simulate, type SimulationReport } from '../../simulate/run';
-import { note, percent, print, printJson, table, vnd } from '../output';
-import { parseYear } from './common';
-import { renderYear } from './status';
 import { quoted } from '../../../domain/text/quoted';
-
-function render(report: SimulationReport, program: ReturnType<typeof loadProgramFile>): string {
-  const out: string[] = [];
-  for (const y of report.years) {
-    out.push(`=== compliance ${y.year} ===`, renderYear(program, y.view));
-    const est = y.appraisal;
-    if (est.length) {
-      const total = (f: (e: (typeof est)[number]) => string | null) => est.reduce((s, e) => s + BigInt(f(e) ?? '0'), 0n).toString();
-      out.push(
-        `appraisal ${y.year}: ${est.length} estimates, ${est.filter((e) => e.status === 'approved').length} approved, ${est.filter((e) => e.status === 'adjusted').length} adjusted, ` +
-          `${est.filter((e) => e.returns > 0).length} returned at least once, ${est.filter((e) => e.status === 'missing' || e.status === 'returned' || e.status === 'submitted').length} not settled; ` +
-          `asked ${vnd(total((e) => e.amountVnd))} VND, approved ${vnd(total((e) => e.approvedAmountVnd))} VND`,
-        table(
-          ['unit', 'asked (VND)', 'status', 'approved (VND)', 'returns'],
-          est.map((e) => [e.unitId, vnd(e.amountVnd), e.status, vnd(e.approvedAmountVnd), String(e.returns)]),
-          { right: [1, 3, 4] },
-        ),
-      );
-    } else {
-      out.push(`appraisal ${y.year}: no estimates`, '');
-    }
-    out.push(`plan ${y.year}: ${y.cycle?.approval ? `approved by ${y.cycle.approval.approvedBy}` : 'not approved'}`, '');
-  }
-  out.push('=== mail that would have gone out (outbox), per kind ===');
-  out.push(table(['kind', 'messages', 'recipients'], report.mail.map((m) => [m.kind, String(m.messages), String(m.recipients)]), { right: [1, 2] }));
-  const s = report.stats;
-  const total = s.submissions.onTime + s.submissions.late;
-  out.push(
-    `simulated actions: ${total} submissions (${s.submissions.onTime} on time, ${s.submissions.late} late, ${percent(total ? s.submissions.onTime / total : null)} on time), ` +
-      `${s.extensions} extensions, decisions ${s.decisions.approve} approve / ${s.decisions.adjust} adjust / ${s.decisions.return} return, ${s.resubmissions} resubmissions` +
-      (s.adhocRounds.length ? `, ad hoc rounds ${s.adhocRounds.join(', ')}` : ''),
-  );
-  const habits = Object.entries(report.habits);
-  out.push(`unit habits (seed ${report.seed}): ${['reliable', 'sloppy', 'absent'].map((h) => `${habits.filter(([, x]) => x === h).length} ${h}`).join(', ')}`);
-  if (s.refused.length) out.push('', `refused by the workflows (${s.refused.length}):`, ...s.refused.map((r) => `  ${r}`));
-  if (report.dir) out.push('', `database and mail kept in ${report.dir}`);
-  return out.join('\n');
-}
+import { type Command, Option } from 'commander';
+import { defaultProgramPath } from '../../../domain/program/default-path';
+import type { SimulateFlags } from '../actions/simulate';
+import { parseYear } from './common';
 
 export function register(program: Command): void {
   program
@@ -62,19 +22,5 @@ export function register(program: Command): void {
     .option('--keep', 'keep the temporary database and mail folder')
     .option('--quiet', 'no progress lines')
     .option('--json', 'print JSON')
-    .action(async (opts: { program: string; year?: number; all?: boolean; seed: number; keep?: boolean; quiet?: boolean; json?: boolean }) => {
-      const def = loadProgramFile(opts.program);
-      const started = Date.now();
-      const report = await simulate({
-        program: def,
-        ...(opts.year !== undefined ? { year: opts.year } : {}),
-        all: !!opts.all,
-        seed: opts.seed,
-        keep: !!opts.keep,
-        progress: opts.quiet ? undefined : (line) => note(`[simulate] ${line}`),
-      });
-      if (!opts.quiet) note(`[simulate] done in ${Math.round((Date.now() - started) / 1000)}s`);
-      if (opts.json) printJson(report);
-      else print(render(report, def));
-    });
+    .action(async (opts: SimulateFlags) => (await import('../actions/simulate')).simulateCommand(opts));
 }

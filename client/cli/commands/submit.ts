@@ -1,10 +1,6 @@
 import { type Command, Option } from 'commander';
-import { submitReport } from '../../../app/submissions';
-import { incomingFromPath } from '../../../app/storage';
-import { settingsFrom, withApp, withConnectionOptions, type ConnectionFlags } from '../connection';
-import { localTime, print, printJson, timeliness } from '../output';
-import { actorOf, addProgramOptions, byOption, parseAmount, resolveProgram, roundIdFrom, type ProgramFlags } from './common';
-import { nfc } from '../../../app/text';
+import type { SubmitFlags } from '../actions/submit';
+import { addProgramOptions, byOption, parseAmount, withConnectionOptions } from './common';
 
 export function register(program: Command): void {
   const cmd = program
@@ -18,28 +14,5 @@ export function register(program: Command): void {
     .addOption(byOption('submits it'))
     .option('--json', 'print JSON');
   addProgramOptions(cmd);
-  withConnectionOptions(cmd).action(async (opts: ConnectionFlags & ProgramFlags & { round: string; unit: string; file: string; note?: string; amount?: string; by?: string; json?: boolean }) => {
-    const env = settingsFrom(opts);
-    const { receipt, upload, roundId, zone } = await withApp(env, async (c) => {
-      const def = await resolveProgram(c.db, opts);
-      const roundId = roundIdFrom(opts.round, def.id);
-      const file = await incomingFromPath(opts.file);
-      const result = await submitReport(c, {
-        program: def,
-        roundId,
-        unitId: opts.unit,
-        file,
-        ...(opts.note ? { note: nfc(opts.note) } : {}),
-        ...(opts.amount ? { amountVnd: opts.amount } : {}),
-        by: nfc(actorOf(opts.by)),
-      });
-      return { ...result, roundId, zone: def.timeZone };
-    });
-    if (opts.json) return printJson({ ...receipt, reference: upload.reference, fileName: upload.originalName });
-    print(
-      `received: ${opts.unit} in ${roundId}, version ${receipt.version}, at ${localTime(receipt.submittedAt, zone)} — ` +
-        timeliness(receipt) +
-        `\nstored "${upload.originalName}" (${upload.size} bytes) as ${upload.reference}`,
-    );
-  });
+  withConnectionOptions(cmd).action(async (opts: SubmitFlags) => (await import('../actions/submit')).submit(opts));
 }

@@ -1,5 +1,4 @@
 import { type Command } from 'commander';
-import { note } from '../output';
 
 export function register(program: Command): void {
   program
@@ -8,10 +7,10 @@ export function register(program: Command): void {
     .option('--port <PORT>', 'port (env KYBAO_WEB_PORT, default 8080)')
     .option('--host <HOST>', 'address to listen on (env KYBAO_WEB_HOST, default 127.0.0.1)')
     .action(async (opts: { port?: string; host?: string }) => {
-      // Loaded only here: the other commands do not pay for the web server's modules.
+      // Loaded only here: the other commands (and --help) do not pay for the web server's modules.
       const { startWeb } = await import('../../web/main');
       const web = await startWeb({ ...process.env, ...(opts.port ? { KYBAO_WEB_PORT: opts.port } : {}), ...(opts.host ? { KYBAO_WEB_HOST: opts.host } : {}) });
-      note(`kybao web listening on ${web.address}`);
+      process.stderr.write(`kybao web listening on ${web.address}\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
