@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { seededRandom } from '../../client/simulate/behaviour';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,17 +79,8 @@ export interface FaultFigures {
 
 const ZONE = 'Asia/Ho_Chi_Minh';
 
-/** A small seeded generator (mulberry32): the same seed gives the same fault moments and submitters. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32, the simulation's): the same seed gives the same fault moments and submitters. */
+export const seeded = seededRandom;
 
 type Override = { year: number; workingDays?: string[] } & Record<string, unknown>;
 
