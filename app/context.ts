@@ -22,9 +22,19 @@ export interface AppClients {
 export interface Clock {
   /** Epoch ms. */
   now(): number;
+  /**
+   * Whether submissions are stamped with this clock's instant of arrival (default true: the web app,
+   * where a burst may keep a request waiting). False: the round's own clock marks them when they reach
+   * it, for a command line that waits for its answer and may talk to a Temporal server whose clock is
+   * not this machine's (a time-skipped one).
+   */
+  stampsArrivals?: boolean;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** The command line's clock: the machine's, leaving arrival instants to the round. */
+export const commandLineClock: Clock = { now: () => Date.now(), stampsArrivals: false };
 
 /** Who acts: recorded in the workflow history and the audit log. */
 export interface Actor {

@@ -41,7 +41,7 @@ export async function submitReport(c: Pick<AppClients, 'db' | 'gateway' | 'clock
   }
   const upload = await c.storage.put(c.db, input.file, { roundId: input.roundId, unitId: input.unitId, uploadedBy: input.by, at: new Date(receivedAt) });
   try {
-    const receipt = await c.gateway.submitReport(input.roundId, { ...draft.data, reference: upload.reference }, receivedAt);
+    const receipt = await c.gateway.submitReport(input.roundId, { ...draft.data, reference: upload.reference }, c.clock.stampsArrivals === false ? undefined : receivedAt);
     return { receipt, upload };
   } catch (err) {
     await c.storage.discard(c.db, upload);

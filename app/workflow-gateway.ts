@@ -201,7 +201,7 @@ export class WorkflowGateway {
     const group = this.client.workflow.getHandle(workflowId);
     try {
       const updateId = randomUUID();
-      return await this.update(workflowId, 'the decision was', () => group.executeUpdate(decideEstimateUpdate, { args: [decision], updateId }), { keepNotFound: true });
+      return await this.update(workflowId, 'the decision was', () => group.executeUpdate(decideEstimateUpdate, { args: [decision], updateId }), { keepNotFound: true, keepEnded: true });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
@@ -259,7 +259,7 @@ export class WorkflowGateway {
   }
 
   /** An Update with the busy retry, the answer timeout, and failures explained. */
-  private async update<T>(workflowId: string, what: string, send: () => Promise<T>, options: { keepNotFound?: boolean; keepOpening?: boolean } = {}): Promise<T> {
+  private async update<T>(workflowId: string, what: string, send: () => Promise<T>, options: { keepNotFound?: boolean; keepEnded?: boolean; keepOpening?: boolean } = {}): Promise<T> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       try {
@@ -274,7 +274,7 @@ export class WorkflowGateway {
           continue;
         }
         if (isBusy(err)) throw new AppError('busy', `${workflowId} is busy with other requests; try again in a minute`, undefined, { cause: err });
-        if (options.keepNotFound && err instanceof WorkflowNotFoundError && !/already completed/i.test(err.message)) throw err;
+        if (options.keepNotFound && err instanceof WorkflowNotFoundError && (options.keepEnded || !/already completed/i.test(err.message))) throw err;
         if (options.keepOpening && isOpening(err)) throw err;
         throw this.explain(err, workflowId, what);
       }

@@ -4,7 +4,7 @@ import { createPrismaClient, type Db } from '../../infra/db/client';
 import { redactUrl } from '../../infra/db/database-url';
 import { readEnv, type Env } from '../../infra/config';
 import { temporalTls } from '../../infra/temporal-tls';
-import { systemClock, type AppClients } from '../../app/context';
+import { commandLineClock, type AppClients } from '../../app/context';
 import { storageFromEnv } from '../../app/storage';
 import { WorkflowGateway, updateTimeoutFromEnv } from '../../app/workflow-gateway';
 
@@ -96,7 +96,7 @@ export function firstLine(err: unknown): string {
 export async function withApp<T>(env: Env, fn: (c: AppClients) => Promise<T>): Promise<T> {
   return withDatabase(env, (db) =>
     withTemporal(env, (temporal) =>
-      fn({ db, temporal, gateway: new WorkflowGateway(temporal, { db, taskQueue: env.KYBAO_TASK_QUEUE, updateTimeoutMs: updateTimeoutFromEnv() }), env, clock: systemClock, storage: storageFromEnv(env) }),
+      fn({ db, temporal, gateway: new WorkflowGateway(temporal, { db, taskQueue: env.KYBAO_TASK_QUEUE, updateTimeoutMs: updateTimeoutFromEnv() }), env, clock: commandLineClock, storage: storageFromEnv(env) }),
     ),
   );
 }

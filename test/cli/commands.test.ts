@@ -135,7 +135,7 @@ describe('kybao commands against the dev server', () => {
     expectFailure(await run('submit', '--round', round, '--unit', 'so-khdt', '--file', path.join(tmp, 'khong-co.pdf')), /^kybao: --file .*khong-co\.pdf: no such file; check the path$/);
     expectFailure(await run('submit', '--round', round, '--unit', 'so-xyz', '--file', report), /^kybao: unknown unit "so-xyz" in program qd-925-thai-binh/);
     expectFailure(await run('submit', '--round', round, '--unit', 'ubnd-vu-thu', '--file', report), /^kybao: the submission was refused: unit "ubnd-vu-thu" is not in round qd-925-thai-binh:\d{4}-adhoc-1$/);
-    expectFailure(await run('submit', '--round', `${year}-adhoc-99`, '--unit', 'so-tttt', '--file', report), /no workflow round:qd-925-thai-binh:\d{4}-adhoc-99 is running/);
+    expectFailure(await run('submit', '--round', `${year}-adhoc-99`, '--unit', 'so-tttt', '--file', report), /no round qd-925-thai-binh:\d{4}-adhoc-99 is open; check its id with "kybao status"/);
     // A refused submission leaves nothing behind: no file, no row (the two versions above share one file).
     const other = path.join(tmp, 'bao-cao-khac.pdf');
     writeFileSync(other, `%PDF-1.4 một báo cáo khác ${Date.now()}\n`);

@@ -72,7 +72,7 @@ describe('kybao appraise and plan approve (cycle 2015, time skipped)', () => {
     expectFailure(await run('appraise', '--year', '2015', '--unit', 'so-tttt', '--approve'), /refused: the estimate of "so-tttt" is approved; only a submitted estimate can be decided/);
     expectFailure(await run('appraise', '--year', '2015', '--unit', 'so-vhttdl', '--approve'), /refused: "so-vhttdl" has no estimate for 2015 to decide on/);
     expectFailure(await run('appraise', '--year', '2015', '--unit', 'so-xyz', '--approve'), /unknown unit "so-xyz"/);
-    expectFailure(await run('appraise', '--year', '2016', '--unit', 'so-tttt', '--approve'), /no workflow cycle:qd-925-thai-binh:2016 is running/);
+    expectFailure(await run('appraise', '--year', '2016', '--unit', 'so-tttt', '--approve'), /no cycle of 2016 is running \(estimates:qd-925-thai-binh:2016:1 does not exist\)/);
 
     // The returned estimate comes back through its revision round, then is approved.
     await skipTo(at('2014-12-24T10:00'));

@@ -22,9 +22,16 @@ function isFile(target: string): boolean {
 
 async function exportOne(flags: ConnectionFlags, workflowId: string, runId: string | undefined, out: string | undefined, json: boolean | undefined): Promise<void> {
   const env = settingsFrom(flags);
-  const { history, runId: actualRunId } = await withTemporal(env, async (client) => {
+  const { history, runId: actualRunId, shards } = await withTemporal(env, async (client) => {
     try {
-      return await fetchHistory(client, workflowId, runId);
+      const own = await fetchHistory(client, workflowId, runId);
+      // A round's units live in its shards: their histories go with it (latest run of each).
+      const shards: Array<{ workflowId: string; history: History }> = [];
+      for (const shardId of out ? shardsOf(own.history) : []) {
+        const sh = await fetchHistory(client, shardId).catch(() => null);
+        if (sh) shards.push({ workflowId: shardId, history: sh.history });
+      }
+      return { ...own, shards };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} on ${env.TEMPORAL_ADDRESS}`, { cause: err });
       throw err;
@@ -36,8 +43,14 @@ async function exportOne(flags: ConnectionFlags, workflowId: string, runId: stri
   }
   const file = existsSync(out) && statSync(out).isDirectory() ? path.join(out, fileNameFor(workflowId)) : out;
   writeHistoryFile(file, history);
-  if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0 });
-  else print(`wrote ${file} (${workflowId}, run ${actualRunId}, ${history.events?.length ?? 0} events)`);
+  // Beside it as <file>__shard-<n>.json, where `kybao audit timeline <file>` finds them.
+  const shardFiles = shards.map((sh) => ({ ...sh, file: `${file.replace(/\.json$/i, '')}__shard-${sh.workflowId.split(':shard-').pop()}.json` }));
+  for (const sh of shardFiles) writeHistoryFile(sh.file, sh.history);
+  if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0, shards: shardFiles.map((sh) => ({ workflowId: sh.workflowId, file: sh.file, events: sh.history.events?.length ?? 0 })) });
+  else {
+    print(`wrote ${file} (${workflowId}, run ${actualRunId}, ${history.events?.length ?? 0} events)`);
+    for (const sh of shardFiles) print(`wrote ${sh.file} (${sh.workflowId}, ${sh.history.events?.length ?? 0} events)`);
+  }
 }
 
 async function exportYear(flags: ConnectionFlags, year: number, out: string, json: boolean | undefined): Promise<void> {
