@@ -85,14 +85,16 @@ function cachedYaml(text: string): { hit: true; data: unknown } | { hit: false; 
   let file: string;
   try {
     yamlVersion ??= (JSON.parse(readFileSync(require.resolve('yaml/package.json'), 'utf8')) as { version: string }).version;
-    const key = createHash('sha256').update(`yaml@${yamlVersion}\0`).update(text).digest('hex');
+    const key = createHash('sha256').update(`cache-format 2\0yaml@${yamlVersion}\0`).update(text).digest('hex');
     file = path.join(kybaoCacheDir(), 'programs', `${key}.json`);
     return { hit: true, data: JSON.parse(readFileSync(file, 'utf8')) as unknown };
   } catch {
     return {
       hit: false,
       store(data) {
-        if (!file) return;
+        // JSON cannot hold what some YAML texts say (.inf, .nan): such a text is parsed every time, so that
+        // validation still sees the value the author wrote.
+        if (!file || !jsonFaithful(data)) return;
         try {
           mkdirSync(path.dirname(file), { recursive: true });
           const tmp = `${file}.${process.pid}.tmp`;
@@ -104,6 +106,15 @@ function cachedYaml(text: string): { hit: true; data: unknown } | { hit: false; 
       },
     };
   }
+}
+
+/** Whether JSON.stringify gives back exactly `value` when parsed (no non-finite numbers, no undefined). */
+function jsonFaithful(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(jsonFaithful);
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) return Object.values(value as Record<string, unknown>).every(jsonFaithful);
+  return false;
 }
 
 const SCHEDULE_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -85,7 +85,7 @@ describe.each<[string, string, string[]]>([
     'Appraiser: unknown field; did you mean "appraiser"? (fields are case-sensitive)',
   ]],
   ['a key nothing resembles', appended('colour: red'), [
-    'colour: unknown field; remove it, or use one of: id, title, source, period, timeZone, units, groups, coordinator, appraiser, approvingAuthority, escalationRecipients, recipientsAbove, tasks, calendar, reviews, rounds, reminders, escalation',
+    'colour: unknown field; remove it, or use one of: id, title, source, period, timeZone, units, groups, coordinator, appraiser, approvingAuthority, escalationRecipients, recipientsAbove, tasks, calendar, reviews, rounds, reminders, escalation, forms, compilation',
   ]],
   // Dates, e-mails, enumerations, zones.
   ['bad dates', appended('calendar: { overrides: [{ year: 2015, add: [{ date: 2015-02-30 }], workingDays: [20150228] }] }'), [

@@ -20,7 +20,8 @@ async function both<A, B>(a: Promise<A>, b: Promise<B>): Promise<[Outcome<A>, Ou
   const settle = <T>(p: Promise<T>): Promise<Outcome<T>> =>
     p.then(
       (value) => ({ ok: true as const, value }),
-      (err: unknown) => ({ ok: false as const, message: String((err as { cause?: Error }).cause?.message ?? (err as Error).message) }),
+      // The gateway's refusal names the workflow's reason; a direct Update's error carries it in its cause.
+      (err: unknown) => ({ ok: false as const, message: [(err as Error).message, (err as { cause?: Error }).cause?.message].filter(Boolean).join(' | ') }),
     );
   return Promise.all([settle(a), settle(b)]);
 }
