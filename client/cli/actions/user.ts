@@ -1,6 +1,7 @@
 import readline from 'node:readline';
 import { addUser, disableUser, listUsers } from '../../../app/users';
 import { systemClock } from '../../../app/context';
+import { STAFF_ROLES } from '../../../app/staff-roles';
 import { settingsFrom, withDatabase, type ConnectionFlags } from '../connection';
 import { print, printJson, table } from '../output';
 import { actorOf } from '../commands/common';
@@ -38,6 +39,8 @@ export interface UserAddFlags extends ConnectionFlags {
 
 /** `kybao user add`: a staff account; the password from the terminal (twice) or stdin, stored only as a hash. */
 export async function userAdd(email: string, opts: UserAddFlags): Promise<void> {
+  // A wrong role is refused before anyone types a password for nothing.
+  if (!(STAFF_ROLES as readonly string[]).includes(opts.role)) throw new Error(`"${opts.role}" is not a role; use one of ${STAFF_ROLES.join(', ')}`);
   let password: string;
   if (opts.passwordStdin) password = await readStdin();
   else if (process.stdin.isTTY) {

@@ -12,7 +12,7 @@ export function register(program: Command): void {
       .command('add')
       .description('Create a staff account; the password is asked on the terminal (twice) or read from stdin with --password-stdin, and stored only as an argon2id hash')
       .argument('<email>', 'the sign-in e-mail')
-      .addOption(new Option('--role <ROLE>', `what the account may do: ${STAFF_ROLES.join(', ')}`).choices(STAFF_ROLES).makeOptionMandatory())
+      .addOption(new Option('--role <ROLE>', `what the account may do: ${STAFF_ROLES.join(', ')}`).makeOptionMandatory())
       .option('--name <NAME>', 'display name')
       .option('--password-stdin', 'read the password from standard input (for scripts)')
       .addOption(byOption('creates it'))
