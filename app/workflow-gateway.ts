@@ -323,11 +323,17 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, delay));
 }
 
-/** The server gave up on an Update before it was answered (gRPC UNAVAILABLE): safe to send again with the same id. */
+/**
+ * The server gave up on an Update before it was answered (gRPC UNAVAILABLE), or refused it while the
+ * workflow's last task had failed and waits to be retried (FAILED_PRECONDITION "Workflow Task in failed
+ * state", e.g. a task that ran over its timeout on a starved worker): both pass, and the same Update id
+ * is safe to send again.
+ */
 export function isAborted(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (code === 14 || code === 'UNAVAILABLE' || /update was aborted/i.test((e as Error).message ?? '')) return true;
+    const message = (e as Error).message ?? '';
+    if (code === 14 || code === 'UNAVAILABLE' || /update was aborted|Workflow Task in failed state/i.test(message)) return true;
   }
   return false;
 }
