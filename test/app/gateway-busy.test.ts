@@ -8,7 +8,7 @@ import { useCliBed } from '../helpers/cli-bed';
  * Temporal refuses more Updates in flight on one workflow than its limit ("limit on number of
  * concurrent in-flight updates", RESOURCE_EXHAUSTED). Many agencies submitting to one round at the
  * same moment must never see that. On a real dev server whose limit is 1, twelve units of an ad hoc
- * round sends three versions at once through the gateway: each gets its receipt, none an error.
+ * round send two versions each at once through the gateway: each gets its receipt, none an error.
  */
 describe('the workflow gateway under many concurrent submissions', () => {
   // One Update in flight per workflow at most: a burst meets the limit for sure; the client's own retries and the gateway's get every Update through.
