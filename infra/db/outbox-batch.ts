@@ -17,9 +17,10 @@ import {
   type NotificationRecord,
   type NotificationRow,
   type Recipient,
+  queuedRowOf,
 } from './outbox-repository';
 import type { DbClient, Instant } from './shared';
-import { InvalidInputError, fromJsonText, inTransaction, nonEmpty, oneOf, toDate, toJsonText } from './shared';
+import { fromJsonText, inTransaction, toDate } from './shared';
 
 /**
  * Queues several e-mails, once per idempotency key, in one transaction (the caller's, when given one):
@@ -30,31 +31,7 @@ import { InvalidInputError, fromJsonText, inTransaction, nonEmpty, oneOf, toDate
 export async function enqueueNotifications(db: DbClient, inputs: EnqueueNotificationInput[]): Promise<{ created: boolean[]; notifications: NotificationRecord[] }> {
   if (!inputs.length) return { created: [], notifications: [] };
   const now = new Date();
-  const rows = inputs.map((input) => {
-    const language = oneOf(input.language, ['vi', 'en'] as const, 'language');
-    if (!Array.isArray(input.recipients) || input.recipients.length === 0) {
-      throw new InvalidInputError('recipients: at least one recipient is required');
-    }
-    input.recipients.forEach((r, i) => nonEmpty(r.email, `recipients[${i}].email`));
-    const createdAt = input.createdAt === undefined ? now : toDate(input.createdAt, 'createdAt');
-    return {
-      idempotencyKey: nonEmpty(input.idempotencyKey, 'idempotencyKey'),
-      roundId: input.roundId ?? null,
-      unitId: input.unitId ?? null,
-      kind: nonEmpty(input.kind, 'kind'),
-      step: input.step ?? null,
-      recipients: toJsonText(input.recipients, 'recipients'),
-      language,
-      subject: nonEmpty(input.subject, 'subject'),
-      bodyText: input.bodyText,
-      bodyHtml: input.bodyHtml ?? null,
-      status: 'queued',
-      attempts: 0,
-      messageId: input.messageId ?? null,
-      createdAt,
-      updatedAt: createdAt,
-    };
-  });
+  const rows = inputs.map((input) => queuedRowOf(input, now));
   return inTransaction(db, async (tx) => {
     const keys = [...new Set(rows.map((r) => r.idempotencyKey))];
     const byKey = new Map<string, NotificationRow>();

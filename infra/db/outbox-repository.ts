@@ -127,6 +127,37 @@ export function toNotification(row: NotificationRow): NotificationRecord {
 }
 
 /**
+ * The outbox row an e-mail is queued as, validated (key, kind, subject, at least one recipient with an
+ * address, language vi or en): the one shape enqueueNotification and the batch form both write.
+ * `now` (when no createdAt is given) is the queueing instant.
+ */
+export function queuedRowOf(input: EnqueueNotificationInput, now: Date) {
+  const language = oneOf(input.language, ['vi', 'en'] as const, 'language');
+  if (!Array.isArray(input.recipients) || input.recipients.length === 0) {
+    throw new InvalidInputError('recipients: at least one recipient is required');
+  }
+  input.recipients.forEach((r, i) => nonEmpty(r.email, `recipients[${i}].email`));
+  const createdAt = input.createdAt === undefined ? now : toDate(input.createdAt, 'createdAt');
+  return {
+    idempotencyKey: nonEmpty(input.idempotencyKey, 'idempotencyKey'),
+    roundId: input.roundId ?? null,
+    unitId: input.unitId ?? null,
+    kind: nonEmpty(input.kind, 'kind'),
+    step: input.step ?? null,
+    recipients: toJsonText(input.recipients, 'recipients'),
+    language,
+    subject: nonEmpty(input.subject, 'subject'),
+    bodyText: input.bodyText,
+    bodyHtml: input.bodyHtml ?? null,
+    status: 'queued',
+    attempts: 0,
+    messageId: input.messageId ?? null,
+    createdAt,
+    updatedAt: createdAt,
+  };
+}
+
+/**
  * Queues an e-mail once per idempotency key. `created` is false when the key was already queued (in
  * any status): the existing row is returned unchanged, even if the new input differs.
  */
@@ -134,37 +165,14 @@ export async function enqueueNotification(
   db: DbClient,
   input: EnqueueNotificationInput,
 ): Promise<{ notification: NotificationRecord; created: boolean }> {
-  const idempotencyKey = nonEmpty(input.idempotencyKey, 'idempotencyKey');
-  const language = oneOf(input.language, ['vi', 'en'] as const, 'language');
-  if (!Array.isArray(input.recipients) || input.recipients.length === 0) {
-    throw new InvalidInputError('recipients: at least one recipient is required');
-  }
-  input.recipients.forEach((r, i) => nonEmpty(r.email, `recipients[${i}].email`));
-  const createdAt = input.createdAt === undefined ? new Date() : toDate(input.createdAt, 'createdAt');
+  const data = queuedRowOf(input, new Date());
+  const { idempotencyKey, createdAt } = data;
 
   const existing = await db.notification.findUnique({ where: { idempotencyKey } });
   if (existing) return { notification: toNotification(existing), created: false };
   try {
     const row = await inTransaction(db, async (tx) => {
-      const created = await tx.notification.create({
-        data: {
-          idempotencyKey,
-          roundId: input.roundId ?? null,
-          unitId: input.unitId ?? null,
-          kind: nonEmpty(input.kind, 'kind'),
-          step: input.step ?? null,
-          recipients: toJsonText(input.recipients, 'recipients'),
-          language,
-          subject: nonEmpty(input.subject, 'subject'),
-          bodyText: input.bodyText,
-          bodyHtml: input.bodyHtml ?? null,
-          status: 'queued',
-          attempts: 0,
-          messageId: input.messageId ?? null,
-          createdAt,
-          updatedAt: createdAt,
-        },
-      });
+      const created = await tx.notification.create({ data });
       await appendAudit(tx, {
         at: createdAt,
         actor: input.actor ?? 'system',
