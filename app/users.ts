@@ -8,6 +8,7 @@ import type { Clock } from './context';
 import { AppError } from './errors';
 import { StaffRole } from './roles';
 import { cleanText } from './text';
+import { quoted } from '../domain/text/quoted';
 
 /**
  * Staff accounts and their sign-ins. Passwords are hashed with argon2id (memory-hard: 19 MiB, 2 passes,
@@ -39,7 +40,7 @@ function toView(u: { id: number; email: string; name: string | null; role: strin
 export async function addUser(db: Db, input: { email: string; role: string; name?: string; password: string; by: string }, clock: Clock): Promise<UserView> {
   const email = normaliseEmail(input.email);
   const role = StaffRole.safeParse(input.role);
-  if (!role.success) throw new AppError('invalid', `"${input.role}" is not a role; use one of ${StaffRole.options.join(', ')}`, 'role');
+  if (!role.success) throw new AppError('invalid', `${quoted(input.role)} is not a role; use one of ${StaffRole.options.join(', ')}`, 'role');
   const password = input.password.normalize('NFC');
   if ([...password].length < MIN_PASSWORD) throw new AppError('invalid', `the password is too short: use at least ${MIN_PASSWORD} characters`, 'password');
   const passwordHash = await hash(password);

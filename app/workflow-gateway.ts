@@ -136,7 +136,7 @@ export class WorkflowGateway {
         }
       }
       if (Date.now() - started > this.busyRetryMs) {
-        throw new AppError('busy', `round ${roundId} is still opening; nothing was recorded, try again in a minute`);
+        throw new AppError('busy', `round ${roundId} is not taking submissions yet (its shards are opening or handing over to a new run); nothing was recorded, try again in a minute`);
       }
       this.options.onBusy?.(workflowId ?? roundWorkflowId(roundId), attempt + 1);
       await backoff(attempt);

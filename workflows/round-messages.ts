@@ -27,5 +27,5 @@ export const fulfilledByParentSignal = defineSignal<[{ unitId: string; reference
 /** From a shard to its round: an extension brought a new deadline instant (the round's digests follow it). */
 export const dueInstantSignal = defineSignal<[{ dueAt: string }]>('round.dueInstant');
 
-/** The type of the refusal a shard gives while it is still reading its units; clients retry on it. */
+/** The type of the refusal a shard gives while it is still reading its units or handing over to its next run; clients retry on it. */
 export const ROUND_OPENING = 'RoundOpening';

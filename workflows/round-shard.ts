@@ -5,6 +5,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -41,15 +42,23 @@ import { quoted } from '../domain/text/quoted';
  * submissions (late ones marked late) and extensions, and closes when all its units have submitted or at
  * its cut-off, storing who is missing.
  *
- * Every Update handler changes the state before its first await and then waits only for its writes
- * (WriteQueue), so two Updates can never both pass a validator that only one of them should pass; the
- * receipt is returned once the submission is stored. Actions due at one instant go out as one batched
- * activity; the shard continues as new when its history grows.
+ * Every Update handler changes the state before its first await and queues its writes (WriteQueue), so
+ * two Updates can never both pass a validator that only one of them should pass; a receipt is answered
+ * from the workflow task that accepts it and stored by the writer moments later. Actions due at one
+ * instant go out as one batched activity; the shard continues as new when its history grows, refusing new
+ * Updates as "opening" (clients send them again) while the writes already decided drain.
  */
 const acts = proxyActivities<RoundActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
+
+/**
+ * The patch that makes a shard refuse new Updates while it hands over to its next run. Without it, a steady
+ * stream of submissions kept the writer busy and the run never continued as new (histories recorded before
+ * 0.2.1 replay without it).
+ */
+const SHARD_HANDOVER = 'shard-handover-before-continue-as-new';
 
 /** Writes batched into one activity: a burst of submissions at the deadline costs a few activities. */
 const WRITE_BATCH = 100;
@@ -65,6 +74,7 @@ export async function roundShardWorkflow(rawInput: ShardInput, carried?: ShardSt
   const writes = new WriteQueue<Write>();
   let state: ShardState | null = carried ? new ShardState(input, carried) : null;
   let closing = false;
+  let handingOver = false;
   let changed = false;
 
   setHandler(shardStatusQuery, () => {
@@ -208,7 +218,10 @@ export async function roundShardWorkflow(rawInput: ShardInput, carried?: ShardSt
 
   while (!s.everyoneSubmittedOrUntracked()) {
     if (mustContinueAsNew()) {
-      // Updates accepted in this run finish here (their writes too); later ones reach the next run.
+      // Updates accepted in this run finish here (their writes too); later ones are refused as "opening"
+      // until the next run takes them. Accepting them here would queue writes as fast as the writer
+      // stores them, and under a steady stream the run would never hand over.
+      if (patched(SHARD_HANDOVER)) handingOver = true;
       await condition(allHandlersFinished);
       stopWriting = true;
       await writer;
@@ -251,6 +264,9 @@ export async function roundShardWorkflow(rawInput: ShardInput, carried?: ShardSt
     if (!state) throw ApplicationFailure.create({ type: ROUND_OPENING, nonRetryable: true, message: `round ${input.roundId} is still opening; try again in a moment` });
     if (state.closed || closing) {
       throw ApplicationFailure.nonRetryable(`round ${input.roundId} is closed; it accepts nothing more`);
+    }
+    if (handingOver) {
+      throw ApplicationFailure.create({ type: ROUND_OPENING, nonRetryable: true, message: `round ${input.roundId} (shard ${input.shard}) is handing over to its next run; try again in a moment` });
     }
     return state;
   }

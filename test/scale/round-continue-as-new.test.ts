@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { roundInput } from '../../domain/round/from-schedule';
 import { roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow, shardStatusQuery } from '../../workflows/round';
@@ -9,8 +10,10 @@ import { useTestbed } from '../helpers/testbed';
 
 /**
  * Many submissions make a long history; the round continues as new when its history passes its soft
- * limit (lowered here to 200 events, the least it takes) and carries its state across, while agencies keep submitting ten at a
- * time. Nothing is lost: every receipt is stored once and the final result counts every unit.
+ * limit (lowered here to 200 events, the least it takes) and carries its state across, while agencies keep
+ * submitting ten at a time with the next ten sent as soon as the last are stored. The stream must not keep
+ * a run from handing over (it did: the writer never ran dry, so the shard kept one run to the end). Nothing
+ * is lost: every receipt is stored once and the final result counts every unit.
  */
 const UNITS = 250;
 
@@ -37,7 +40,7 @@ describe('a round that continues as new under a stream of submissions', () => {
     const workflowId = roundShardWorkflowId(input.roundId, 1);
     const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue: '' });
     const { worker, taskQueue } = await createTestWorker(env, world.activities);
-    const { result, runs } = await worker.runUntil(async () => {
+    const { result, runs, chain } = await worker.runUntil(async () => {
       await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowIdOf, args: [input] });
       const runs = new Set<string>();
       for (let i = 0; i < unitIds.length; i += 10) {
@@ -53,12 +56,26 @@ describe('a round that continues as new under a stream of submissions', () => {
           expect(live.counts.submitted).toBe(i + batch.length);
         }
       }
-      return { result: await env.client.workflow.getHandle<typeof roundWorkflow>(roundWorkflowIdOf).result(), runs };
+      const result = await env.client.workflow.getHandle<typeof roundWorkflow>(roundWorkflowIdOf).result();
+      return { result, runs, chain: await runChain(env.client, workflowId) };
     });
-    console.log(`${UNITS} submissions: the round ran as ${runs.size} or more runs`);
+    console.log(`${UNITS} submissions: the shard ran as ${chain.length} runs, ${runs.size} of them seen while submissions streamed in`);
+    // Handed over while the stream was flowing, not only once it stopped.
     expect(runs.size).toBeGreaterThan(2);
+    expect(chain.length).toBeGreaterThanOrEqual(runs.size);
     expect(result.counts?.submitted).toBe(UNITS);
     expect(await world.db.submission.count({ where: { obligation: { roundId: input.roundId } } })).toBe(UNITS);
     expect(await world.db.notification.count({ where: { roundId: input.roundId, kind: 'receipt' } })).toBe(UNITS);
   }, 600_000);
 });
+
+/** The run ids of a workflow from its first run to its last, following each run's continued-from link. */
+async function runChain(client: Client, workflowId: string): Promise<string[]> {
+  const chain: string[] = [];
+  for (let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId; runId; ) {
+    chain.unshift(runId);
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return chain;
+}

@@ -5,6 +5,7 @@ import { STAFF_ROLES } from '../../../app/staff-roles';
 import { settingsFrom, withDatabase, type ConnectionFlags } from '../connection';
 import { print, printJson, table } from '../output';
 import { actorOf } from '../commands/common';
+import { quoted } from '../../../domain/text/quoted';
 
 /** Reads all of stdin (for --password-stdin), without the final newline. */
 async function readStdin(): Promise<string> {
@@ -40,7 +41,7 @@ export interface UserAddFlags extends ConnectionFlags {
 /** `kybao user add`: a staff account; the password from the terminal (twice) or stdin, stored only as a hash. */
 export async function userAdd(email: string, opts: UserAddFlags): Promise<void> {
   // A wrong role is refused before anyone types a password for nothing.
-  if (!(STAFF_ROLES as readonly string[]).includes(opts.role)) throw new Error(`"${opts.role}" is not a role; use one of ${STAFF_ROLES.join(', ')}`);
+  if (!(STAFF_ROLES as readonly string[]).includes(opts.role)) throw new Error(`${quoted(opts.role)} is not a role; use one of ${STAFF_ROLES.join(', ')}`);
   let password: string;
   if (opts.passwordStdin) password = await readStdin();
   else if (process.stdin.isTTY) {
