@@ -80,14 +80,17 @@ export class WorkflowGateway {
    * Waits until the shard's writer has stored a receipted submission (its row is keyed by round, unit and
    * version), so that whoever reads the database next (status pages, the agency's page) sees it. The
    * receipt itself is already durable in the shard's history; after `updateTimeoutMs` without the row
-   * (a worker down between the answer and the write) it is handed on anyway, and the row follows.
+   * (a worker down between the answer and the write) it is handed on anyway, and the row follows. A
+   * database that fails to answer meanwhile (restarting, locked) is asked again: the receipt stands
+   * whatever the read says, so an error here would only make the agency submit a second version.
    */
   private async stored(roundId: string, unitId: string, version: number): Promise<void> {
     if (!this.options.db) return;
     const idempotencyKey = submissionKey(roundId, unitId, version);
     const started = Date.now();
     for (let attempt = 0; Date.now() - started < this.updateTimeoutMs; attempt++) {
-      if (await this.options.db.submission.findUnique({ where: { idempotencyKey }, select: { id: true } })) return;
+      const row = await this.options.db.submission.findUnique({ where: { idempotencyKey }, select: { id: true } }).catch(() => null);
+      if (row) return;
       await backoff(attempt + 1);
     }
   }

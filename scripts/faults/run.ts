@@ -27,6 +27,7 @@ Scenarios:
   smtp-refuse      the SMTP port closed (connections refused) for periods
   smtp-4xx         the SMTP server answering 451 for periods
   db-locked        the SQLite database locked by another writer for 3–14 s at a time
+  pg-restart       the kybao database on a PostgreSQL server of its own, stopped (fast) for 2–10 s and started again
   two-workers-pg   two worker processes on PostgreSQL, one killed mid-round
 
 Each prints e.g.

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { seededRandom } from '../../client/simulate/behaviour';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +24,7 @@ import { freePort, spawnWorker, type WorkerProcess } from './worker-process';
 
 /**
  * One fault scenario on real servers in real time: a dev server (its own SQLite file), a kybao database
- * (SQLite, or PostgreSQL for two-workers-pg), a loopback SMTP sink with a fault switch, and worker
+ * (SQLite; PostgreSQL for two-workers-pg, and a private PostgreSQL server of its own for pg-restart), a loopback SMTP sink with a fault switch, and worker
  * processes (worker/main.ts, each with its outbox dispatcher). Two rounds of `units` units between them:
  *
  * - round A is due tomorrow at 00:00 with one reminder today at T1 (the next whole minute at least a minute
@@ -40,7 +41,7 @@ import { freePort, spawnWorker, type WorkerProcess } from './worker-process';
  * every reminder and escalation that was due must be among them, every receipt must be stored exactly
  * once with its on-time mark, and both rounds must be closed with the right counts.
  */
-export const SCENARIOS = ['worker-sigkill', 'server-restart', 'smtp-refuse', 'smtp-4xx', 'db-locked', 'two-workers-pg'] as const;
+export const SCENARIOS = ['worker-sigkill', 'server-restart', 'smtp-refuse', 'smtp-4xx', 'db-locked', 'pg-restart', 'two-workers-pg'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface FaultOptions {
@@ -92,6 +93,23 @@ function withWorkingDay(overrides: Override[], year: number, day: string): Overr
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const run = promisify(execFile);
+
+/**
+ * A PostgreSQL server of the scenario's own (scripts/postgres.sh with its own data directory and port),
+ * so that restarting it disturbs nothing else. The directory is under /var/tmp: the server runs as the
+ * `postgres` user when this is root, and the scenario's own folder is private to root.
+ */
+async function privatePostgres(tag: string): Promise<{ url: string; start: () => Promise<void>; stop: () => Promise<void>; remove: () => Promise<void> }> {
+  const env = { ...process.env, KYBAO_PG_DIR: path.join('/var/tmp', `kybao-fault-pg-${tag}`), KYBAO_PG_PORT: String(await freePort()), KYBAO_PG_DATABASE: 'kybao_faults' };
+  const script = path.resolve(__dirname, '..', 'postgres.sh');
+  const start = async () => void (await run('bash', [script], { env }));
+  const { stdout } = await run('bash', [script], { env });
+  const url = /KYBAO_TEST_POSTGRES_URL='([^']+)'/.exec(stdout)?.[1];
+  if (!url) throw new Error(`scripts/postgres.sh printed no URL: ${stdout.slice(0, 200)}`);
+  const stop = async () => void (await run('bash', [script, 'stop'], { env }));
+  return { url, start, stop, remove: async () => rmSync(env.KYBAO_PG_DIR, { recursive: true, force: true }) };
+}
 
 export async function runFaultScenario(options: FaultOptions): Promise<FaultFigures> {
   const log = options.log ?? (() => undefined);
@@ -124,6 +142,16 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
         await c.end();
       });
+    }
+    let postgres: Awaited<ReturnType<typeof privatePostgres>> | null = null;
+    if (options.scenario === 'pg-restart') {
+      postgres = await privatePostgres(`${process.pid}-${options.seed}`);
+      const pg = postgres;
+      cleanups.push(async () => {
+        await pg.stop().catch(() => undefined);
+        await pg.remove();
+      });
+      url = postgres.url;
     }
     await migrateDeploy(url, { log: () => undefined });
     const programId = `faults-${options.units}`;
@@ -299,6 +327,16 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
             other.close();
             break;
           }
+          case 'pg-restart': {
+            // A fast shutdown: open connections are cut, queries in flight fail; workers and the web
+            // layer must reconnect and retry.
+            await postgres!.stop();
+            const down = between(2_000, 10_000);
+            faults.push(`${at} PostgreSQL stopped (fast shutdown) for ${(down / 1000).toFixed(1)} s, then started again`);
+            await sleep(down);
+            await postgres!.start();
+            break;
+          }
           case 'two-workers-pg': {
             if (faults.length === 0) {
               const w = workers.get('a')!;
@@ -344,10 +382,12 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
     const lateB = [...unitsB].sort(() => random() - 0.5).slice(0, Math.floor(unitsB.length * 0.6));
     await submitAll(roundA, early);
     log(`${receipts.length} early submissions to A before ${DateTime.now().setZone(ZONE).toFormat('HH:mm:ss')}`);
-    await sleep(t1.toMillis() + 10_000 - Date.now());
-    await submitAll(roundA, afterReminder);
-    await sleep(t2.toMillis() + 10_000 - Date.now());
-    await submitAll(roundB, lateB);
+    // The reminded units of A and the late units of B each start at their own moment, whoever is still
+    // waiting for an answer (a fault can slow one group down past the other's start).
+    await Promise.all([
+      sleep(t1.toMillis() + 10_000 - Date.now()).then(() => submitAll(roundA, afterReminder)),
+      sleep(t2.toMillis() + 10_000 - Date.now()).then(() => submitAll(roundB, lateB)),
+    ]);
     log(`${receipts.length} receipts in all (${submitErrors.length} submissions given up)`);
     await sleep(closeB.toMillis() + 2_000 - Date.now());
     running = false;
