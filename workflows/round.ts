@@ -40,8 +40,9 @@ const acts = proxyActivities<RoundActivities>({
 /**
  * The compiled draft of a closed round (issue #15). A compilation that fails must not fail the round, whose
  * figures are already stored: three attempts over about half a minute cover a busy database or a file
- * system hiccup; after that the round logs the failure and closes without a draft, which the coordinator
- * compiles again by hand (the activity is idempotent, and a late report compiles the round again).
+ * system hiccup; after that the round logs the failure (with the round id) and closes without a draft.
+ * The activity is idempotent, so running it again later stores the same draft; a command for that, and
+ * recompiling when a late report arrives, are still to come.
  */
 const compilation = proxyActivities<CompilationActivities>({
   startToCloseTimeout: '2 minutes',
