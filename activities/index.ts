@@ -1,3 +1,4 @@
+import { createCompilationActivities } from './compilation';
 import { createCycleActivities } from './cycle';
 import type { ActivityDeps } from './deps';
 import { createProgramActivities } from './program';
@@ -16,5 +17,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRoundActivities(withPrograms),
     ...createCycleActivities(withPrograms),
     ...createProgramActivities(withPrograms),
+    ...createCompilationActivities(deps),
   };
 }

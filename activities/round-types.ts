@@ -1,3 +1,4 @@
+import type { FormData } from '../domain/forms/form-data';
 import type { EscalationRole } from '../domain/program/schema';
 import type { Audience } from '../domain/round/audience';
 import type { ObligationStatus, ParsedRoundInput, RoundSummary } from '../domain/round/schema';
@@ -86,6 +87,8 @@ export interface SubmissionWrite {
   reference: string;
   note?: string;
   amountVnd?: string;
+  /** The unit's filled report form, as validated at the edge (domain/forms FormData). */
+  formData?: FormData;
   /** The arrival instant that decided on time or late (ISO). */
   submittedAt: string;
   late: boolean;

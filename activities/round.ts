@@ -80,6 +80,7 @@ export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVe
             submittedAt: s.submittedAt,
             fileRef: s.reference,
             note: s.note ?? null,
+            ...(s.formData ? { formData: s.formData } : {}),
             status: s.late ? 'late' : 'submitted',
             lateByMs: s.lateByMs,
             // The shard decided the version, so a retried activity finds its own row.

@@ -4,6 +4,8 @@ import { listDecisions, listEstimates } from '../infra/db/budget-repository';
 import { getObligation, getRound } from '../infra/db/round-repository';
 import { countWorkingDays, localDateOf, plusDays } from '../domain/calendar';
 import type { Program } from '../domain/program/schema';
+import { indicatorsFor, sectionsFor, unitOfMeasureOf } from '../domain/forms/applicability';
+import { formRoundKindSchema } from '../domain/program/forms';
 import { AppError } from './errors';
 import { listExtensionRequests, ExtensionRequestView } from './extensions';
 import { findUpload } from './storage';
@@ -49,8 +51,62 @@ export const ObligationView = z.object({
       ),
     })
     .nullable(),
+  /**
+   * The report form the program declares for the round's kind, as this unit fills it (issue #15): its
+   * indicators and sections, field names `ind.<id>`, `sec.<id>` and `sec.<id>.task.<n>`; null: no form.
+   */
+  form: z
+    .object({
+      indicators: z.array(z.object({ field: z.string(), id: z.string(), name: z.object({ vi: z.string(), en: z.string() }), unitOfMeasure: z.object({ vi: z.string(), en: z.string() }).nullable(), type: z.string(), required: z.boolean() })),
+      sections: z.array(
+        z.object({ field: z.string(), id: z.string(), title: z.object({ vi: z.string(), en: z.string() }), tasks: z.array(z.object({ field: z.string(), number: z.number().int(), title: z.object({ vi: z.string(), en: z.string() }) })) }),
+      ),
+    })
+    .nullable(),
 });
 export type ObligationView = z.infer<typeof ObligationView>;
+
+type FormView = NonNullable<ObligationView['form']>;
+
+function formViewOf(program: Program, roundKind: string, unit: Program['units'][number]): FormView | null {
+  const kind = formRoundKindSchema.safeParse(roundKind);
+  const form = kind.success ? program.forms?.[kind.data] : undefined;
+  if (!form) return null;
+  return {
+    indicators: indicatorsFor(form, unit).map((i) => ({ field: `ind.${i.id}`, id: i.id, name: i.name, unitOfMeasure: unitOfMeasureOf(i), type: i.type, required: i.required })),
+    sections: sectionsFor(form, unit).map((s) => ({
+      field: `sec.${s.id}`,
+      id: s.id,
+      title: s.title,
+      tasks: s.tasks.map((n) => ({ field: `sec.${s.id}.task.${n}`, number: n, title: program.tasks.find((t) => t.number === n)?.title ?? { vi: `Nhiệm vụ ${n}`, en: `Task ${n}` } })),
+    })),
+  };
+}
+
+/**
+ * The filled form from the agency page's fields (`ind.<id>`, `sec.<id>`, `sec.<id>.task.<n>`), blanks
+ * left out; undefined when every field is blank (a file alone). The result is validated by
+ * app/submissions.ts with the program's form, like a form from the CLI.
+ */
+export function formDataFromFields(fields: Record<string, string>): unknown {
+  const indicators: Record<string, string> = {};
+  const sections: Record<string, { text?: string; tasks: Record<string, string> }> = {};
+  let any = false;
+  for (const [name, raw] of Object.entries(fields)) {
+    const value = raw.trim();
+    if (!value) continue;
+    const ind = /^ind\.(.+)$/.exec(name);
+    const sec = /^sec\.([^.]+)(?:\.task\.(\d+))?$/.exec(name);
+    if (ind) indicators[ind[1]!] = value;
+    else if (sec) {
+      const section = (sections[sec[1]!] ??= { tasks: {} });
+      if (sec[2]) section.tasks[sec[2]] = value;
+      else section.text = value;
+    } else continue;
+    any = true;
+  }
+  return any ? { indicators, sections } : undefined;
+}
 
 export async function obligationView(db: Db, program: Program, roundId: string, unitId: string, now: number): Promise<ObligationView> {
   const round = await getRound(db, roundId);
@@ -111,5 +167,6 @@ export async function obligationView(db: Db, program: Program, roundId: string, 
     submissions,
     extensionRequests: await listExtensionRequests({ db }, { roundId, unitId }),
     estimate,
+    form: formViewOf(program, round.kind, unit),
   };
 }

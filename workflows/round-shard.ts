@@ -106,6 +106,7 @@ export async function roundShardWorkflow(rawInput: ShardInput, carried?: ShardSt
           reference: report.reference,
           ...(report.note !== undefined ? { note: report.note } : {}),
           ...(report.amountVnd !== undefined ? { amountVnd: report.amountVnd } : {}),
+          ...(report.formData !== undefined ? { formData: report.formData } : {}),
           submittedAt,
           late: !r.onTime,
           lateByMs: r.lateByMs,

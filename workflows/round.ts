@@ -3,11 +3,13 @@ import {
   condition,
   sleep,
   log,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import type { CompilationActivities } from '../activities/compilation';
 import type { RoundActivities } from '../activities/round';
 import type { EscalationRole } from '../domain/program/schema';
 import { planActions } from '../domain/round/plan';
@@ -34,6 +36,23 @@ const acts = proxyActivities<RoundActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE, 'AudienceProblem'] },
 });
+
+/**
+ * The compiled draft of a closed round (issue #15). A compilation that fails must not fail the round, whose
+ * figures are already stored: three attempts over about half a minute cover a busy database or a file
+ * system hiccup; after that the round logs the failure (with the round id) and closes without a draft.
+ * The activity is idempotent, so running it again later stores the same draft; a command for that, and
+ * recompiling when a late report arrives, are still to come.
+ */
+const compilation = proxyActivities<CompilationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE, 'CompilationInputError'] },
+});
+
+/** Rounds whose units fill a report form that the coordinator compiles for UBND tỉnh (Decision 925, Art. 2.1). */
+const COMPILED_ON_CLOSE: ReadonlySet<string> = new Set(['quarterly-report', 'adhoc']);
+/** Rounds recorded before the compilation existed replay without it (test/histories). */
+export const COMPILE_ROUND_REPORT_ON_CLOSE = 'compile-round-report-on-close';
 
 const ABOVE: EscalationRole[] = ['coordinator', 'escalation-recipients', 'approving-authority'];
 
@@ -144,6 +163,14 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
   Object.assign(summary, { phase: 'closed', closedAt: new Date().toISOString(), counts, ...ratesOf(counts) });
   await acts.closeRound({ roundId: input.roundId, summary });
   await acts.notify({ roundId: input.roundId, kind: 'closed', step: 0, unitIds: [input.coordinatorUnitId], at: summary.closedAt! });
+  if (COMPILED_ON_CLOSE.has(input.kind) && patched(COMPILE_ROUND_REPORT_ON_CLOSE)) {
+    try {
+      // The activity stores the draft and where its .docx and .xlsx are (CompiledReport), which the CLI reads.
+      await compilation.compileRoundReport({ programId: input.programRef.programId, roundId: input.roundId, compiledAt: summary.closedAt! });
+    } catch (err) {
+      log.warn('the round closed but its report was not compiled; compile it again by hand', { roundId: input.roundId, error: String(err) });
+    }
+  }
   return summary;
 
   function shardInput(shard: number): ShardInput {

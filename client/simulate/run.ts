@@ -11,6 +11,7 @@ import { collectYear, type YearView } from '../../app/status';
 import { WorkflowGateway } from '../../app/workflow-gateway';
 import { Behaviour } from './behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from './environment';
+import { listCompiledReports } from '../../infra/db/compiled-reports';
 import { createSimulationWorld, type SimulationWorld } from './world';
 import { driveYears, newStats, type SimulationStats } from './year';
 import { newTimings, timed, timedActivities, type SimulationTimings } from './timings';
@@ -28,6 +29,11 @@ export interface SimulationOptions {
   progress?: (line: string) => void;
   /** Keep the temp folder (database, mail) and say where it is. */
   keep?: boolean;
+  /**
+   * Where the compiled reports (.docx, .xlsx) are written, relative to the repository or absolute; they
+   * outlive the temp folder. Default: `<temp folder>/reports`, removed with it unless `keep`.
+   */
+  reportsDir?: string;
   /** Called with the running pieces before the world is closed (the history recorder exports from here). */
   beforeClose?: (running: { client: Client; world: SimulationWorld }) => Promise<void>;
 }
@@ -43,6 +49,15 @@ export interface YearReport {
   cycle: CycleStatus | null;
   view: YearView;
   appraisal: EstimateState[];
+  /** Each round's compiled draft (quarters, ad hoc rounds), in deadline order; paths relative to the repository. */
+  compiled: CompiledRoundFiles[];
+}
+
+export interface CompiledRoundFiles {
+  roundId: string;
+  title: string;
+  docx: string | null;
+  xlsx: string | null;
 }
 
 export interface SimulationReport {
@@ -76,7 +91,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const env = await timed(timings, 'serverStartMs', () => startTimeSkippingServer(startAt));
   let world: SimulationWorld | undefined;
   try {
-    world = await timed(timings, 'databaseMs', () => createSimulationWorld(program));
+    world = await timed(timings, 'databaseMs', () => createSimulationWorld(program, options.reportsDir ? { reportsDir: options.reportsDir } : {}));
     const taskQueue = `kybao-simulation-${options.seed}`;
     const w0 = world;
     const worker = await timed(timings, 'workerMs', () => createSimulationWorker(env, timedActivities(w0.activities, timings), taskQueue));
@@ -106,7 +121,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const cycle = cycles[i]!;
         const gateway = new WorkflowGateway(env.client, { db: w.db, taskQueue });
         const view = await collectYear({ db: w.db, gateway }, program, year);
-        reports.push({ year, cycle, view, appraisal: await gateway.groupEstimates(program, year) });
+        const compiled = (await listCompiledReports(w.db, { programId: program.id, year, scope: 'round' })).map((r) => ({
+          roundId: r.roundId ?? r.id,
+          title: r.title,
+          docx: r.documents.docx?.ref ?? null,
+          xlsx: r.documents.xlsx?.ref ?? null,
+        }));
+        reports.push({ year, cycle, view, appraisal: await gateway.groupEstimates(program, year), compiled });
       }
       if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();
       timings.reportMs += performance.now() - reportStarted;

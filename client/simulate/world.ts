@@ -88,7 +88,7 @@ export interface SimulationWorld extends Omit<WiredWorld, 'close'> {
   close(options?: { keep?: boolean }): Promise<void>;
 }
 
-export async function createSimulationWorld(program: Program, options: { dir?: string } = {}): Promise<SimulationWorld> {
+export async function createSimulationWorld(program: Program, options: { dir?: string; reportsDir?: string } = {}): Promise<SimulationWorld> {
   const quiet = () => undefined;
   await ensureClientsGenerated({ log: quiet });
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'kybao-sim-'));
@@ -101,7 +101,11 @@ export async function createSimulationWorld(program: Program, options: { dir?: s
     program,
     dir,
     actor: 'simulation',
-    env: { KYBAO_MAIL_SINK_DIR: path.join(dir, 'mail'), KYBAO_BASE_URL: 'https://kybao.simulation' },
+    env: {
+      KYBAO_MAIL_SINK_DIR: path.join(dir, 'mail'),
+      KYBAO_BASE_URL: 'https://kybao.simulation',
+      ...(options.reportsDir ? { KYBAO_REPORTS_DIR: options.reportsDir } : {}),
+    },
     // A throw-away database need not survive a power cut: commits wait for the WAL write, not the disk.
     sqlitePragmas: ['synchronous = NORMAL'],
   });

@@ -19,7 +19,9 @@ import {
 } from '../../workflows/cycle';
 import { cycleWorkflowId, roundIdOf } from '../../workflows/ids';
 import { currentEstimate, decideEstimate, submitEstimate } from '../estimates';
+import { formRoundKindSchema } from '../../domain/program/forms';
 import type { Behaviour } from './behaviour';
+import { simulateFormData } from './form-filling';
 import { timed, type SimulationTimings } from './timings';
 
 /**
@@ -180,8 +182,12 @@ function planYear(
   };
 
   /** One unit's behaviour in a round, as actions. */
-  const planUnit = (roundId: string, key: string, unitId: string, deadlineMs: number, closeMs: number, opensMs: number, withAmount: boolean) => {
+  const planUnit = (roundId: string, key: string, unitId: string, deadlineMs: number, closeMs: number, opensMs: number, withAmount: boolean, kind: string) => {
     const choice = behaviour.choose(unitId);
+    // The unit fills the form the program declares for the round's kind, if any (issue #15).
+    const formKind = formRoundKindSchema.safeParse(kind);
+    const form = formKind.success ? program.forms?.[formKind.data] : undefined;
+    const unit = program.units.find((u) => u.id === unitId);
     const submit = (at: number) =>
       later(at, `${key} ${unitId}`, async () => {
         try {
@@ -190,6 +196,7 @@ function planYear(
             submittedBy: `clerk@${unitId}`,
             reference: `simulated/${key}/${unitId}.pdf`,
             ...(withAmount ? { amountVnd: behaviour.estimate() } : {}),
+            ...(form && unit ? { formData: simulateFormData(program, form, unit, behaviour.seed, key) } : {}),
           });
           if (receipt.onTime) stats.submissions.onTime += 1;
           else stats.submissions.late += 1;
@@ -231,7 +238,7 @@ function planYear(
           ? r.deadlineMs - 30 * DAY
           : startedAt;
     const closeMs = Math.max(r.deadlineMs, ...r.escalations.map((e) => e.atMs));
-    for (const unitId of unitsOf({ responsible: r.responsible })) planUnit(roundId, r.roundKey, unitId, r.deadlineMs, closeMs, opens, withAmount);
+    for (const unitId of unitsOf({ responsible: r.responsible })) planUnit(roundId, r.roundKey, unitId, r.deadlineMs, closeMs, opens, withAmount, r.kind);
     later(closeMs + 60_000, `${r.roundKey} closed`, async () => {
       progress(`${fmt(closeMs)}  ${r.roundKey} closed (${r.kind})`);
     });
@@ -348,7 +355,7 @@ function planYear(
         stats.adhocRounds.push(started.roundId);
         progress(`${fmt(startAt)}  ad hoc round ${started.roundId} for ${started.units} units (${category})`);
         const closeMs = closeOf(deadlineMs, [3, 1]);
-        for (const unitId of unitsOf({ category })) planUnit(started.roundId, started.roundId.split(':').pop()!, unitId, deadlineMs, closeMs, startAt, false);
+        for (const unitId of unitsOf({ category })) planUnit(started.roundId, started.roundId.split(':').pop()!, unitId, deadlineMs, closeMs, startAt, false, 'adhoc');
       } catch (err) {
         stats.refused.push(`${fmt(startAt)} ad hoc round: ${message(err)}`);
       }

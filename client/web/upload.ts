@@ -7,7 +7,7 @@ import type { IncomingFile } from '../../app/storage';
  * itself, handed on unread (app/storage.ts counts, hashes and stores it). A request that announces
  * more bytes than the limit allows is refused before any of it is read.
  */
-export async function readUpload(req: FastifyRequest, maxBytes: number): Promise<{ fields: Record<string, string>; file: IncomingFile }> {
+export async function readUpload(req: FastifyRequest, maxBytes: number): Promise<{ fields: Record<string, string>; file: IncomingFile | undefined }> {
   const announced = Number(req.headers['content-length'] ?? NaN);
   // The form's text fields and boundaries add a little to the file's own size.
   if (Number.isFinite(announced) && announced > maxBytes + 256 * 1024) {
@@ -15,15 +15,26 @@ export async function readUpload(req: FastifyRequest, maxBytes: number): Promise
   }
   if (!req.isMultipart()) throw new AppError('invalid', 'send the report as multipart/form-data with a "file" part', 'file');
   const fields: Record<string, string> = {};
-  const parts = req.parts({ limits: { fileSize: maxBytes + 1, files: 1, fields: 20, fieldSize: 16 * 1024 } });
+  const parts = req.parts({ limits: { fileSize: maxBytes + 1, files: 1, fields: 200, fieldSize: 16 * 1024 } });
   for await (const part of parts) {
     if (part.type === 'file') {
       if (part.fieldname !== 'file') throw new AppError('invalid', `the file must be sent as the "file" part (got "${part.fieldname}")`, 'file');
+      // A browser sends an empty part with no name when no file was chosen: a report form alone.
+      if (!part.filename && hasFormFields(fields)) {
+        part.file.resume();
+        continue;
+      }
       return { fields, file: { name: utf8Name(part.filename ?? ''), stream: part.file } };
     }
     if (typeof part.value === 'string') fields[part.fieldname] = part.value;
   }
+  if (hasFormFields(fields)) return { fields, file: undefined };
   throw new AppError('invalid', 'no file was sent; choose the report file', 'file');
+}
+
+/** The agency page's report form fields (app/agency.ts formDataFromFields), any of them filled. */
+function hasFormFields(fields: Record<string, string>): boolean {
+  return Object.entries(fields).some(([k, v]) => /^(ind|sec)\./.test(k) && v.trim() !== '');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarPolicySchema } from '../calendar/policy';
 import { roundKindSchema } from '../calendar/round-schedule';
+import { formDataSchema } from '../forms/form-data';
 import { escalationStepSchema } from '../program/schema';
 import { ProgramRef } from '../program/outline';
 import { Audience } from './audience';
@@ -96,6 +97,11 @@ export const SubmitReport = z.object({
   note: z.string().max(MAX_TEXT_CHARS, tooLong('note', MAX_TEXT_CHARS)).optional(),
   /** A budget estimate in VND that comes with an annual plan, as digits (no separators). */
   amountVnd: z.string().regex(/^\d{1,15}$/, 'amountVnd must be a whole number of VND, digits only').optional(),
+  /**
+   * The unit's filled report form (issue #15). Its shape only: what the unit may put in it is the program's
+   * form (domain/forms formSubmissionSchema), checked at the edge (app/submissions.ts) before it gets here.
+   */
+  formData: formDataSchema.optional(),
   /**
    * When the submission arrived at kybao (the web or CLI process that took it), which decides on time or
    * late; default: when the workflow takes it. Under a burst at the deadline the workflow may take it

@@ -10,6 +10,7 @@ export interface SimulateFlags {
   all?: boolean;
   seed: number;
   keep?: boolean;
+  reports: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -34,7 +35,10 @@ function render(report: SimulationReport, program: ReturnType<typeof loadProgram
     } else {
       out.push(`appraisal ${y.year}: no estimates`, '');
     }
-    out.push(`plan ${y.year}: ${y.cycle?.approval ? `approved by ${y.cycle.approval.approvedBy}` : 'not approved'}`, '');
+    out.push(`plan ${y.year}: ${y.cycle?.approval ? `approved by ${y.cycle.approval.approvedBy}` : 'not approved'}`);
+    // Where each round's compiled draft was written (the round compiles it when it closes).
+    for (const c of y.compiled) out.push(`compiled ${c.roundId}: ${c.docx ?? '(no .docx)'} ${c.xlsx ?? '(no .xlsx)'}`);
+    out.push('');
   }
   out.push('=== mail that would have gone out (outbox), per kind ===');
   out.push(table(['kind', 'messages', 'recipients'], report.mail.map((m) => [m.kind, String(m.messages), String(m.recipients)]), { right: [1, 2] }));
@@ -62,6 +66,7 @@ export async function simulateCommand(opts: SimulateFlags): Promise<void> {
     all: !!opts.all,
     seed: opts.seed,
     keep: !!opts.keep,
+    reportsDir: opts.reports,
     progress: opts.quiet ? undefined : (line) => note(`[simulate] ${line}`),
   });
   if (!opts.quiet) note(`[simulate] done in ${Math.round((Date.now() - started) / 1000)}s: ${describeTimings(report.timings)}`);

@@ -20,6 +20,11 @@ export function register(program: Command): void {
       return n;
     }))
     .option('--keep', 'keep the temporary database and mail folder')
+    .addOption(
+      new Option('--reports <DIR>', "where each round's compiled report (.docx, .xlsx) is written, relative to the repository").default(
+        '.data/reports/simulation',
+      ),
+    )
     .option('--quiet', 'no progress lines')
     .option('--json', 'print JSON')
     .action(async (opts: SimulateFlags) => (await import('../actions/simulate')).simulateCommand(opts));

@@ -5,10 +5,11 @@ import { addProgramOptions, byOption, parseAmount, withConnectionOptions } from 
 export function register(program: Command): void {
   const cmd = program
     .command('submit')
-    .description("Submit a unit's report to a round (a clerk entering a paper report, or a unit without web access); prints the receipt")
+    .description("Submit a unit's report to a round (a clerk entering a paper report, or a unit without web access): a file, a filled report form, or both; prints the receipt")
     .requiredOption('--round <ROUND>', 'round key (2026-Q4), id or workflow id')
     .requiredOption('--unit <ID>', 'unit id')
-    .requiredOption('--file <FILE>', 'the report (KYBAO_UPLOAD_TYPES, at most KYBAO_UPLOAD_MAX_BYTES); kept by SHA-256 in KYBAO_STORAGE')
+    .option('--file <FILE>', 'the report (KYBAO_UPLOAD_TYPES, at most KYBAO_UPLOAD_MAX_BYTES); kept by SHA-256 in KYBAO_STORAGE')
+    .option('--form <FILE>', "the filled report form, .json (see the README's form shape) or the unit's .xlsx template; validated against the program's form for the round's kind")
     .option('--note <TEXT>', 'a note for the coordinator')
     .addOption(new Option('--amount <VND>', 'budget estimate in VND (annual plan and budget revision rounds)').argParser(parseAmount))
     .addOption(byOption('submits it'))

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { startAdhocRound } from '../../../app/adhoc';
-import { obligationView, ObligationView } from '../../../app/agency';
+import { formDataFromFields, obligationView, ObligationView } from '../../../app/agency';
 import { decideEstimate, listEstimates } from '../../../app/appraisal';
 import { roundArchive } from '../../../app/archive';
 import { auditLog, historyJson, replayWorkflow, timelineOf } from '../../../app/audit';
@@ -41,9 +41,11 @@ const Receipt = z.object({
   submittedAt: z.string(),
   onTime: z.boolean(),
   lateByMs: z.number().describe('ms; 0 when on time'),
-  fileName: z.string(),
-  size: z.number().int().describe('bytes'),
+  /** null: a report form sent without a file */
+  fileName: z.string().nullable(),
+  size: z.number().int().nullable().describe('bytes; null without a file'),
   reference: z.string(),
+  withForm: z.boolean().describe('a filled report form came with it (issue #15)'),
 });
 
 const UnitStatus = z.object({
@@ -387,14 +389,16 @@ export async function submitFromRequest(deps: WebDeps, req: import('fastify').Fa
   const params = req.params as { roundId: string };
   const upload = await readUpload(req, c.env.KYBAO_UPLOAD_MAX_BYTES);
   const amount = upload.fields.amountVnd?.trim();
+  const formData = formDataFromFields(upload.fields);
   const { receipt, upload: stored } = await submitReport(c, {
     program,
     roundId: params.roundId,
     unitId,
-    file: upload.file,
+    ...(upload.file ? { file: upload.file } : {}),
+    ...(formData !== undefined ? { formData } : {}),
     ...(upload.fields.note ? { note: upload.fields.note } : {}),
     ...(amount ? { amountVnd: parseAmount(amount) } : {}),
     by: `agency:${unitId}`,
   });
-  return { ...receipt, fileName: stored.originalName, size: stored.size, reference: stored.reference };
+  return { ...receipt, fileName: stored?.originalName ?? null, size: stored?.size ?? null, reference: stored?.reference ?? `form:${unitId}`, withForm: formData !== undefined };
 }
