@@ -124,6 +124,14 @@ export const EnvSchema = z
      * after it they are cancelled (and retried by Temporal on another worker).
      */
     KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS: seconds(0, 3600).default(30),
+    /**
+     * Workflow tasks one worker process runs at once (the SDK's maxConcurrentWorkflowTaskExecutions, whose
+     * default is 40). Workflow code runs on one thread, and a task's 10 s timeout counts from when the worker
+     * takes it: 40 tasks taken at once on a busy 2-core machine (200 shards opening together at 10,000
+     * units) waited their turn past it and timed out. Fewer slots leave the rest queued on the server, where
+     * waiting costs nothing. Raise it on machines with more cores and several workflow threads.
+     */
+    KYBAO_WORKFLOW_TASK_SLOTS: int(2, 1_000).default(8),
     /** The worker's /healthz and /readyz listener. Unset: no listener (a deployment sets a port, e.g. 8091). */
     KYBAO_WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
     KYBAO_WORKER_HEALTH_PORT: int(0, 65535).optional(),

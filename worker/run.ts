@@ -48,6 +48,7 @@ export async function createKybaoWorker(
       workflowBundle: options.workflowBundle ?? (await workflowBundle({ log: (line) => console.log(`[kybao] worker: ${line}`) })),
       activities: createActivities({ db, mailer, env }),
       interceptors: { activity: [activityLogInterceptors] },
+      maxConcurrentWorkflowTaskExecutions: env.KYBAO_WORKFLOW_TASK_SLOTS,
       shutdownGraceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
       // After the grace time activities are cancelled; give them a little longer to report it, then stop anyway.
       shutdownForceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000 + 10_000,

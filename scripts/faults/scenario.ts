@@ -433,10 +433,21 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
     };
     const remindersDue = unitsA.filter((u) => !submittedBefore(roundA, u, t1));
     const escalationsDue = unitsB.filter((u) => !submittedBefore(roundB, u, t2));
+    // A shard whose reminder timer fires late (its worker busy or away) takes the submissions that arrived
+    // meanwhile first and rightly reminds no one who has submitted: a unit with a receipt between T1 and
+    // the moment its reminders were queued may go either way; before T1 it must not be reminded, after
+    // that moment (or never) it must be.
+    const lastReminderQueued = (await world.db.notification.aggregate({ where: { roundId: roundA, kind: 'reminder' }, _max: { createdAt: true } }))._max.createdAt;
+    const remindedBy = DateTime.fromJSDate(lastReminderQueued ?? t1.toJSDate());
+    const mustBeReminded = remindersDue.filter((u) => !submittedBefore(roundA, u, remindedBy));
     const sentTo = (roundId: string, kind: string, unitId: string) => notifications.filter((n) => n.roundId === roundId && n.kind === kind && n.unitId === unitId && byKey.has(n.idempotencyKey));
     let lostDue = 0;
-    for (const u of remindersDue) if (sentTo(roundA, 'reminder', u).length !== 1) lostDue += 1;
+    for (const u of mustBeReminded) if (sentTo(roundA, 'reminder', u).length !== 1) lostDue += 1;
+    for (const u of remindersDue) if (sentTo(roundA, 'reminder', u).length > 1) problems.push(`unit ${u} reminded ${sentTo(roundA, 'reminder', u).length} times`);
     for (const u of escalationsDue) if (sentTo(roundB, 'escalation', u).length < 1) lostDue += 1;
+    for (const n of lostRows.slice(0, 5)) problems.push(`queued but never at the sink: ${n.kind} to ${n.unitId ?? 'the digest'} (${n.idempotencyKey}, status ${n.status})`);
+    for (const u of mustBeReminded.filter((x) => sentTo(roundA, 'reminder', x).length !== 1).slice(0, 5)) problems.push(`reminder due but not sent: ${u} (receipt ${firstReceipt.get(`${roundA}|${u}`)?.submittedAt ?? 'none'})`);
+    for (const u of escalationsDue.filter((x) => sentTo(roundB, 'escalation', x).length < 1).slice(0, 5)) problems.push(`escalation due but not sent: ${u}`);
     const unexpectedReminders = notifications.filter((n) => n.roundId === roundA && n.kind === 'reminder' && n.unitId && !remindersDue.includes(n.unitId));
     if (unexpectedReminders.length) problems.push(`${unexpectedReminders.length} reminders to units that had submitted before T1`);
 

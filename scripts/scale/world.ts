@@ -47,6 +47,8 @@ export async function createScaleWorld(options: { program: Program; server: 'dev
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: world.activities,
+    // As the worker process does (infra/config.ts: KYBAO_WORKFLOW_TASK_SLOTS, default 8).
+    maxConcurrentWorkflowTaskExecutions: workflowTaskSlots(),
   });
   return {
     env,
@@ -80,4 +82,12 @@ export async function concurrently<T>(items: T[], width: number, task: (item: T,
       }
     }),
   );
+}
+
+/** KYBAO_WORKFLOW_TASK_SLOTS as the worker reads it (2–1000, default 8): the scale scenario measures the worker as deployed. */
+function workflowTaskSlots(): number {
+  const raw = process.env.KYBAO_WORKFLOW_TASK_SLOTS;
+  const n = raw === undefined ? 8 : Number(raw);
+  if (!Number.isInteger(n) || n < 2 || n > 1_000) throw new Error(`KYBAO_WORKFLOW_TASK_SLOTS must be a whole number from 2 to 1000, got "${raw}"`);
+  return n;
 }
