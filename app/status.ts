@@ -49,52 +49,100 @@ export function roundKeyOf(roundId: string, year: number): string {
 
 export const ROUND_PAGE_SIZE = 500;
 
+/** The columns of an obligation a unit's status shows. */
+const OBLIGATION_COLUMNS = { id: true, unitId: true, dueAt: true, status: true, submittedAt: true, lateByMs: true } as const;
+type ObligationRow = { id: number; unitId: string; dueAt: Date; status: string; submittedAt: Date | null; lateByMs: bigint | null };
+
 /**
- * One page of a round's units, in unit-id order, with their submissions, extensions and the notices
- * sent to them. `offset`/`limit` page through rounds of thousands of units.
+ * Units of a round from its obligation rows (unit-id order) plus their submissions, extensions and the
+ * notices sent to them: three more queries selecting only the columns shown. `unitIds` narrows those
+ * reads to a page of units; without it the whole round is read at once (the year's matrix).
  */
-export async function roundUnitsPage(db: Db, roundId: string, page: { offset?: number; limit?: number } = {}): Promise<UnitRoundStatus[]> {
-  const obligations = await db.obligation.findMany({
-    where: { roundId },
-    orderBy: { unitId: 'asc' },
-    skip: page.offset ?? 0,
-    take: page.limit ?? ROUND_PAGE_SIZE,
-    include: { submissions: { orderBy: { version: 'asc' } } },
-  });
+async function unitsOf(db: Db, roundId: string, obligations: ObligationRow[], unitIds: string[] | null): Promise<UnitRoundStatus[]> {
   if (!obligations.length) return [];
-  const unitIds = obligations.map((o) => o.unitId);
-  const moves = await db.auditLog.findMany({ where: { roundId, action: 'obligation.status', unitId: { in: unitIds } }, orderBy: { id: 'asc' } });
+  const [versions, moves, notices] = await Promise.all([
+    db.submission.findMany({
+      where: unitIds ? { obligationId: { in: obligations.map((o) => o.id) } } : { obligation: { roundId } },
+      select: { obligationId: true, version: true, submittedAt: true, fileRef: true, submittedBy: true },
+      orderBy: [{ obligationId: 'asc' }, { version: 'asc' }],
+    }),
+    db.auditLog.findMany({
+      where: { roundId, action: 'obligation.status', ...(unitIds ? { unitId: { in: unitIds } } : {}) },
+      select: { unitId: true, details: true, actor: true, at: true },
+      orderBy: { id: 'asc' },
+    }),
+    db.notification.findMany({
+      where: { roundId, ...(unitIds ? { unitId: { in: unitIds } } : { unitId: { not: null } }) },
+      select: { unitId: true, kind: true, step: true },
+      orderBy: { id: 'asc' },
+    }),
+  ]);
+  const submissions = new Map<number, UnitRoundStatus['submissions']>();
+  for (const v of versions) {
+    const list = submissions.get(v.obligationId) ?? [];
+    list.push({ version: v.version, at: v.submittedAt.toISOString(), reference: v.fileRef ?? '', by: v.submittedBy });
+    submissions.set(v.obligationId, list);
+  }
   const extensions = new Map<string, UnitRoundStatus['extensions']>();
   for (const m of moves) {
+    // Only moves of the deadline are extensions; the audit details are JSON text (schema header).
+    if (!m.unitId || !m.details.includes('dueAt')) continue;
     const d = JSON.parse(m.details) as { changes?: { dueAt?: { to: string } }; reason?: string };
-    if (!d.changes?.dueAt || !m.unitId) continue;
+    if (!d.changes?.dueAt) continue;
     const list = extensions.get(m.unitId) ?? [];
     list.push({ until: d.changes.dueAt.to, reason: d.reason ?? '', by: m.actor, at: m.at.toISOString() });
     extensions.set(m.unitId, list);
   }
-  const notices = await db.notification.findMany({ where: { roundId, unitId: { in: unitIds } }, select: { unitId: true, kind: true, step: true }, orderBy: { id: 'asc' } });
   const sent = new Map<string, string[]>();
-  for (const n of notices) if (n.unitId) sent.set(n.unitId, [...(sent.get(n.unitId) ?? []), `${n.kind}:${n.step ?? ''}`]);
+  for (const n of notices) {
+    if (!n.unitId) continue;
+    const list = sent.get(n.unitId) ?? [];
+    list.push(`${n.kind}:${n.step ?? ''}`);
+    sent.set(n.unitId, list);
+  }
   return obligations.map((o) => ({
     unitId: o.unitId,
     dueAt: o.dueAt.toISOString(),
     status: o.status as ObligationStatus,
     submittedAt: o.submittedAt?.toISOString() ?? null,
     lateByMs: o.lateByMs === null ? null : Number(o.lateByMs),
-    submissions: o.submissions.map((s) => ({ version: s.version, at: s.submittedAt.toISOString(), reference: s.fileRef ?? '', by: s.submittedBy })),
+    submissions: submissions.get(o.id) ?? [],
     extensions: extensions.get(o.unitId) ?? [],
     sent: sent.get(o.unitId) ?? [],
   }));
 }
 
-/** Every unit of a round, page by page. */
+/**
+ * One page of a round's units, in unit-id order, with their submissions, extensions and the notices
+ * sent to them. `offset`/`limit` page through rounds of thousands of units.
+ */
+export async function roundUnitsPage(db: Db, roundId: string, page: { offset?: number; limit?: number } = {}): Promise<UnitRoundStatus[]> {
+  const obligations = await db.obligation.findMany({ where: { roundId }, orderBy: { unitId: 'asc' }, skip: page.offset ?? 0, take: page.limit ?? ROUND_PAGE_SIZE, select: OBLIGATION_COLUMNS });
+  return unitsOf(db, roundId, obligations, obligations.map((o) => o.unitId));
+}
+
+/**
+ * Every unit of a round, in unit-id order: four queries whatever the round's size (10,000 units read
+ * page by page took seconds per round).
+ */
 export async function allRoundUnits(db: Db, roundId: string): Promise<UnitRoundStatus[]> {
-  const units: UnitRoundStatus[] = [];
-  for (let offset = 0; ; offset += ROUND_PAGE_SIZE) {
-    const page = await roundUnitsPage(db, roundId, { offset, limit: ROUND_PAGE_SIZE });
-    units.push(...page);
-    if (page.length < ROUND_PAGE_SIZE) return units;
-  }
+  const obligations = await db.obligation.findMany({ where: { roundId }, orderBy: { unitId: 'asc' }, select: OBLIGATION_COLUMNS });
+  return unitsOf(db, roundId, obligations, null);
+}
+
+/** A unit's status in a round: one cell of the year's matrix. */
+export interface UnitStatusCell {
+  unitId: string;
+  status: ObligationStatus;
+}
+
+/**
+ * The status of each unit of a round, in unit-id order (a page of them with `offset`/`limit`): one
+ * query of two columns, for views that show a cell per unit (the dashboard's matrix, the year's API).
+ */
+export async function roundStatuses(db: Db, roundId: string, page: { offset?: number; limit?: number } = {}): Promise<UnitStatusCell[]> {
+  const rows = await db.obligation.findMany({ where: { roundId }, orderBy: { unitId: 'asc' }, skip: page.offset ?? 0, ...(page.limit === undefined ? {} : { take: page.limit }), select: { unitId: true, status: true } });
+  return rows.map((r) => ({ unitId: r.unitId, status: r.status as ObligationStatus }));
 }
 
 /** Counts and rates of a round, computed in the database. */
@@ -158,9 +206,16 @@ function view(summary: Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'd
 /**
  * Everything a year's status shows: the cycle's phase and estimates from its workflow (when `gateway`
  * is given and the cycle exists), each round's units from the database, rounds the cycle has not
- * started yet from its schedule.
+ * started yet from its schedule. `units: false` leaves every round's `units` empty (counts and rates
+ * only), for views that read the cells with `roundStatuses`.
  */
-export async function collectYear(c: { db: Db | null; gateway: WorkflowGateway | null }, program: Program, year: number, onlyRound?: string): Promise<YearView> {
+export async function collectYear(
+  c: { db: Db | null; gateway: WorkflowGateway | null },
+  program: Program,
+  year: number,
+  onlyRound?: string,
+  options: { units?: boolean } = {},
+): Promise<YearView> {
   const cycle = c.gateway ? await c.gateway.cycleStatus(program, year) : null;
   const summaries: Array<Pick<CycleRoundSummary, 'roundId' | 'kind' | 'title' | 'deadline' | 'state'>> = [...(cycle?.status.rounds ?? [])];
   const records = c.db ? await listRounds(c.db, { programId: program.id, year }) : [];
@@ -177,7 +232,7 @@ export async function collectYear(c: { db: Db | null; gateway: WorkflowGateway |
       rounds.push(view(s, year, null));
       continue;
     }
-    rounds.push(view(s, year, await roundFromDatabase(c.db, record)));
+    rounds.push(view(s, year, await roundFromDatabase(c.db, record, options)));
   }
   rounds.sort((a, b) => Date.parse(a.deadline) - Date.parse(b.deadline) || a.roundId.localeCompare(b.roundId));
   return {
@@ -225,8 +280,8 @@ export interface CategoryRate {
   timelinessRate: number | null;
 }
 
-/** Completion and timeliness per unit category over a year's rounds (from the matrix). */
-export function ratesByCategory(program: Program, y: YearView): CategoryRate[] {
+/** Completion and timeliness per unit category over a year's rounds (from the matrix, or its cells). */
+export function ratesByCategory(program: Program, y: { rounds: ReadonlyArray<{ units: ReadonlyArray<UnitStatusCell> }> }): CategoryRate[] {
   const categoryOf = new Map(program.units.map((u) => [u.id, u.category]));
   const acc = new Map<string, CategoryRate>();
   for (const r of y.rounds) {

@@ -22,6 +22,8 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { writePrebuiltProgram } from '../client/cli/prebuilt-program';
+import { defaultProgramPath, loadProgramFile } from '../domain/program/load-file';
 import { REPO_ROOT } from '../infra/db/database-url';
 import { DIST_DIR, prebuiltWorkflowBundle, writeWorkflowBundle } from '../infra/workflow-bundle';
 
@@ -154,7 +156,7 @@ export function programsStaleness(): string | null {
 /** Builds dist/{cli,worker,main}.mjs and their chunks, replacing the previous build's files. */
 export async function buildPrograms(): Promise<void> {
   mkdirSync(DIST_DIR, { recursive: true });
-  for (const f of readdirSync(DIST_DIR)) if (/\.mjs(\.map)?$/.test(f) || f === 'programs.inputs') rmSync(path.join(DIST_DIR, f));
+  for (const f of readdirSync(DIST_DIR)) if (/\.mjs(\.map)?$/.test(f) || f === 'programs.inputs' || f === 'default-program.json') rmSync(path.join(DIST_DIR, f));
   const entries = Object.fromEntries(Object.entries(PROGRAMS).map(([name, file]) => [name, path.join(REPO_ROOT, file)]));
   const result = await build({
     entryPoints: entries,
@@ -178,7 +180,11 @@ export async function buildPrograms(): Promise<void> {
     // A computed require (the generated Prisma client, chosen by provider) stays a run-time require.
     logOverride: { 'unsupported-require-call': 'silent' },
     plugins: [requiredPackages, zodEnglishOnly, keepSourceLocation(Object.values(entries))],
+    // The build's own files (client/cli/prebuilt-program.ts) are used only by the build.
+    define: { 'process.env.KYBAO_BUILT': '"1"' },
   });
+  // Validated once here, read as JSON by `kybao calendar` (client/cli/prebuilt-program.ts).
+  writePrebuiltProgram(loadProgramFile(defaultProgramPath));
   const inputs = Object.keys(result.metafile.inputs)
     .filter((p) => !p.includes(':'))
     .map((p) => path.relative(REPO_ROOT, path.resolve(process.cwd(), p)).split(path.sep).join('/'))

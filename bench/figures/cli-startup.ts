@@ -47,7 +47,8 @@ export async function cliStartup(ctx: BenchContext): Promise<FigureDraft> {
     method:
       `Wall time from spawn to exit of bin/kybao (bash launcher, staleness check of dist/, node on the compiled dist/cli.mjs), ` +
       `${runs} runs interleaved with a bare \`node -e 0\`; medians. Commands load only their own chunk: \`--help\` reads the command ` +
-      `declarations and commander, \`calendar\` adds luxon, zod, yaml and the calendar rules; neither loads Temporal, Prisma or nodemailer ` +
+      `declarations and commander, \`calendar\` adds luxon and the calendar rules and reads the default program as the build validated it ` +
+      `(dist/default-program.json; no zod, no YAML parser); neither loads Temporal, Prisma or nodemailer ` +
       `(test/build/compiled-cli.test.ts checks it).`,
     rows: cases.map((c, j) =>
       makeRow({

@@ -32,7 +32,7 @@ import { percentile, round3 } from '../stats';
 const YEAR = 2015;
 const ROUNDS = 28;
 
-interface Seeded {
+export interface Seeded {
   file: string;
   programId: string;
   /** A round of YEAR, for the per-round reads. */
@@ -44,7 +44,7 @@ interface Seeded {
  * which every unit has an obligation: rows written in bulk (bench-only; the repositories write one
  * unit at a time), statuses spread over on time, late, missing and extended.
  */
-async function seed(ctx: BenchContext, n: number): Promise<Seeded> {
+export async function seed(ctx: Pick<BenchContext, 'tmp' | 'log'>, n: number): Promise<Seeded> {
   const { program, unitIds } = programWithUnits(`bench-status-${n}`, n);
   const file = path.join(ctx.tmp, `status-${n}.db`);
   await createMigratedSqlite(file);

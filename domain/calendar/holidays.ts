@@ -1,7 +1,8 @@
 import type { LocalizedText } from '../program/localized-text';
 import { type IsoDate, isoDate, isoWeekday, plusDays } from './local-date';
 import { lunarToSolar } from './lunar';
-import { type CalendarPolicy, daysOf } from './policy';
+import { daysOf } from './day-rules';
+import type { CalendarPolicy } from './policy';
 
 export type HolidayKind = 'statutory' | 'compensatory' | 'scheduled';
 

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { describeValue } from '../program/error-map';
 import { localizedTextSchema } from '../program/localized-text';
 import { yearSchema } from '../program/year';
-import { isIsoDate, plusDays } from './local-date';
+import { isIsoDate } from './local-date';
+// The rules without zod live apart so that `kybao calendar` loads no schema (issue #14); kept exported here.
+import { daysOf, existsEveryYear, isMonthDay } from './day-rules';
+export { daysOf, existsEveryYear, isMonthDay };
 
 export const isoDateSchema = z
   .string({ error: (iss) => (iss.input === undefined ? undefined : `must be a date written YYYY-MM-DD (e.g. 2015-09-03), got ${describeValue(iss.input)}`) })
@@ -22,16 +25,6 @@ const monthDay = {
   day: z.int().min(1).max(31),
 };
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-export function existsEveryYear(month: number, day: number): boolean {
-  return day <= (DAYS_IN_MONTH[month - 1] ?? 0);
-}
-
-/** A month 1–12 and a day 1–31: worth checking together (otherwise the bad one is reported alone). */
-export function isMonthDay(month: unknown, day: unknown): month is number {
-  return Number.isInteger(month) && (month as number) >= 1 && (month as number) <= 12 && Number.isInteger(day) && (day as number) >= 1 && (day as number) <= 31;
-}
-
 const datedNameSchema = z
   .strictObject({
     date: isoDateSchema,
@@ -43,14 +36,6 @@ const datedNameSchema = z
     error: (iss) => `the run ends before it starts; "to" must be on or after "date" (${String((iss.input as { date?: unknown }).date)})`,
     path: ['to'],
   });
-
-/** Every day a `date`/`to` entry covers, in order. */
-export function daysOf(entry: { date: string; to?: string | undefined }): string[] {
-  const days = [entry.date];
-  if (entry.to === undefined) return days;
-  for (let d = plusDays(entry.date, 1); d <= entry.to; d = plusDays(d, 1)) days.push(d);
-  return days;
-}
 
 /**
  * The government publishes each year's actual holiday schedule (with swapped days); it wins over the

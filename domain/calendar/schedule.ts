@@ -1,7 +1,7 @@
 import type { DueDateRule } from '../program/schema';
 import type { ScheduleView } from '../program/outline';
 import type { LocalizedText } from '../program/localized-text';
-import { existsEveryYear } from './policy';
+import { existsEveryYear } from './day-rules';
 import { type IsoDate, instantAt, isoDate, plusDays } from './local-date';
 import { formatInstant, noticeRulesOf, planNotices } from './notices';
 import type { Responsible, RoundKind, ScheduledRound, YearSchedule } from './round-schedule';

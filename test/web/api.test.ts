@@ -236,6 +236,13 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     expect(status.status).toBe(200);
     const plan = (status.body.rounds as Array<{ key: string; units: Array<{ unitId: string; status: string }> }>).find((r) => r.key === 'plan')!;
     expect(plan.units.find((u) => u.unitId === 'so-khdt')!.status).toBe('submitted');
+    // A page of each round's units (unit-id order): the same cells as the whole answer's, sliced.
+    const paged = await api('GET', '/api/years/2015/status?offset=2&limit=3', { auth: coordinator });
+    expect(paged.status).toBe(200);
+    const pagedPlan = (paged.body.rounds as Array<{ key: string; counts: unknown; units: unknown[] }>).find((r) => r.key === 'plan')!;
+    expect(pagedPlan.units).toEqual(plan.units.slice(2, 5));
+    expect(pagedPlan.counts).toEqual((plan as unknown as { counts: unknown }).counts);
+    expect((await api('GET', '/api/years/2015/status?limit=0', { auth: coordinator })).status).toBe(400);
     await onlyFor(['coordinator', 'auditor'], 'GET', `/api/rounds/${enc(PLAN)}/status?limit=5`);
     const page = await api('GET', `/api/rounds/${enc(PLAN)}/status?offset=0&limit=5`, { auth: tokens.auditor });
     expect((page.body.units as unknown[]).length).toBe(5);

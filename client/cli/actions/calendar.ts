@@ -1,7 +1,12 @@
 import { DateTime } from 'luxon';
-import { computeYearSchedule, holidayOn, holidaysForYear, isWorkingDay, isoWeekday, plusDays, type ScheduledRound } from '../../../domain/calendar';
-import { loadProgramFile } from '../../../domain/program/load-file';
-import type { Program } from '../../../domain/program';
+// From their own files, not domain/calendar's index: these need no zod (issue #14, start-up).
+import { holidaysForYear } from '../../../domain/calendar/holidays';
+import { isoWeekday, plusDays } from '../../../domain/calendar/local-date';
+import type { ScheduledRound } from '../../../domain/calendar/round-schedule';
+import { computeYearSchedule } from '../../../domain/calendar/schedule';
+import { holidayOn, isWorkingDay } from '../../../domain/calendar/working-days';
+import type { Program } from '../../../domain/program/schema';
+import { readPrebuiltProgram } from '../prebuilt-program';
 
 export interface CalendarFlags {
   year: number;
@@ -105,9 +110,14 @@ function isWeekend(date: string, policy: Program['calendar']): boolean {
   return policy.weekend.includes(isoWeekday(date));
 }
 
+/** The program: as the build validated it when it is the default one, else read and validated now. */
+async function programOf(file: string): Promise<Program> {
+  return readPrebuiltProgram(file) ?? (await import('../../../domain/program/load-file')).loadProgramFile(file);
+}
+
 /** `kybao calendar`: a cycle year's rounds with every deadline, reminder and escalation, and the holidays. */
-export function calendar(opts: CalendarFlags): void {
-  const def = loadProgramFile(opts.program);
+export async function calendar(opts: CalendarFlags): Promise<void> {
+  const def = await programOf(opts.program);
   if (opts.year < def.period.firstYear || opts.year > def.period.lastYear)
     process.stderr.write(
       `note: ${opts.year} is outside the period ${def.period.firstYear}–${def.period.lastYear} of program "${def.id}"; its rules were applied anyway\n`,

@@ -13,7 +13,7 @@ import { parseAmount } from '../../../app/input';
 import { issueLink } from '../../../app/links';
 import { approvePlan, planView } from '../../../app/plan-approval';
 import { resendReminder, undeliveredMail } from '../../../app/reminders';
-import { collectYear, roundCounts, roundUnitsPage, timelinessByQuarter } from '../../../app/status';
+import { collectYear, roundCounts, roundStatuses, roundUnitsPage, timelinessByQuarter } from '../../../app/status';
 import { submitReport } from '../../../app/submissions';
 import { signIn, signOut, UserView } from '../../../app/users';
 import { requireAgency, requireStaff } from '../auth';
@@ -158,16 +158,20 @@ export async function apiPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
       tags: ['coordinator'],
       summary: 'Compliance matrix of a year: rounds with counts and rates, and each unit’s status',
       params: z.object({ year: Year }),
+      // Without offset/limit every unit of every round; with them, that page of each round's units (unit-id order).
+      querystring: z.object({ offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }),
       response: { 200: z.object({ year: z.number(), phase: z.string().nullable(), rounds: z.array(RoundSummary) }), ...errors },
     },
     handler: async (req) => {
       requireStaff(req, 'status.view');
-      const y = await collectYear(c, program, req.params.year);
-      return {
-        year: y.year,
-        phase: y.cycle?.phase ?? null,
-        rounds: y.rounds.map((x) => ({ ...x, units: x.units.map((u) => ({ unitId: u.unitId, status: u.status })) })),
-      };
+      // Counts and rates per round, then one two-column query per round for the cells.
+      const y = await collectYear(c, program, req.params.year, undefined, { units: false });
+      const rounds = [];
+      for (const x of y.rounds) {
+        const units = x.source === 'database' ? await roundStatuses(c.db, x.roundId, { offset: req.query.offset, limit: req.query.limit }) : [];
+        rounds.push({ ...x, units });
+      }
+      return { year: y.year, phase: y.cycle?.phase ?? null, rounds };
     },
   });
   r.get('/api/rounds/:roundId/status', {

@@ -10,7 +10,7 @@ import { parseAmount, parseList, parseYear } from '../../../app/input';
 import { approvePlan, planView } from '../../../app/plan-approval';
 import { resendReminder, undeliveredMail } from '../../../app/reminders';
 import type { Permission, StaffRole } from '../../../app/roles';
-import { collectYear, ratesByCategory, timelinessByQuarter } from '../../../app/status';
+import { collectYear, ratesByCategory, roundStatuses, timelinessByQuarter, type RoundView, type UnitStatusCell } from '../../../app/status';
 import { signIn, signOut } from '../../../app/users';
 import { AGENCY_COOKIE, SESSION_COOKIE, linkTokenOf, requireAgency, requireStaff, setCookie } from '../auth';
 import type { WebDeps } from '../deps';
@@ -25,6 +25,8 @@ import { submitFromRequest } from './api';
  */
 const HOME: Record<StaffRole, string> = { coordinator: '/coordinator', appraiser: '/appraiser', approver: '/approver', auditor: '/auditor' };
 const AGENCY_COOKIE_SECONDS = 2 * 3600;
+/** Units per page of the dashboard's matrix: a province's few hundred fit on one, 10,000 do not. */
+export const MATRIX_PAGE_UNITS = 200;
 
 type Body = Record<string, string | undefined>;
 const body = (req: FastifyRequest): Body => (req.body ?? {}) as Body;
@@ -38,6 +40,13 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
   const yearOf = (req: FastifyRequest) => {
     const y = (req.query as { year?: string }).year;
     return y ? parseYear(y) : currentYear();
+  };
+  /** `?page=N` of the dashboard's matrix (1-based); a page past the last shows the last. */
+  const pageOf = (req: FastifyRequest, pages: number) => {
+    const p = (req.query as { page?: string }).page;
+    if (p === undefined || p === '') return 1;
+    if (!/^[0-9]{1,6}$/.test(p) || Number(p) < 1) throw new AppError('invalid', `page ${JSON.stringify(p.slice(0, 20))}: give a whole number from 1 (the matrix has ${pages} pages)`, 'page');
+    return Math.min(Number(p), pages);
   };
 
   /** Runs a page handler; an AppError becomes the page again (or the error page) with the problem. */
@@ -137,17 +146,27 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     // Auditors read the dashboard too; the forms are the coordinator's only.
     const canAct = staff.role === 'coordinator';
     const year = yearOf(req);
-    const y = await collectYear(c, program, year);
-    const shown = y.rounds.filter((r) => r.units.length > 0 && r.kind !== 'budget-revision');
-    const unitIds = program.units.map((u) => u.id).filter((id) => shown.some((r) => r.units.some((u) => u.unitId === id)));
-    const matrix = unitIds.map((unitId) => ({
+    // Counts and rates per round, then each round's cells (two columns); the table shows a page of units,
+    // the category rates are over all of them.
+    const y = await collectYear(c, program, year, undefined, { units: false });
+    const withCells: Array<Omit<RoundView, 'units'> & { units: UnitStatusCell[]; unitCount: number }> = [];
+    for (const r of y.rounds) {
+      if (r.source !== 'database' || r.kind === 'budget-revision') continue;
+      const units = await roundStatuses(c.db, r.roundId);
+      if (units.length) withCells.push({ ...r, units, unitCount: units.length });
+    }
+    const cells = withCells.map((r) => new Map(r.units.map((u) => [u.unitId, u.status])));
+    const unitIds = program.units.map((u) => u.id).filter((id) => cells.some((m) => m.has(id)));
+    const pages = Math.max(1, Math.ceil(unitIds.length / MATRIX_PAGE_UNITS));
+    const page = pageOf(req, pages);
+    const matrix = unitIds.slice((page - 1) * MATRIX_PAGE_UNITS, page * MATRIX_PAGE_UNITS).map((unitId) => ({
       unitId,
-      cells: shown.map((r) => {
-        const u = r.units.find((x) => x.unitId === unitId);
-        const status = u ? u.status : 'not-in-round';
+      cells: withCells.map((r, i) => {
+        const status = cells[i]!.get(unitId) ?? 'not-in-round';
         return { roundId: r.roundId, status, resend: canAct && r.state === 'open' && ['pending', 'overdue', 'extended'].includes(status) };
       }),
     }));
+    const shown = withCells.map(({ units: _units, ...r }) => r);
     const quarters = await timelinessByQuarter(c.db, program.id);
     const chart = {
       width: Math.max(100, quarters.length * 20 + 10),
@@ -162,7 +181,8 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         year,
         rounds: shown,
         matrix,
-        categories: ratesByCategory(program, y),
+        categories: ratesByCategory(program, { rounds: withCells }),
+        pager: pages > 1 ? { page, pages, units: unitIds.length, previous: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } : null,
         chart,
         canAct,
         requests: await listExtensionRequests(c, { status: 'pending' }),
