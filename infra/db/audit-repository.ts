@@ -64,17 +64,20 @@ function toEntry(row: AuditRow): AuditEntry {
 }
 
 export async function appendAudit(db: DbClient, input: AppendAuditInput): Promise<AuditEntry> {
-  const row = await db.auditLog.create({
-    data: {
-      at: input.at === undefined ? new Date() : toDate(input.at, 'at'),
-      actor: nonEmpty(input.actor, 'actor'),
-      action: nonEmpty(input.action, 'action'),
-      roundId: input.roundId ?? null,
-      unitId: input.unitId ?? null,
-      details: toJsonText(input.details ?? {}, 'details'),
-    },
-  });
+  const row = await db.auditLog.create({ data: auditRowOf(input) });
   return toEntry(row);
+}
+
+/** The row an entry is stored as, its input checked (the actor and action non-empty, the instant valid). */
+function auditRowOf(input: AppendAuditInput) {
+  return {
+    at: input.at === undefined ? new Date() : toDate(input.at, 'at'),
+    actor: nonEmpty(input.actor, 'actor'),
+    action: nonEmpty(input.action, 'action'),
+    roundId: input.roundId ?? null,
+    unitId: input.unitId ?? null,
+    details: toJsonText(input.details ?? {}, 'details'),
+  };
 }
 
 /**
@@ -83,16 +86,7 @@ export async function appendAudit(db: DbClient, input: AppendAuditInput): Promis
  */
 export async function appendAuditMany(db: DbClient, inputs: AppendAuditInput[]): Promise<void> {
   if (!inputs.length) return;
-  await db.auditLog.createMany({
-    data: inputs.map((input) => ({
-      at: input.at === undefined ? new Date() : toDate(input.at, 'at'),
-      actor: nonEmpty(input.actor, 'actor'),
-      action: nonEmpty(input.action, 'action'),
-      roundId: input.roundId ?? null,
-      unitId: input.unitId ?? null,
-      details: toJsonText(input.details ?? {}, 'details'),
-    })),
-  });
+  await db.auditLog.createMany({ data: inputs.map(auditRowOf) });
 }
 
 /** Entries in append order (oldest first). */
