@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
+import { allows } from '../../app/roles';
 import { translate, type Lang } from './i18n';
 
 /**
@@ -31,6 +32,7 @@ export function createRenderer(zone: string): PageRenderer {
   });
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hb.registerHelper('join', (lines: unknown, sep: unknown) => (Array.isArray(lines) ? lines.join(typeof sep === 'string' ? sep : '\n') : ''));
   hb.registerHelper('enc', (s: string) => encodeURIComponent(s));
   hb.registerHelper('name', function (this: unknown, text: { vi: string; en: string } | undefined, options: Handlebars.HelperOptions) {
     return text ? text[(options.data.root as { lang: Lang }).lang] : '';
@@ -41,6 +43,14 @@ export function createRenderer(zone: string): PageRenderer {
     return dt.isValid ? dt.toFormat('dd/MM/yyyy HH:mm') : String(iso);
   });
   hb.registerHelper('vnd', (amount: string | null | undefined) => (amount ? amount.replace(/\B(?=(\d{3})+(?!\d))/g, '.') : ''));
+  // The model's decimal strings ("1250000.5"), grouped as each language writes them; exact for big VND.
+  hb.registerHelper('num', function (this: unknown, decimal: string | null | undefined, options: Handlebars.HelperOptions) {
+    if (decimal === null || decimal === undefined || decimal === '') return '–';
+    const [whole = '0', fraction] = decimal.split('.');
+    const vi = (options.data.root as { lang: Lang }).lang === 'vi';
+    const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, vi ? '.' : ',');
+    return fraction === undefined ? grouped : `${grouped}${vi ? ',' : '.'}${fraction}`;
+  });
   hb.registerHelper('pct', (rate: number | null | undefined) => (rate === null || rate === undefined ? '–' : `${Math.round(rate * 1000) / 10}%`));
   hb.registerHelper('duration', (ms: number | null | undefined) => {
     if (!ms || ms <= 0) return '0';
@@ -60,7 +70,8 @@ export function createRenderer(zone: string): PageRenderer {
       url.searchParams.delete('t');
       url.searchParams.delete('_csrf');
       url.searchParams.set('lang', lang === 'vi' ? 'en' : 'vi');
-      const root = { ...data, lang, langHref: `${url.pathname}${url.search}`, staff: req.caller?.staff ?? null };
+      const staff = req.caller?.staff ?? null;
+      const root = { ...data, lang, langHref: `${url.pathname}${url.search}`, staff, reportsLink: staff !== null && allows(staff.role, 'report.view') };
       const body = template(root);
       const html = templates.get('layout')!({ ...root, body });
       return reply.code(status).type('text/html; charset=utf-8').send(html);

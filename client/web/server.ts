@@ -15,6 +15,8 @@ import { identify } from './auth';
 import type { WebDeps } from './deps';
 import { apiPlugin } from './plugins/api';
 import { pagesPlugin } from './plugins/pages';
+import { reportApiPlugin } from './plugins/report-api';
+import { reportPagesPlugin } from './plugins/report-pages';
 import { quoted, tameEchoes } from '../../domain/text/quoted';
 
 /**
@@ -152,5 +154,7 @@ export async function buildWebApp(options: WebOptions): Promise<FastifyInstance>
 
   await app.register(async (scope) => apiPlugin(scope, options));
   await app.register(async (scope) => pagesPlugin(scope, options));
+  await app.register(async (scope) => reportApiPlugin(scope, options));
+  await app.register(async (scope) => reportPagesPlugin(scope, options));
   return app;
 }

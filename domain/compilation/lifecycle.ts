@@ -12,11 +12,14 @@ import type { CompiledReportModel } from './model';
 
 const isoInstant = z.iso.datetime({ offset: true });
 
-/** Editable text: NFC, trimmed, up to 20,000 characters (several pages). */
+/** The longest introduction or conclusions (characters, after NFC and trimming): several pages. */
+export const REPORT_TEXT_MAX_CHARS = 20_000;
+
+/** Editable text: NFC, trimmed, up to REPORT_TEXT_MAX_CHARS characters. */
 export const reportTextSchema = z
   .string()
   .transform(normaliseText)
-  .pipe(z.string().max(20_000, { error: (iss) => `is too long (more than ${String(iss.maximum)} characters); shorten it` }));
+  .pipe(z.string().max(REPORT_TEXT_MAX_CHARS, { error: (iss) => `is too long (more than ${String(iss.maximum)} characters); shorten it` }));
 
 export const reportEditsSchema = z
   .strictObject({ introduction: reportTextSchema.optional(), conclusions: reportTextSchema.optional() })

@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, httpStatusOf, isAppError } from '../../../app/errors';
+import { parseYear } from '../../../app/input';
+import type { Permission } from '../../../app/roles';
+import { REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
+import { getCompiledReport, listCompiledReports } from '../../../infra/db/compiled-reports';
+import { requireReportReader } from '../report-access';
+import { detailOf, summaryOf, type CompiledReportDetail } from '../compiled-report-view';
+import { problemText } from '../compiled-report-forms';
+import type { WebDeps } from '../deps';
+import { translate } from '../i18n';
+import { createRenderer, langOf } from '../render';
+
+/**
+ * The Reports section (issue #15): the program's compiled reports, one page each with the compiled
+ * model's key parts and its documents. The coordinator edits a draft's introduction and conclusions,
+ * issues it (number, signer; a confirmation step) or recompiles it; an auditor sees the same pages
+ * without forms, and every POST refuses them (403). Agencies and the other staff roles get 403.
+ */
+
+/** Reports per page of the list: a program of seven years has about 50. */
+export const REPORTS_PAGE_SIZE = 20;
+
+export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const { c, program } = deps;
+  const view = createRenderer(program.timeZone);
+  const hide = { schema: { hide: true } };
+  const csrf = (reply: FastifyReply) => reply.generateCsrf();
+  const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
+
+  /** An AppError becomes the error page in the user's language, with its status; sign-in goes to /login. */
+  const guarded =
+    (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+    async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      try {
+        return await fn(req, reply);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        if (err.code === 'unauthorized') return reply.redirect('/login', 303);
+        return view.page(req, reply, 'error', { pageTitle: translate(langOf(req), 'error'), problem: problemText(langOf(req), err), csrf: csrf(reply) }, httpStatusOf(err.code));
+      }
+    };
+  const reader = (req: FastifyRequest, permission: Permission = 'report.view') => requireReportReader(req, permission);
+
+  const listPage = async (req: FastifyRequest, reply: FastifyReply) => {
+    const staff = reader(req);
+    const q = req.query as { year?: string; page?: string };
+    const year = q.year ? parseYear(q.year) : null;
+    const all = await listCompiledReports(c.db, { programId: program.id });
+    const years = [...new Set(all.flatMap((r) => (r.fromYear === r.toYear ? [r.fromYear] : [r.fromYear, r.toYear])))].sort((a, b) => b - a);
+    // Newest period first: the coordinator's work is at the top.
+    const chosen = all.filter((r) => year === null || (r.fromYear <= year && year <= r.toYear)).reverse();
+    const pages = Math.max(1, Math.ceil(chosen.length / REPORTS_PAGE_SIZE));
+    if (q.page !== undefined && q.page !== '' && (!/^[0-9]{1,6}$/.test(q.page) || Number(q.page) < 1))
+      throw new AppError('invalid', `page ${JSON.stringify(q.page.slice(0, 20))}: give a whole number from 1 (the list has ${pages} pages)`, 'page');
+    const page = Math.min(Number(q.page || 1), pages);
+    const now = c.clock.now();
+    const reports = chosen.slice((page - 1) * REPORTS_PAGE_SIZE, page * REPORTS_PAGE_SIZE).map((r) => summaryOf(r, program, now));
+    return view.page(req, reply, 'reports', {
+      pageTitle: translate(langOf(req), 'reports'),
+      reports,
+      years,
+      year,
+      canAct: staff.role === 'coordinator',
+      pager: pages > 1 ? { page, pages, total: chosen.length, previous: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } : null,
+      csrf: csrf(reply),
+    });
+  };
+
+  /** The report's page; `extra` carries a problem or a notice, and the forms as the user left them. */
+  const reportPage = async (req: FastifyRequest, reply: FastifyReply, extra: { problem?: string; message?: string; form?: Record<string, string> } = {}, status = 200) => {
+    const staff = reader(req);
+    const record = await getCompiledReport(c.db, idOf(req));
+    if (!record || record.programId !== program.id) throw new AppError('not-found', `no compiled report ${JSON.stringify(idOf(req).slice(0, 100))}; open the list of reports and choose one`, 'id');
+    const r: CompiledReportDetail = detailOf(record, program, c.clock.now());
+    const canAct = staff.role === 'coordinator';
+    const form = {
+      introduction: r.introduction,
+      conclusions: r.conclusions,
+      number: '',
+      signerTitle: r.signer.title.join('\n'),
+      signerName: r.signer.name ?? '',
+      ...extra.form,
+    };
+    return view.page(
+      req,
+      reply,
+      'report',
+      {
+        pageTitle: r.title[langOf(req)],
+        r,
+        canAct,
+        editable: canAct && r.status === 'draft',
+        issued: r.status === 'issued',
+        form,
+        maxChars: REPORT_TEXT_MAX_CHARS,
+        maxCharsText: String(REPORT_TEXT_MAX_CHARS),
+        csrf: csrf(reply),
+        ...(extra.problem ? { problem: extra.problem } : {}),
+        ...(extra.message ? { message: extra.message } : {}),
+      },
+      status,
+    );
+  };
+
+  app.get('/reports', hide, guarded(listPage));
+  app.get('/reports/:id', hide, guarded(async (req, reply) => reportPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
+}
