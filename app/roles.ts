@@ -27,6 +27,9 @@ export const PERMISSIONS = {
   'plan.view': ['approver', 'coordinator', 'auditor'],
   'plan.approve': ['approver'],
   'audit.read': ['auditor'],
+  'report.view': ['coordinator', 'auditor'],
+  'report.edit': ['coordinator'],
+  'report.issue': ['coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
