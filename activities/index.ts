@@ -1,4 +1,5 @@
 import { createCompilationActivities } from './compilation';
+import { createCompiledReportActivities } from './compiled-report';
 import { createCycleActivities } from './cycle';
 import type { ActivityDeps } from './deps';
 import { createProgramActivities } from './program';
@@ -18,5 +19,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createCycleActivities(withPrograms),
     ...createProgramActivities(withPrograms),
     ...createCompilationActivities(deps),
+    ...createCompiledReportActivities(withPrograms),
   };
 }

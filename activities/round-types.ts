@@ -23,7 +23,12 @@ export type NotificationKind =
   | 'estimate-returned'
   | 'appraisal-summary'
   | 'plan-approved'
-  | 'compilation';
+  | 'compilation'
+  /** The compiled report as the coordinator's obligation (workflows/compiled-report.ts). */
+  | 'report-reminder'
+  | 'report-overdue'
+  | 'report-escalation'
+  | 'report-issued';
 
 export interface NotifyRequest {
   roundId: string;

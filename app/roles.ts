@@ -27,11 +27,9 @@ export const PERMISSIONS = {
   'plan.view': ['approver', 'coordinator', 'auditor'],
   'plan.approve': ['approver'],
   'audit.read': ['auditor'],
-  // The coordinator's compiled reports (issue #15): auditors read them, only the coordinator changes them.
   'report.view': ['coordinator', 'auditor'],
   'report.edit': ['coordinator'],
   'report.issue': ['coordinator'],
-  'report.recompile': ['coordinator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

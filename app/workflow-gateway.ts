@@ -7,9 +7,11 @@ import type { ApprovePlan, CycleStatus, DecideEstimate, EstimateState, SubmitEst
 import type { Program } from '../domain/program/schema';
 import type { StartAdhocRound } from '../domain/round/adhoc';
 import type { ExtendDeadline, RoundInput, SubmissionReceipt, SubmitReport, UnitRoundStatus } from '../domain/round/schema';
+import type { CompiledReportStatus, EditReportRequest, IssueReportRequest, RecompileReportRequest } from '../domain/compilation/obligation';
+import { editReportUpdate, issueReportUpdate, recompileReportUpdate, reportStatusQuery } from '../workflows/compiled-report-messages';
 import { approvePlanUpdate, cycleStatusQuery, startAdhocRoundUpdate } from '../workflows/cycle';
 import { decideEstimateUpdate, estimatesStatusQuery, submitEstimateUpdate, type estimatesWorkflow } from '../workflows/estimates';
-import { cycleWorkflowId, estimatesWorkflowId, roundShardWorkflowId, roundWorkflowId } from '../workflows/ids';
+import { compiledReportWorkflowId, cycleWorkflowId, estimatesWorkflowId, roundShardWorkflowId, roundWorkflowId } from '../workflows/ids';
 import { roundWorkflow } from '../workflows/round';
 import { ROUND_OPENING, extendDeadlineUpdate, submitReportUpdate } from '../workflows/round-messages';
 import { submissionKey } from '../domain/round/submission-key';
@@ -247,6 +249,39 @@ export class WorkflowGateway {
       out.push(...(status?.estimates ?? []));
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------------------ compiled reports
+
+  /** The coordinator's texts into a compiled report's draft (its workflow's `report.edit`). */
+  async editCompiledReport(reportId: string, request: EditReportRequest): Promise<CompiledReportStatus> {
+    return this.reportUpdate(reportId, 'the edit was', (h, updateId) => h.executeUpdate(editReportUpdate, { args: [request], updateId }));
+  }
+
+  /** Issues a compiled report with its register number (`report.issue`); the workflow then sends it and completes. */
+  async issueCompiledReport(reportId: string, request: IssueReportRequest): Promise<CompiledReportStatus> {
+    return this.reportUpdate(reportId, 'the issue was', (h, updateId) => h.executeUpdate(issueReportUpdate, { args: [request], updateId }));
+  }
+
+  /** Compiles a draft again from the submissions now in the database (`report.recompile`). */
+  async recompileCompiledReport(reportId: string, request: RecompileReportRequest): Promise<CompiledReportStatus> {
+    return this.reportUpdate(reportId, 'the recompilation was', (h, updateId) => h.executeUpdate(recompileReportUpdate, { args: [request], updateId }));
+  }
+
+  /** A compiled report's workflow: its query while it runs, its result once completed; null when there is none. */
+  async compiledReportStatus(reportId: string): Promise<{ status: CompiledReportStatus; running: boolean } | null> {
+    const workflowId = compiledReportWorkflowId(reportId);
+    const handle = this.client.workflow.getHandle(workflowId);
+    const state = await this.workflowState(workflowId);
+    if (state === 'RUNNING') return { status: await this.query(handle, () => handle.query(reportStatusQuery)), running: true };
+    if (state === 'COMPLETED') return { status: (await handle.result()) as CompiledReportStatus, running: false };
+    return null;
+  }
+
+  private reportUpdate<T>(reportId: string, what: string, send: (handle: WorkflowHandle, updateId: string) => Promise<T>): Promise<T> {
+    const workflowId = compiledReportWorkflowId(reportId);
+    const updateId = randomUUID();
+    return this.update(workflowId, what, () => send(this.client.workflow.getHandle(workflowId), updateId));
   }
 
   // -------------------------------------------------------------------------------------- plumbing

@@ -11,3 +11,5 @@ export const roundWorkflowId = (roundId: string) => `round:${roundId}`;
 export const roundIdOf = (programId: string, roundKey: string) => `${programId}:${roundKey}`;
 /** Shard n (1-based) of a round: the workflow holding those units' obligations. */
 export const roundShardWorkflowId = (roundId: string, shard: number) => `round:${roundId}:shard-${shard}`;
+/** The workflow holding a compiled report as the coordinator's obligation (its id: "<program>:<scope key>"). */
+export const compiledReportWorkflowId = (reportId: string) => `report:${reportId}`;

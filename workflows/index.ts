@@ -5,3 +5,4 @@ export { roundShardWorkflow } from './round-shard';
 export { yearlyCycleWorkflow } from './cycle';
 export { estimatesWorkflow } from './estimates';
 export { programWorkflow } from './program';
+export { compiledReportWorkflow } from './compiled-report';

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   condition,
   sleep,
   log,
@@ -14,7 +15,9 @@ import type { RoundActivities } from '../activities/round';
 import type { EscalationRole } from '../domain/program/schema';
 import { planActions } from '../domain/round/plan';
 import { RoundInput, addCounts, describeZodError, emptyCounts, ratesOf, type RoundSummary, type ShardInput, type ShardResult } from '../domain/round/schema';
-import { roundShardWorkflowId, roundWorkflowId } from './ids';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { compiledReportWorkflow } from './compiled-report';
+import { compiledReportWorkflowId, roundShardWorkflowId, roundWorkflowId } from './ids';
 import { dueInstantSignal, fulfilledByParentSignal, roundStatusQuery } from './round-messages';
 import { NON_RETRYABLE } from './retry';
 import { roundShardWorkflow } from './round-shard';
@@ -53,6 +56,8 @@ const compilation = proxyActivities<CompilationActivities>({
 const COMPILED_ON_CLOSE: ReadonlySet<string> = new Set(['quarterly-report', 'adhoc']);
 /** Rounds recorded before the compilation existed replay without it (test/histories). */
 export const COMPILE_ROUND_REPORT_ON_CLOSE = 'compile-round-report-on-close';
+/** Rounds recorded before the compiled report became an obligation replay without starting its workflow. */
+export const START_REPORT_OBLIGATION_ON_CLOSE = 'start-report-obligation-on-close';
 
 const ABOVE: EscalationRole[] = ['coordinator', 'escalation-recipients', 'approving-authority'];
 
@@ -166,12 +171,32 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
   if (COMPILED_ON_CLOSE.has(input.kind) && patched(COMPILE_ROUND_REPORT_ON_CLOSE)) {
     try {
       // The activity stores the draft and where its .docx and .xlsx are (CompiledReport), which the CLI reads.
-      await compilation.compileRoundReport({ programId: input.programRef.programId, roundId: input.roundId, compiledAt: summary.closedAt! });
+      const report = await compilation.compileRoundReport({ programId: input.programRef.programId, roundId: input.roundId, compiledAt: summary.closedAt! });
+      if (patched(START_REPORT_OBLIGATION_ON_CLOSE)) await startReportObligation(report.id);
     } catch (err) {
       log.warn('the round closed but its report was not compiled; compile it again by hand', { roundId: input.roundId, error: String(err) });
     }
   }
   return summary;
+
+  /**
+   * The compiled report is now the coordinator's obligation, held by a workflow of its own for weeks after
+   * the round has closed: a child (its start is in this history, its id is the report's), abandoned when
+   * the round completes, so it keeps running. Rather than an activity starting it: a child start is
+   * recorded and deterministic, and needs no Temporal client in the activities.
+   */
+  async function startReportObligation(reportId: string): Promise<void> {
+    try {
+      await startChild(compiledReportWorkflow, {
+        workflowId: compiledReportWorkflowId(reportId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ reportId, programId: input.programRef.programId, roundId: input.roundId }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      log.info('the compiled report workflow is already running', { reportId });
+    }
+  }
 
   function shardInput(shard: number): ShardInput {
     return {

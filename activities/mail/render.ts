@@ -60,6 +60,40 @@ export interface MailContext {
   /** Notifications of this round that could not be delivered (permanent failure), for the coordinator. */
   failures: Array<{ unitName: string | null; kindName: string; to: string; error: string; at: When }>;
   compilation: { reference: string | null } | null;
+  /**
+   * A compiled report the coordinator owes (report-due: reminder, overdue or escalation; report-issued),
+   * null for every other kind. `due` and `timing` above are the report's due instant then.
+   */
+  report: {
+    id: string;
+    title: string;
+    reminder: boolean;
+    overdue: boolean;
+    escalation: boolean;
+    /** Reminders: "3 ngày làm việc" / "3 working days" before the due day. */
+    workingDays: string | null;
+    /** Overdue and escalation: "2 ngày 8 giờ". */
+    overdueBy: string | null;
+    /** "05/BC-STTTT" once issued. */
+    number: string | null;
+    issuedAt: When | null;
+    signer: string | null;
+    /** The issued documents, as paths the recipients' office can open (relative to kybao's folder). */
+    docx: string | null;
+    xlsx: string | null;
+  } | null;
+}
+
+/** A compiled report's facts for its mails (activities/compiled-report.ts reads them). */
+export interface ReportFacts {
+  id: string;
+  title: string;
+  stage: 'reminder' | 'overdue' | 'escalation' | 'issued';
+  dueAt: string;
+  number: string | null;
+  issuedAt: string | null;
+  signer: string | null;
+  documents: { docx: string; xlsx: string } | null;
 }
 
 /** The raw facts a mail is made from; notify.ts reads them from the database. */
@@ -91,6 +125,8 @@ export interface MailInput {
   failures: Array<{ unit: Unit | null; kind: string; to: string[]; error: string; at: string }>;
   /** For closed rounds: every obligation of the round (listed units are the same set). */
   compilationReference: string | null;
+  /** For report-* kinds: the compiled report the mail is about. */
+  report?: ReportFacts | null;
 }
 
 export interface ObligationFacts {
@@ -102,11 +138,12 @@ export interface ObligationFacts {
 /** The template for a notification: escalations have one for unit heads and one for the coordinator and above. */
 export function templateFor(kind: NotificationKind, audience: 'reporting' | 'head' | 'above'): TemplateName {
   if (kind === 'escalation') return audience === 'head' ? 'escalation-head' : 'escalation-above';
+  if (kind === 'report-reminder' || kind === 'report-overdue' || kind === 'report-escalation') return 'report-due';
   return kind;
 }
 
 /** Kinds whose mail is about a deadline (and so shows it and the time left). */
-const DEADLINE_KINDS: readonly NotificationKind[] = ['opened', 'adhoc-announced', 'reminder', 'overdue', 'escalation', 'receipt', 'late-receipt', 'extended', 'closed'];
+const DEADLINE_KINDS: readonly NotificationKind[] = ['opened', 'adhoc-announced', 'reminder', 'overdue', 'escalation', 'receipt', 'late-receipt', 'extended', 'closed', 'report-reminder', 'report-overdue', 'report-escalation'];
 
 export function buildMailContext(input: MailInput, labels: Labels): MailContext {
   const lang = input.language;
@@ -243,6 +280,22 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
       at: when(f.at, zone, lang),
     })),
     compilation: input.kind === 'compilation' ? { reference: input.compilationReference } : null,
+    report: input.report
+      ? {
+          id: input.report.id,
+          title: input.report.title,
+          reminder: input.report.stage === 'reminder',
+          overdue: input.report.stage === 'overdue',
+          escalation: input.report.stage === 'escalation',
+          workingDays: input.report.stage === 'reminder' ? workingDays(input.step, lang) : null,
+          overdueBy: input.report.stage === 'overdue' || input.report.stage === 'escalation' ? (overdueBy(input.report.dueAt) ?? duration(0, lang)) : null,
+          number: input.report.number,
+          issuedAt: input.report.issuedAt ? when(input.report.issuedAt, zone, lang) : null,
+          signer: input.report.signer,
+          docx: input.report.documents?.docx ?? null,
+          xlsx: input.report.documents?.xlsx ?? null,
+        }
+      : null,
   };
 }
 
@@ -260,7 +313,8 @@ export function sampleMailInput(template: TemplateName, language: Language, prog
   const others = program.units.filter((u) => u.reports && u.id !== program.coordinator && u.id !== program.appraiser);
   const units = others.length ? others : program.units;
   const [a, b, c] = [units[0]!, units[1] ?? units[0]!, units[2] ?? units[0]!];
-  const kind: NotificationKind = template === 'escalation-head' || template === 'escalation-above' ? 'escalation' : template;
+  const kind: NotificationKind =
+    template === 'escalation-head' || template === 'escalation-above' ? 'escalation' : template === 'report-due' ? 'report-reminder' : template;
   const deadline = '2015-03-24T17:00:00.000Z';
   const at: Record<TemplateName, string> = {
     opened: '2015-01-01T01:00:00.000Z',
@@ -279,9 +333,13 @@ export function sampleMailInput(template: TemplateName, language: Language, prog
     'appraisal-summary': '2015-01-15T01:00:00.000Z',
     'plan-approved': '2015-01-30T02:00:00.000Z',
     compilation: '2016-01-05T02:00:00.000Z',
+    // Q1 2015's report is due 2015-04-09T00:00+07:00 (10 working days after the 25th); 3 working days before: Fri 3 Apr 08:00.
+    'report-due': '2015-04-03T01:00:00.000Z',
+    'report-issued': '2015-04-07T03:00:00.000Z',
   };
-  const perUnit = !['escalation-above', 'closed', 'appraisal-summary', 'compilation'].includes(template);
-  const step = template === 'reminder' ? 1 : template === 'escalation-head' ? 1 : template === 'escalation-above' ? 2 : template.startsWith('estimate') ? 1 : template === 'receipt' || template === 'late-receipt' ? 1 : template === 'extended' ? 1 : 0;
+  const perUnit = !['escalation-above', 'closed', 'appraisal-summary', 'compilation', 'report-due', 'report-issued'].includes(template);
+  const reportDue = '2015-04-08T17:00:00.000Z';
+  const step = template === 'report-due' ? 3 : template === 'reminder' ? 1 : template === 'escalation-head' ? 1 : template === 'escalation-above' ? 2 : template.startsWith('estimate') ? 1 : template === 'receipt' || template === 'late-receipt' ? 1 : template === 'extended' ? 1 : 0;
   const extendedDue = '2015-03-31T17:00:00.000Z';
   const obligation: ObligationFacts | null = perUnit
     ? {
@@ -333,7 +391,7 @@ export function sampleMailInput(template: TemplateName, language: Language, prog
                   ? [coordinator.name[language], ...program.escalationRecipients.map((r) => (typeof r === 'string' ? program.units.find((u) => u.id === r)!.name[language] : (r.name ?? r.email)))]
                   : [coordinator.name[language]],
         },
-    obligation,
+    obligation: template === 'report-due' ? { dueAt: reportDue, status: 'pending', submittedAt: null } : obligation,
     listed,
     submission:
       template === 'receipt' || template === 'late-receipt' ? { version: 1, submittedAt: at[template], reference: 'https://docs.thaibinh.example/bao-cao/q1-2015.pdf' } : null,
@@ -360,6 +418,19 @@ export function sampleMailInput(template: TemplateName, language: Language, prog
         ? [{ unit: c, kind: 'reminder', to: [c.contact.email], error: '550 5.1.1 mailbox unavailable', at: '2015-03-16T01:00:05.000Z' }]
         : [],
     compilationReference: template === 'compilation' ? '.data/reports/qd-925-thai-binh/annual-2015.md' : null,
+    report:
+      template === 'report-due' || template === 'report-issued'
+        ? {
+            id: `${program.id}:2015-Q1`,
+            title: 'Báo cáo kết quả thực hiện quý I năm 2015',
+            stage: template === 'report-due' ? 'reminder' : 'issued',
+            dueAt: reportDue,
+            number: template === 'report-issued' ? '05/BC-STTTT' : null,
+            issuedAt: template === 'report-issued' ? at[template] : null,
+            signer: template === 'report-issued' ? 'GIÁM ĐỐC Nguyễn Văn A' : null,
+            documents: template === 'report-issued' ? { docx: `.data/reports/${program.id}/compiled/2015-Q1.so-05.docx`, xlsx: `.data/reports/${program.id}/compiled/2015-Q1.so-05.xlsx` } : null,
+          }
+        : null,
   };
 }
 

@@ -38,6 +38,8 @@ export const TEMPLATE_NAMES = [
   'appraisal-summary',
   'plan-approved',
   'compilation',
+  'report-due',
+  'report-issued',
 ] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 export const LANGUAGES = ['vi', 'en'] as const satisfies readonly Language[];
@@ -64,6 +66,10 @@ const KIND_KEYS = [
   'appraisal-summary',
   'plan-approved',
   'compilation',
+  'report-reminder',
+  'report-overdue',
+  'report-escalation',
+  'report-issued',
 ] as const;
 
 const labelsSchema = z.strictObject({

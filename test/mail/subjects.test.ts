@@ -12,7 +12,7 @@ const program = loadProgramFile();
 const templates = loadMailTemplates();
 
 /** Templates whose mail is about a deadline, and whose subject must therefore say the last day. */
-const SUBJECT_STATES_LAST_DAY: TemplateName[] = ['opened', 'adhoc-announced', 'reminder', 'overdue', 'escalation-head', 'escalation-above', 'extended'];
+const SUBJECT_STATES_LAST_DAY: TemplateName[] = ['opened', 'adhoc-announced', 'reminder', 'overdue', 'escalation-head', 'escalation-above', 'extended', 'report-due'];
 /** About a deadline too, but their subject is about something done (a receipt, the result): no date in it at all. */
 const NO_DATE_IN_SUBJECT: TemplateName[] = ['receipt', 'late-receipt', 'closed'];
 
@@ -46,7 +46,7 @@ const ANY_DATE = /\b\d{1,2}\/\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2} (?:Jan|Fe
 test('every template is classified (a new template must decide what its subject says)', () => {
   const deadlineTemplates = [...SUBJECT_STATES_LAST_DAY, ...NO_DATE_IN_SUBJECT];
   const rest = TEMPLATE_NAMES.filter((t) => !deadlineTemplates.includes(t));
-  expect(rest.sort()).toEqual(['appraisal-summary', 'compilation', 'estimate-adjusted', 'estimate-approved', 'estimate-returned', 'plan-approved']);
+  expect(rest.sort()).toEqual(['appraisal-summary', 'compilation', 'estimate-adjusted', 'estimate-approved', 'estimate-returned', 'plan-approved', 'report-issued']);
 });
 
 describe.each(LANGUAGES)('subjects in %s', (lang) => {
