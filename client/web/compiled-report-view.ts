@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { issueDueAt, issueOverdue } from '../../domain/compilation/issue-due';
 import { CATEGORY_LABELS } from '../../domain/compilation/labels';
 import { documentNumber } from '../../domain/compilation/lifecycle';
-import { compiledReportModelSchema, complianceCountsSchema } from '../../domain/compilation/model';
+import { compiledReportModelSchema, complianceCountsSchema, type CompiledReportModel } from '../../domain/compilation/model';
+import { compiledReportDueAt, type CompiledReportStatus } from '../../domain/compilation/obligation';
 import type { Program } from '../../domain/program/schema';
+import type { AppClients } from '../../app/context';
 import type { CompiledReportRecord } from '../../infra/db/compiled-reports';
 
 /**
@@ -66,12 +67,42 @@ export const CompiledReportDetail = CompiledReportSummary.extend({
   ),
   withoutFormData: z.number().int().describe('units that reported a file without the form'),
   warnings: z.array(z.string()),
+  workflow: z
+    .object({
+      running: z.boolean(),
+      busy: z.enum(['edit', 'issue', 'recompile']).nullable().describe('the write being handled now'),
+      notices: z.array(z.object({ key: z.string(), kind: z.enum(['reminder', 'overdue', 'escalation', 'issued']), step: z.number().int(), at: z.string() })).describe('reminders, overdue notice, escalations and the issued mail sent so far'),
+    })
+    .nullable()
+    .describe('the report as the coordinator’s obligation (workflows/compiled-report.ts); null when it has none: a year’s or a review’s report, or one compiled before reports were obligations'),
   model: compiledReportModelSchema.describe('the whole compiled model (domain/compilation/model.ts)'),
 });
 export type CompiledReportDetail = z.infer<typeof CompiledReportDetail>;
 
 const isoIn = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
 const inZone = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toISO({ suppressMilliseconds: true })!;
+
+/** The default of `compilation.issueWithinWorkingDays` (domain/program/forms.ts) for a program file without `compilation`. */
+const ISSUE_WITHIN_WORKING_DAYS = 10;
+
+/**
+ * When a round's report is due to be issued (domain/compilation/obligation.ts, compiledReportDueAt: the
+ * round's deadline + issueWithinWorkingDays working days, due at 00:00 the day after), from the deadline
+ * the model carries; null for a year's or a review's report, which have no such rule.
+ */
+export function dueAtOf(model: Pick<CompiledReportModel, 'scope' | 'compliance' | 'timeZone'>, program: Pick<Program, 'calendar' | 'compilation'>): number | null {
+  if (model.scope.kind !== 'round') return null;
+  const roundId = model.scope.roundId;
+  const round = model.compliance.rounds.find((r) => r.roundId === roundId);
+  if (!round) return null;
+  return compiledReportDueAt(Date.parse(round.deadline), program.compilation?.issueWithinWorkingDays ?? ISSUE_WITHIN_WORKING_DAYS, program.calendar, model.timeZone);
+}
+
+/** Behind its due instant: a draft at or past it (at that instant it is late), or a report issued at or past it. */
+export function isOverdue(dueAt: number | null, state: { status: 'draft' } | { status: 'issued'; issuedAt: string }, now: number): boolean {
+  if (dueAt === null) return false;
+  return state.status === 'issued' ? Date.parse(state.issuedAt) >= dueAt : now >= dueAt;
+}
 
 /** Where a report's files are downloaded from (the API route; pages link to it with their cookie). */
 export function documentPath(id: string, kind: 'docx' | 'xlsx'): string {
@@ -81,7 +112,7 @@ export function documentPath(id: string, kind: 'docx' | 'xlsx'): string {
 export function summaryOf(report: CompiledReportRecord, program: Pick<Program, 'calendar' | 'compilation'>, now: number): CompiledReportSummary {
   const { model, state } = report;
   const zone = model.timeZone;
-  const dueAt = issueDueAt(model, { calendar: program.calendar, ...(program.compilation ? { issueWithinWorkingDays: program.compilation.issueWithinWorkingDays } : {}) });
+  const dueAt = dueAtOf(model, program);
   const issued = state.status === 'issued' ? state : null;
   return {
     id: report.id,
@@ -97,7 +128,7 @@ export function summaryOf(report: CompiledReportRecord, program: Pick<Program, '
     revision: report.revision,
     compiledAt: inZone(report.compiledAt, zone),
     dueAt: dueAt === null ? null : isoIn(dueAt, zone),
-    overdue: issueOverdue(dueAt, state, now),
+    overdue: isOverdue(dueAt, state, now),
     number: issued?.number ?? null,
     documentNumber: issued ? documentNumber(issued.number, model.issuing.symbol) : null,
     issuedAt: issued ? inZone(issued.issuedAt, zone) : null,
@@ -105,7 +136,12 @@ export function summaryOf(report: CompiledReportRecord, program: Pick<Program, '
   };
 }
 
-export function detailOf(report: CompiledReportRecord, program: Pick<Program, 'calendar' | 'compilation'>, now: number): CompiledReportDetail {
+export function detailOf(
+  report: CompiledReportRecord,
+  program: Pick<Program, 'calendar' | 'compilation'>,
+  now: number,
+  workflow: { status: CompiledReportStatus; running: boolean } | null = null,
+): CompiledReportDetail {
   const { model, state } = report;
   return {
     ...summaryOf(report, program, now),
@@ -133,6 +169,21 @@ export function detailOf(report: CompiledReportRecord, program: Pick<Program, 'c
     ),
     withoutFormData: model.withoutFormData.length,
     warnings: model.warnings,
+    workflow: workflow ? { running: workflow.running, busy: workflow.status.busy, notices: workflow.status.notices } : null,
     model,
   };
+}
+
+/**
+ * The report's workflow as the gateway sees it (its query while it runs, its result once done), or null
+ * when it has none. A read page still shows the stored report when Temporal does not answer: the reason
+ * goes to the log and the workflow part is left out.
+ */
+export async function reportWorkflowOf(c: Pick<AppClients, 'gateway'>, id: string, warn: (message: string) => void): Promise<{ status: CompiledReportStatus; running: boolean } | null> {
+  try {
+    return await c.gateway.compiledReportStatus(id);
+  } catch (err) {
+    warn(`compiled report ${id}: its workflow did not answer (${(err as Error).message.split('\n')[0]}); showing the stored report without it`);
+    return null;
+  }
 }

@@ -12,7 +12,7 @@ label{display:block;margin:.4rem 0}input,textarea,select{font:inherit;width:100%
 input[type=checkbox]{width:auto}
 button{font:inherit;padding:.45rem .9rem;border:0;border-radius:6px;background:#0b4f8a;color:#fff;cursor:pointer;margin:.2rem 0}
 button.small{padding:.05rem .4rem;font-size:.8rem}
-form.inline{display:inline}form.inline input{width:auto}
+form.inline{display:inline}form.inline input,form.inline select{width:auto}
 form.stack input{width:8rem;display:inline-block}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dt{font-weight:600}dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{padding:.35rem .5rem;border-bottom:1px solid #e1e6eb;text-align:left;vertical-align:top}

@@ -2,14 +2,14 @@ import contentDisposition from 'content-disposition';
 import { asciiFileName, reportFileName } from '../../client/web/compiled-report-files';
 import { problemText, readEditsForm, readIssueForm } from '../../client/web/compiled-report-forms';
 import { AppError } from '../../app/errors';
-import { issueDueAt, issueOverdue } from '../../domain/compilation/issue-due';
+import { dueAtOf, isOverdue } from '../../client/web/compiled-report-view';
 import { loadProgramFile } from '../../domain/program/load-file';
 import type { CompiledReportRecord } from '../../infra/db/compiled-reports';
 
 /**
  * The Reports pages' edge, without a server: what the forms accept and how they refuse (in the user's
- * language), the download's file name, and the issue due date (10 working days after the round's
- * deadline, Asia/Ho_Chi_Minh).
+ * language), the download's file name, and the due date and overdue mark the list shows (10 working
+ * days after the round's deadline, Asia/Ho_Chi_Minh).
  */
 const program = loadProgramFile();
 const ZONE = 'Asia/Ho_Chi_Minh';
@@ -84,22 +84,22 @@ describe('the download’s file name', () => {
   });
 });
 
-describe('when a round’s compiled report is due', () => {
+describe('when a round’s compiled report is due, and whether it is overdue', () => {
   const q1 = { scope: { kind: 'round', roundId: 'p:2015-Q1', roundKey: '2015-Q1', roundKind: 'quarterly-report', year: 2015, quarter: 1 }, compliance: { rounds: [{ roundId: 'p:2015-Q1', deadline: '2015-03-25T00:00:00+07:00' }] }, timeZone: ZONE } as never;
-  const due = issueDueAt(q1, { calendar: program.calendar, issueWithinWorkingDays: 10 });
+  const due = dueAtOf(q1, program);
 
-  test('Q1 2015: 10 working days after Wednesday 25 March is Wednesday 8 April; due before 00:00 on the 9th', () => {
+  test('Q1 2015 (the deadline the model carries): 10 working days after Wednesday 25 March is Wednesday 8 April; due before 00:00 on the 9th', () => {
     expect(due).toBe(Date.parse('2015-04-09T00:00:00+07:00'));
   });
 
   test('at the due instant a draft is overdue, a millisecond before it is not; an issued report by when it was issued', () => {
-    expect(issueOverdue(due, { status: 'draft' }, due! - 1)).toBe(false);
-    expect(issueOverdue(due, { status: 'draft' }, due!)).toBe(true);
-    expect(issueOverdue(due, { status: 'issued', issuedAt: '2015-04-08T16:59:59.999Z' }, due! + 86_400_000)).toBe(false);
-    expect(issueOverdue(due, { status: 'issued', issuedAt: '2015-04-08T17:00:00.000Z' }, due!)).toBe(true);
+    expect(isOverdue(due, { status: 'draft' }, due! - 1)).toBe(false);
+    expect(isOverdue(due, { status: 'draft' }, due!)).toBe(true);
+    expect(isOverdue(due, { status: 'issued', issuedAt: '2015-04-08T16:59:59.999Z' }, due! + 86_400_000)).toBe(false);
+    expect(isOverdue(due, { status: 'issued', issuedAt: '2015-04-08T17:00:00.000Z' }, due!)).toBe(true);
   });
 
   test('a year’s report has no due date', () => {
-    expect(issueDueAt({ ...(q1 as object), scope: { kind: 'year', year: 2015 } } as never, { calendar: program.calendar })).toBeNull();
+    expect(dueAtOf({ ...(q1 as object), scope: { kind: 'year', year: 2015 } } as never, program)).toBeNull();
   });
 });

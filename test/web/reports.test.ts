@@ -9,6 +9,8 @@ import { closeRound, recordSubmission, setObligationStatus, upsertObligations, u
 import { repoRoot } from '../cli/run';
 import { DocxFile } from '../helpers/docx-reader';
 import { useWebBed } from '../helpers/web-bed';
+import { compiledReportWorkflow, reportStatusQuery } from '../../workflows/compiled-report';
+import { compiledReportWorkflowId } from '../../workflows/ids';
 import { formOf, Q1_DUE, REPORTS } from '../reports/fixtures/quarter-2015-q1';
 
 /**
@@ -17,8 +19,11 @@ import { formOf, Q1_DUE, REPORTS } from '../reports/fixtures/quarter-2015-q1';
  * Thư missing; test/reports/fixtures) is compiled into a draft as the round's close does, on Monday
  * 30 March 2015 at 09:00 in Thái Bình. The coordinator finds it in the Reports section, reads its key
  * figures, downloads the .docx and reads it back; an auditor sees the same pages without a form and is
- * refused on POST; an agency's link and an appraiser's session are refused. Screenshots go to
- * test-output/screenshots/reports-*.png.
+ * refused on POST; an agency's link and an appraiser's session are refused; then the coordinator edits
+ * the conclusions (typed decomposed, stored NFC; too long is refused in Vietnamese), issues the report
+ * through the confirmation step, sees its number, and downloads the issued .docx. The edits and the issue
+ * go to the report's own workflow (workflows/compiled-report.ts), started as the round's close starts it.
+ * Screenshots go to test-output/screenshots/reports-*.png.
  */
 const P = 'qd-925-thai-binh';
 const ROUND_ID = `${P}:2015-Q1`;
@@ -50,8 +55,16 @@ describe('the Reports section in a real browser', () => {
     await setObligationStatus(db, { roundId: ROUND_ID, unitId: 'ubnd-vu-thu', status: 'missing', at: '2015-03-30T01:00:00Z' });
     await closeRound(db, { roundId: ROUND_ID, result: { closedBy: 'test' }, closedAt: '2015-03-30T01:00:00Z' });
     // What the round's close does (roundWorkflow → compileRoundReport), at 09:00 on 30 March.
-    const compiled = await createCompilationActivities({ db, env: world.env }).compileRoundReport({ programId: P, roundId: ROUND_ID, compiledAt: '2015-03-30T02:00:00.000Z' });
+    const compilation = createCompilationActivities({ db, env: world.env });
+    const compiled = await compilation.compileRoundReport({ programId: P, roundId: ROUND_ID, compiledAt: '2015-03-30T02:00:00.000Z' });
+    // A second report, so the list has an order and pages: the year's (so far Q1 only), five minutes later.
+    expect(await compilation.compileYearReport({ programId: P, year: 2015, compiledAt: '2015-03-30T02:05:00.000Z' })).toMatchObject({ id: `${P}:year-2015`, status: 'draft' });
     expect(compiled).toMatchObject({ id: ROUND_ID, revision: 1, outcome: 'created', status: 'draft' });
+    // …and the coordinator's obligation the round then starts: the report's own workflow, which takes the edits and the issue.
+    const { env, taskQueue } = bed();
+    const handle = await env.client.workflow.start(compiledReportWorkflow, { taskQueue, workflowId: compiledReportWorkflowId(ROUND_ID), args: [{ reportId: ROUND_ID, programId: P, roundId: ROUND_ID }] });
+    for (let i = 0; i < 200 && (await handle.query(reportStatusQuery)).phase !== 'draft'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await handle.query(reportStatusQuery)).dueAt).toBe('2015-04-09T00:00:00+07:00');
 
     userData = mkdtempSync(path.join(os.tmpdir(), 'kybao-chromium-'));
     context = await chromium.launchPersistentContext(userData, {
@@ -83,6 +96,7 @@ describe('the Reports section in a real browser', () => {
     const page = await context.newPage();
     await signIn(page, 'coordinator');
     await Promise.all([page.waitForURL(/\/reports$/), page.click('[data-test=nav-reports]')]);
+    await expect(page.locator('[data-test=reports] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-report')))).resolves.toEqual([`${P}:year-2015`, ROUND_ID]);
     const row = page.locator(`[data-test=reports] tr[data-report="${ROUND_ID}"]`);
     const cells = await row.locator('td').allInnerTexts();
     // period, status, revision, compiled at, due (10 working days after 25 March: before 9 April), number
@@ -129,9 +143,12 @@ describe('the Reports section in a real browser', () => {
     );
     expect(Buffer.from(await res.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
 
-    const list = (await (await fetch(`${url}/api/compiled-reports?year=2015`, { headers: auditor })).json()) as { total: number; reports: Array<{ id: string; status: string; dueAt: string; overdue: boolean }> };
-    expect(list.total).toBe(1);
-    expect(list.reports[0]).toMatchObject({ id: ROUND_ID, status: 'draft', dueAt: '2015-04-09T00:00:00+07:00', overdue: false });
+    type List = { total: number; offset: number; reports: Array<{ id: string; scope: string; status: string; dueAt: string | null; overdue: boolean }> };
+    const page = async (q: string) => (await (await fetch(`${url}/api/compiled-reports?${q}`, { headers: auditor })).json()) as List;
+    // Newest first, a page at a time: the year's report (compiled last, no due date), then Q1's.
+    expect(await page('year=2015&limit=1')).toEqual({ total: 2, offset: 0, reports: [expect.objectContaining({ id: `${P}:year-2015`, scope: 'year', status: 'draft', dueAt: null, overdue: false })] });
+    expect(await page('year=2015&limit=1&offset=1')).toEqual({ total: 2, offset: 1, reports: [expect.objectContaining({ id: ROUND_ID, scope: 'round', status: 'draft', dueAt: '2015-04-09T00:00:00+07:00', overdue: false })] });
+    expect((await page('year=2016')).total).toBe(0);
 
     const appraiser = { authorization: `Bearer ${await token('appraiser')}` };
     for (const p of ['/api/compiled-reports', `/api/compiled-reports/${encodeURIComponent(ROUND_ID)}`, `/api/compiled-reports/${encodeURIComponent(ROUND_ID)}/docx`]) {
@@ -157,6 +174,82 @@ describe('the Reports section in a real browser', () => {
     await expect(page.locator('main form').count()).resolves.toBe(0);
     await expect(page.locator('[data-test=introduction]').innerText()).resolves.toMatch(/^Thực hiện Quyết định số 925/);
     await shot(page, '04-auditor');
+    // A POST with a valid CSRF token (the sign-out form's) is still refused: auditors change nothing.
+    const token = await page.locator('header input[name=_csrf]').inputValue();
+    for (const action of ['texts', 'issue', 'recompile']) {
+      const res = await page.request.post(`${bed().url}${reportPath}/${action}`, { form: { _csrf: token, conclusions: 'x', introduction: 'y', number: '5', signerTitle: 'GIÁM ĐỐC', signerName: 'A', confirm: 'yes' }, maxRedirects: 0 });
+      expect(res.status()).toBe(403);
+    }
+    await page.close();
+    const row = await bed().world.db.compiledReport.findUnique({ where: { id: ROUND_ID } });
+    expect(row).toMatchObject({ status: 'draft', conclusions: '' });
+  });
+
+  it('lets the coordinator edit the conclusions, issue the report and download the issued .docx', async () => {
+    const page = await context.newPage();
+    await signIn(page, 'coordinator');
+    await page.goto(`${bed().url}${reportPath}`);
+
+    // Too long: refused on the page, in Vietnamese, the text kept in the form.
+    // (The textarea's maxlength stops a browser typing more; the server checks for clients that do not.)
+    await page.evaluate(`document.querySelector('[data-test=edit-form] textarea[name=conclusions]').removeAttribute('maxlength')`);
+    await page.fill('[data-test=edit-form] textarea[name=conclusions]', 'x'.repeat(20_001));
+    const refused = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/texts')), page.click('[data-test=edit-form] button[type=submit]')]);
+    expect(refused[0].status()).toBe(400);
+    await expect(page.locator('[role=alert]').innerText()).resolves.toBe('Không thực hiện được: Phần "Kết luận, kiến nghị" dài 20.001 ký tự; tối đa 20.000 ký tự, hãy rút ngắn.');
+    await expect(page.locator('[data-test=edit-form] textarea[name=conclusions]').inputValue()).resolves.toHaveLength(20_001);
+
+    const conclusions = 'Đề nghị UBND tỉnh chỉ đạo UBND huyện Vũ Thư gửi báo cáo đúng hạn.';
+    await page.fill('[data-test=edit-form] textarea[name=conclusions]', conclusions.normalize('NFD'));
+    await Promise.all([page.waitForURL(/done=1/), page.click('[data-test=edit-form] button[type=submit]')]);
+    await expect(page.locator('[data-test=edit-form] textarea[name=conclusions]').inputValue()).resolves.toBe(conclusions);
+    expect((await bed().world.db.compiledReport.findUnique({ where: { id: ROUND_ID } }))!.conclusions).toBe(conclusions);
+
+    // The report is the coordinator's obligation: a day later (31 March, 09:00) its first reminder has gone,
+    // 7 working days before the day it is due (Thursday 9 April).
+    await expect(page.locator('[data-test=obligation]').innerText()).resolves.toContain('Chưa gửi thông báo nào.');
+    await bed().skipTo(Date.parse('2015-03-31T09:00:00+07:00'));
+    let reminders: string[] = [];
+    for (let i = 0; i < 100 && reminders.length === 0; i++) {
+      await page.goto(`${bed().url}${reportPath}`);
+      reminders = await page.locator('[data-test=obligation] li[data-kind=reminder]').allInnerTexts();
+      if (reminders.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(reminders).toEqual(['31/03/2015 08:00 Nhắc hạn ban hành']);
+
+    // Issue: the form, the confirmation, then the number on the page.
+    await page.fill('[data-test=issue-form] input[name=number]', '5');
+    await page.fill('[data-test=issue-form] textarea[name=signerTitle]', 'KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC');
+    await page.fill('[data-test=issue-form] input[name=signerName]', 'Nguyễn Văn Bình');
+    await Promise.all([page.waitForSelector('[data-test=confirm-issue]'), page.click('[data-test=issue-form] button[type=submit]')]);
+    await expect(page.locator('[data-test=confirm-number]').innerText()).resolves.toBe('05/BC-STTTT');
+    await shot(page, '05-confirm-issue');
+    expect((await bed().world.db.compiledReport.findUnique({ where: { id: ROUND_ID } }))!.status).toBe('draft');
+    await Promise.all([page.waitForURL(/done=1/), page.click('[data-test=confirm-form] button[type=submit]')]);
+    await expect(page.locator('[data-test=number]').innerText()).resolves.toBe('05/BC-STTTT');
+    await expect(page.locator('[data-test=report-head] [data-test=status]').innerText()).resolves.toBe('đã ban hành');
+    await expect(page.locator('[data-test=signer]').innerText()).resolves.toBe('KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nNguyễn Văn Bình');
+    await expect(page.locator('main form').count()).resolves.toBe(0);
+    await shot(page, '06-issued');
+    await page.goto(`${bed().url}/reports`);
+    await expect(page.locator(`[data-test=reports] tr[data-report="${ROUND_ID}"] [data-test=number]`).innerText()).resolves.toBe('05/BC-STTTT');
+
+    await page.goto(`${bed().url}${reportPath}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=docx]')]);
+    expect(download.suggestedFilename()).toBe('Báo cáo quý I năm 2015 (số 05-BC-STTTT).docx');
+    const file = path.join(reportsDir, 'issued.docx');
+    await download.saveAs(file);
+    const docx = await DocxFile.open(readFileSync(file));
+    expect([...docx.files].some(([name, xml]) => name.startsWith('word/header') && xml.includes('DỰ THẢO'))).toBe(false);
+    expect(docx.tables()[0]![0]![0]).toBe('UBND TỈNH THÁI BÌNH\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\n\nSố: 05/BC-STTTT');
+    expect(docx.paragraph(conclusions).text).toBe(conclusions);
+    expect(docx.paragraphs().some((p) => p.text === 'Nguyễn Văn Bình')).toBe(true);
+
+    // Issued: the API refuses an edit, in words.
+    const session = (await (await fetch(`${bed().url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bed().users.coordinator) })).json()) as { token: string };
+    const edit = await fetch(`${bed().url}/api/compiled-reports/${encodeURIComponent(ROUND_ID)}`, { method: 'PATCH', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ conclusions: 'khác' }) });
+    expect(edit.status).toBe(409);
+    expect(((await edit.json()) as { error: { message: string } }).error.message).toMatch(/issued as number 05\/BC-STTTT/);
     await page.close();
   });
 });

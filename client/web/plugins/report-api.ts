@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { editCompiledReport, issueCompiledReport, recompileCompiledReport } from '../../../app/compiled-reports';
 import { AppError } from '../../../app/errors';
-import { getCompiledReport, listCompiledReports } from '../../../infra/db/compiled-reports';
+import { REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
+import { getCompiledReport, listCompiledReports, type CompiledReportRecord } from '../../../infra/db/compiled-reports';
 import { reportFile, type ReportFileKind } from '../compiled-report-files';
-import { CompiledReportDetail, CompiledReportSummary, detailOf, summaryOf } from '../compiled-report-view';
+import { CompiledReportDetail, CompiledReportSummary, detailOf, reportWorkflowOf, summaryOf } from '../compiled-report-view';
 import type { WebDeps } from '../deps';
 import { requireReportReader } from '../report-access';
 
@@ -25,6 +27,8 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
     if (!record || record.programId !== program.id) throw new AppError('not-found', `no compiled report ${JSON.stringify(id)}; GET /api/compiled-reports lists them`, 'id');
     return record;
   };
+
+  const detail = async (req: FastifyRequest, record: CompiledReportRecord) => detailOf(record, program, c.clock.now(), await reportWorkflowOf(c, record.id, (m) => req.log.warn(m)));
 
   r.get('/api/compiled-reports', {
     schema: {
@@ -49,7 +53,7 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
     schema: { tags: ['reports'], summary: 'One compiled report: status, due date, compliance counts, missing units, indicator totals, texts, the model', params: IdParam, response: { 200: CompiledReportDetail, ...errors } },
     handler: async (req) => {
       requireReportReader(req, 'report.view');
-      return detailOf(await found(req.params.id), program, c.clock.now());
+      return detail(req, await found(req.params.id));
     },
   });
 
@@ -70,4 +74,46 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
       },
     });
   }
+
+  // ------------------------------------------------------------------------ the coordinator's actions
+  // Each goes to the report's workflow as an Update (app/compiled-reports.ts); the answer is the report
+  // as the database then holds it. Refusals (issued already, a number taken, text too long) are 409/400.
+  const Text = z.string().describe(`NFC, trimmed, at most ${REPORT_TEXT_MAX_CHARS} characters`);
+  r.patch('/api/compiled-reports/:id', {
+    schema: {
+      tags: ['reports'],
+      summary: "Edit a draft's introduction and/or conclusions (coordinator)",
+      params: IdParam,
+      body: z.object({ introduction: Text.optional(), conclusions: Text.optional() }),
+      response: { 200: CompiledReportDetail, ...errors },
+    },
+    handler: async (req) => {
+      const staff = requireReportReader(req, 'report.edit');
+      await editCompiledReport(c, { actor: { id: staff.email, role: staff.role }, id: req.params.id, ...(req.body.introduction !== undefined ? { introduction: req.body.introduction } : {}), ...(req.body.conclusions !== undefined ? { conclusions: req.body.conclusions } : {}) });
+      return detail(req, await found(req.params.id));
+    },
+  });
+  r.post('/api/compiled-reports/:id/issue', {
+    schema: {
+      tags: ['reports'],
+      summary: 'Issue a draft with its register number and signer (coordinator); cannot be undone',
+      description: 'number: the issuer’s register number for the year (Decree 30/2020/NĐ-CP: from 01 each 1 January), unique in the program per year. signer.title: the printed lines of capacity and position, e.g. ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"].',
+      params: IdParam,
+      body: z.object({ number: z.number().int().min(1).max(99_999), signer: z.object({ title: z.array(z.string()).min(1), name: z.string() }) }),
+      response: { 200: CompiledReportDetail, ...errors },
+    },
+    handler: async (req) => {
+      const staff = requireReportReader(req, 'report.issue');
+      await issueCompiledReport(c, { actor: { id: staff.email, role: staff.role }, id: req.params.id, number: req.body.number, signer: req.body.signer });
+      return detail(req, await found(req.params.id));
+    },
+  });
+  r.post('/api/compiled-reports/:id/recompile', {
+    schema: { tags: ['reports'], summary: "Compile a draft again from the submissions received (coordinator); the texts are kept", params: IdParam, response: { 200: CompiledReportDetail, ...errors } },
+    handler: async (req) => {
+      const staff = requireReportReader(req, 'report.edit');
+      await recompileCompiledReport(c, { actor: { id: staff.email, role: staff.role }, id: req.params.id });
+      return detail(req, await found(req.params.id));
+    },
+  });
 }

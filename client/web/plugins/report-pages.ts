@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../../app/context';
 import { AppError, httpStatusOf, isAppError } from '../../../app/errors';
 import { parseYear } from '../../../app/input';
 import type { Permission } from '../../../app/roles';
-import { REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
+import { editCompiledReport, issueCompiledReport, recompileCompiledReport } from '../../../app/compiled-reports';
+import { documentNumber, REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
 import { getCompiledReport, listCompiledReports } from '../../../infra/db/compiled-reports';
 import { requireReportReader } from '../report-access';
-import { detailOf, summaryOf, type CompiledReportDetail } from '../compiled-report-view';
-import { problemText } from '../compiled-report-forms';
+import { detailOf, reportWorkflowOf, summaryOf, type CompiledReportDetail } from '../compiled-report-view';
+import { problemText, readEditsForm, readIssueForm } from '../compiled-report-forms';
 import type { WebDeps } from '../deps';
-import { translate } from '../i18n';
+import { translate, translateWith } from '../i18n';
 import { createRenderer, langOf } from '../render';
 
 /**
@@ -20,6 +22,9 @@ import { createRenderer, langOf } from '../render';
 
 /** Reports per page of the list: a program of seven years has about 50. */
 export const REPORTS_PAGE_SIZE = 20;
+
+type Body = Record<string, string | undefined>;
+const body = (req: FastifyRequest): Body => (req.body ?? {}) as Body;
 
 export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { c, program } = deps;
@@ -72,7 +77,7 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
     const staff = reader(req);
     const record = await getCompiledReport(c.db, idOf(req));
     if (!record || record.programId !== program.id) throw new AppError('not-found', `no compiled report ${JSON.stringify(idOf(req).slice(0, 100))}; open the list of reports and choose one`, 'id');
-    const r: CompiledReportDetail = detailOf(record, program, c.clock.now());
+    const r: CompiledReportDetail = detailOf(record, program, c.clock.now(), await reportWorkflowOf(c, record.id, (m) => req.log.warn(m)));
     const canAct = staff.role === 'coordinator';
     const form = {
       introduction: r.introduction,
@@ -94,7 +99,7 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
         issued: r.status === 'issued',
         form,
         maxChars: REPORT_TEXT_MAX_CHARS,
-        maxCharsText: String(REPORT_TEXT_MAX_CHARS),
+        maxCharsNote: translateWith(langOf(req), 'charsMax', { max: REPORT_TEXT_MAX_CHARS.toLocaleString(langOf(req) === 'vi' ? 'vi-VN' : 'en-GB') }),
         csrf: csrf(reply),
         ...(extra.problem ? { problem: extra.problem } : {}),
         ...(extra.message ? { message: extra.message } : {}),
@@ -105,4 +110,57 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
 
   app.get('/reports', hide, guarded(listPage));
   app.get('/reports/:id', hide, guarded(async (req, reply) => reportPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
+
+  // ------------------------------------------------------------------------------ the coordinator's forms
+  /**
+   * A form on a report: the role first (an auditor gets 403 whatever the form holds), then the action
+   * through the application layer (the report's workflow), then back to the report (post/redirect/get).
+   * A refusal shows the report again, the problem in the user's language and the form as it was filled.
+   */
+  const reportAction = (permission: Permission, act: (req: FastifyRequest, reply: FastifyReply, actor: Actor) => Promise<FastifyReply | null>) =>
+    guarded(async (req, reply) => {
+      const staff = reader(req, permission);
+      try {
+        return (await act(req, reply, { id: staff.email, role: staff.role })) ?? reply.redirect(`/reports/${encodeURIComponent(idOf(req))}?done=1`, 303);
+      } catch (err) {
+        if (!isAppError(err) || err.code === 'forbidden' || err.code === 'unauthorized' || err.code === 'not-found') throw err;
+        const form = Object.fromEntries(Object.entries(body(req)).filter(([k, v]) => k !== '_csrf' && k !== 'confirm' && typeof v === 'string')) as Record<string, string>;
+        return reportPage(req, reply, { problem: problemText(langOf(req), err), form }, httpStatusOf(err.code));
+      }
+    });
+  const withCsrf = { ...hide, preHandler: app.csrfProtection };
+
+  app.post(
+    '/reports/:id/texts',
+    withCsrf,
+    reportAction('report.edit', async (req, _reply, actor) => {
+      const edits = readEditsForm(langOf(req), body(req));
+      await editCompiledReport(c, { actor, id: idOf(req), ...edits });
+      return null;
+    }),
+  );
+  // Issuing cannot be undone: the first post shows what will be issued, the second (confirm=yes) issues.
+  app.post(
+    '/reports/:id/issue',
+    withCsrf,
+    reportAction('report.issue', async (req, reply, actor) => {
+      const issue = readIssueForm(langOf(req), body(req));
+      if (body(req).confirm !== 'yes') {
+        const record = await getCompiledReport(c.db, idOf(req));
+        if (!record || record.programId !== program.id) throw new AppError('not-found', `no compiled report ${JSON.stringify(idOf(req).slice(0, 100))}`, 'id');
+        const r = summaryOf(record, program, c.clock.now());
+        return view.page(req, reply, 'report-issue', { pageTitle: translate(langOf(req), 'confirmIssue'), r, issue, documentNumber: documentNumber(issue.number, record.model.issuing.symbol), csrf: csrf(reply) });
+      }
+      await issueCompiledReport(c, { actor, id: idOf(req), ...issue });
+      return null;
+    }),
+  );
+  app.post(
+    '/reports/:id/recompile',
+    withCsrf,
+    reportAction('report.edit', async (req, _reply, actor) => {
+      await recompileCompiledReport(c, { actor, id: idOf(req) });
+      return null;
+    }),
+  );
 }
