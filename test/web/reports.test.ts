@@ -161,6 +161,11 @@ describe('the Reports section in a real browser', () => {
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('agency link');
     expect((await fetch(`${url}/reports?t=${link.searchParams.get('t')}`)).status).toBe(403);
+    // Nor may they, or an appraiser, write: 403 before anything reaches the report's workflow.
+    const issue = { method: 'POST', body: JSON.stringify({ number: 1, signer: { title: ['GIÁM ĐỐC'], name: 'A' } }) };
+    expect((await fetch(`${url}/api/compiled-reports/${encodeURIComponent(ROUND_ID)}/issue`, { ...issue, headers: { ...agency, 'content-type': 'application/json' } })).status).toBe(403);
+    expect((await fetch(`${url}/api/compiled-reports/${encodeURIComponent(ROUND_ID)}/issue`, { ...issue, headers: { ...appraiser, 'content-type': 'application/json' } })).status).toBe(403);
+    expect((await fetch(`${url}/api/compiled-reports/${encodeURIComponent(ROUND_ID)}/issue`, { ...issue, headers: { ...auditor, 'content-type': 'application/json' } })).status).toBe(403);
   });
 
   it('shows the auditor the same pages without a form', async () => {
@@ -189,6 +194,8 @@ describe('the Reports section in a real browser', () => {
     const page = await context.newPage();
     await signIn(page, 'coordinator');
     await page.goto(`${bed().url}${reportPath}`);
+    // A form posted without its CSRF token (from another site) is refused and changes nothing.
+    expect((await page.request.post(`${bed().url}${reportPath}/texts`, { form: { conclusions: 'giả mạo' }, maxRedirects: 0 })).status()).toBe(403);
 
     // Too long: refused on the page, in Vietnamese, the text kept in the form.
     // (The textarea's maxlength stops a browser typing more; the server checks for clients that do not.)
@@ -216,6 +223,19 @@ describe('the Reports section in a real browser', () => {
       if (reminders.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(reminders).toEqual(['31/03/2015 08:00 Nhắc hạn ban hành']);
+
+    // A late report arrives (Vũ Thư, 31 March 08:00); recompiling takes it in and keeps the conclusions.
+    const { world } = bed();
+    const vuThu = world.program.units.find((u) => u.id === 'ubnd-vu-thu')!;
+    const late = validateFormData(world.program.forms!['quarterly-report']!, vuThu, formOf({ ...REPORTS.find((r) => r.unitId === 'ubnd-vu-thu')!, figures: [2, 0, 3, 10_000_000, 12.5], tasks: [12] }, vuThu.name.vi));
+    if (!late.ok) throw new Error(late.problems.join('; '));
+    await recordSubmission(world.db, { roundId: ROUND_ID, unitId: 'ubnd-vu-thu', submittedBy: vuThu.contact.email, submittedAt: '2015-03-31T01:00:00.000Z', formData: late.data });
+    await Promise.all([page.waitForURL(/done=1/), page.click('[data-test=recompile] button[type=submit]')]);
+    await expect(page.locator('[data-test=revision]').innerText()).resolves.toBe('2');
+    await expect(page.locator('[data-test=totals]').innerText()).resolves.toBe(['Toàn tỉnh', '26', '22', '4', '0', '100,0%', '84,6%'].join('\t'));
+    await expect(page.locator('[data-test=missing] li').count()).resolves.toBe(0);
+    await expect(page.locator('[data-test=indicators] tr[data-indicator=su-kien] [data-test=value]').innerText()).resolves.toBe('42');
+    await expect(page.locator('[data-test=edit-form] textarea[name=conclusions]').inputValue()).resolves.toBe(conclusions);
 
     // Issue: the form, the confirmation, then the number on the page.
     await page.fill('[data-test=issue-form] input[name=number]', '5');
@@ -250,6 +270,16 @@ describe('the Reports section in a real browser', () => {
     const edit = await fetch(`${bed().url}/api/compiled-reports/${encodeURIComponent(ROUND_ID)}`, { method: 'PATCH', headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ conclusions: 'khác' }) });
     expect(edit.status).toBe(409);
     expect(((await edit.json()) as { error: { message: string } }).error.message).toMatch(/issued as number 05\/BC-STTTT/);
+
+    // The year's report has no workflow to issue it: no forms, a note why; a post is refused in the user's language.
+    const yearPath = `/reports/${encodeURIComponent(`${P}:year-2015`)}`;
+    await page.goto(`${bed().url}${yearPath}?lang=en`);
+    await expect(page.locator('[data-test=no-workflow]').innerText()).resolves.toMatch(/^This report has no running workflow/);
+    await expect(page.locator('main form').count()).resolves.toBe(0);
+    const token = await page.locator('header input[name=_csrf]').inputValue();
+    const refusedEdit = await page.request.post(`${bed().url}${yearPath}/texts`, { form: { _csrf: token, introduction: 'Mở đầu', conclusions: 'Kết luận' }, maxRedirects: 0 });
+    expect(refusedEdit.status()).toBe(409);
+    expect(await refusedEdit.text()).toMatch(/<strong>Could not do that:<\/strong> Refused: report qd-925-thai-binh:year-2015 has no running workflow/);
     await page.close();
   });
 });

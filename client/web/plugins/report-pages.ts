@@ -95,7 +95,10 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
         pageTitle: r.title[langOf(req)],
         r,
         canAct,
-        editable: canAct && r.status === 'draft',
+        // Writes go to the report's workflow: without one running (a year's or a review's report, or one
+        // compiled before reports were obligations) the forms would only be refused, so they are not shown.
+        editable: canAct && r.status === 'draft' && r.workflow?.running === true,
+        noWorkflow: canAct && r.status === 'draft' && r.workflow?.running !== true,
         issued: r.status === 'issued',
         form,
         maxChars: REPORT_TEXT_MAX_CHARS,
