@@ -386,6 +386,26 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     await strict.close();
   });
 
+  it('answers the compiled-report routes by role, and 404 for a report that does not exist (issue #15; test/web/reports.test.ts has the full story)', async () => {
+    // December 2014: no round has closed, so nothing is compiled yet.
+    expect((await api('GET', '/api/compiled-reports', { auth: tokens.coordinator })).body).toEqual({ total: 0, offset: 0, reports: [] });
+    const none = `/api/compiled-reports/${enc('qd-925-thai-binh:2014-Q4')}`;
+    for (const [method, path, json] of [
+      ['GET', none, undefined],
+      ['GET', `${none}/docx`, undefined],
+      ['GET', `${none}/xlsx`, undefined],
+      ['PATCH', none, { conclusions: 'Kết luận' }],
+      ['POST', `${none}/issue`, { number: 1, signer: { title: ['GIÁM ĐỐC'], name: 'Nguyễn Văn A' } }],
+      ['POST', `${none}/recompile`, {}],
+    ] as const) {
+      const res = await api(method, path, { auth: tokens.coordinator, ...(json !== undefined ? { json } : {}) });
+      expect([method, path, res.status]).toEqual([method, path, 404]);
+      expect(res.body.error!.message).toContain('qd-925-thai-binh:2014-Q4');
+      // The roles without reports are refused before the report is even looked up.
+      expect((await api(method, path, { auth: tokens.appraiser, ...(json !== undefined ? { json } : {}) })).status).toBe(403);
+    }
+  });
+
   it('serves a valid OpenAPI document, every route of which was called', async () => {
     const doc = (await api('GET', '/api/openapi.json')).body as unknown as { paths: Record<string, Record<string, unknown>> };
     await SwaggerParser.validate(structuredClone(doc) as never);
