@@ -22,7 +22,7 @@ td.num{text-align:right;white-space:nowrap}
 .status{padding:.05rem .4rem;border-radius:4px}
 .st-submitted,.st-approved,.st-granted{background:#d7f0dc}.st-late,.st-adjusted{background:#fff0c2}
 .st-missing,.st-overdue,.st-refused,.st-returned{background:#f9d2cf}.st-pending{background:#eef1f4}.st-extended{background:#dbe7fb}
-.rs-draft{background:#eef1f4}.rs-issued{background:#d7f0dc}.prose{white-space:pre-wrap}textarea{max-width:48rem}
+.rs-draft{background:#eef1f4}.rs-issued{background:#d7f0dc}.prose{white-space:pre-wrap}ul.items{margin:0;padding:0;list-style:none;text-align:left;white-space:normal}textarea{max-width:48rem}
 .chart rect{fill:#0b4f8a}.timeline{padding-left:1.2rem}.timeline time{font-variant-numeric:tabular-nums;color:#4a5866}
 @media (max-width:40rem){main{padding:.6rem}dl{grid-template-columns:1fr}h1{font-size:1.2rem}}
 `;

@@ -110,6 +110,12 @@ describe('the Reports section in a real browser', () => {
     // Province sums, exact: events 19 + 10 + 6 + 5; VND 610,000,000 + 207,500,000 + 40,000,000 + 120,000,000.
     await expect(page.locator('[data-test=indicators] tr[data-indicator=su-kien] [data-test=value]').innerText()).resolves.toBe('40');
     await expect(page.locator('[data-test=indicators] tr[data-indicator=kinh-phi-da-chi] [data-test=value]').innerText()).resolves.toBe('977.500.000');
+    // A list indicator shows what was listed, in program order (Sở TT&TT, Sở VHTTDL, Báo Thái Bình).
+    await expect(page.locator('[data-test=indicators] tr[data-indicator=su-kien-noi-bat] [data-test=value] li').allInnerTexts()).resolves.toEqual([
+      'Hội nghị báo chí quý I',
+      'Lễ hội Đền Trần Thái Bình',
+      'Chuyên trang quảng bá du lịch',
+    ]);
     await expect(page.locator('[data-test=edit-form] textarea[name=introduction]').inputValue()).resolves.toMatch(/^Thực hiện Quyết định số 925\/QĐ-UBND ngày 06\/5\/2014/);
     await shot(page, '02-report');
 
