@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -260,11 +261,19 @@ describe('the Reports section in a real browser', () => {
     await page.goto(`${bed().url}/reports`);
     await expect(page.locator(`[data-test=reports] tr[data-report="${ROUND_ID}"] [data-test=number]`).innerText()).resolves.toBe('05/BC-STTTT');
 
+    // The workflow renders the issued documents once (…/2015-Q1.so-05.docx); the download is that file, byte for byte.
+    let stored = await bed().world.db.compiledReport.findUnique({ where: { id: ROUND_ID } });
+    for (let i = 0; i < 100 && !stored?.docxRef?.endsWith('2015-Q1.so-05.docx'); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      stored = await bed().world.db.compiledReport.findUnique({ where: { id: ROUND_ID } });
+    }
+    expect(stored!.docxRef).toMatch(/2015-Q1\.so-05\.docx$/);
     await page.goto(`${bed().url}${reportPath}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=docx]')]);
     expect(download.suggestedFilename()).toBe('Báo cáo quý I năm 2015 (số 05-BC-STTTT).docx');
     const file = path.join(reportsDir, 'issued.docx');
     await download.saveAs(file);
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(stored!.docxSha256);
     const docx = await DocxFile.open(readFileSync(file));
     expect([...docx.files].some(([name, xml]) => name.startsWith('word/header') && xml.includes('DỰ THẢO'))).toBe(false);
     expect(docx.tables()[0]![0]![0]).toBe('UBND TỈNH THÁI BÌNH\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG\n\nSố: 05/BC-STTTT');
