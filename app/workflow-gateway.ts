@@ -306,7 +306,9 @@ export class WorkflowGateway {
         // Busy, or the server dropped the Update before answering (UNAVAILABLE "workflow update was aborted",
         // e.g. its workflow task was lost): sent again under the same Update id, so one that was in fact
         // accepted is answered from the workflow instead of applied twice.
-        if ((isBusy(err) || isAborted(err)) && Date.now() - started < this.busyRetryMs) {
+        // No answer in time (a starved worker, a burst): sent again too while busy answers are retried, which is
+        // safe for the same reason; with the default 30 s of busy retries and 60 s to answer, never.
+        if ((isBusy(err) || isAborted(err) || err instanceof NoAnswerError) && Date.now() - started < this.busyRetryMs) {
           this.options.onBusy?.(workflowId, attempt + 1);
           await backoff(attempt);
           continue;
@@ -400,13 +402,16 @@ function unreachable(err: unknown): Error {
   return err instanceof Error ? err : new Error(msg);
 }
 
+/** A workflow that neither accepted nor refused an Update (or answered a query) in time. */
+class NoAnswerError extends AppError {}
+
 async function within<T>(promise: Promise<T>, ms: number, workflowId: string, doing = 'sending an update to'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
-          new AppError(
+          new NoAnswerError(
             'unavailable',
             doing === 'querying'
               ? `querying ${workflowId}: no answer within ${ms / 1000}s; is a kybao worker running?`

@@ -599,7 +599,11 @@ export interface OpenRoundObligationsInput {
   /** The units that owe the round, in the order they are cut into shards. */
   unitIds: string[];
   status: 'pending' | 'not-tracked';
-  /** Units per shard: unit i (0-based) is in shard floor(i / shardSize) + 1. */
+  /**
+   * At most this many units per shard. Units are dealt round-robin, unit i (0-based) to shard
+   * (i mod shardCount) + 1, so that units next to each other in the program (and in a burst that follows
+   * the program's order) land on different shards instead of queueing on one shard's ten in-flight Updates.
+   */
   shardSize: number;
   /** Called between chunks of inserted rows (activities heartbeat). */
   onProgress?: (written: number) => void;
@@ -635,7 +639,7 @@ export async function openRoundObligations(db: Db, input: OpenRoundObligationsIn
           dueAt,
           originalDueAt: dueAt,
           status: input.status,
-          shard: Math.floor((i + j) / input.shardSize) + 1,
+          shard: ((i + j) % shardCount) + 1,
           createdAt: at,
           updatedAt: at,
         })),

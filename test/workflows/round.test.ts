@@ -177,20 +177,20 @@ describe('reporting round: shards', () => {
       const shards = Math.ceil(units.length / 10);
       const last = await waitForWorkflow(env, roundShardWorkflowId(input.roundId, shards));
       expect(await handle.query(roundStatusQuery)).toMatchObject({ phase: 'open', unitCount: units.length, shards });
-      // Unit 10 (0-based) is the first of shard 2.
+      // Units are dealt round-robin: unit 1 (0-based) is the first of shard 2, unit 1 + shards the next.
       const rows = await world.db.obligation.findMany({ where: { roundId: input.roundId }, orderBy: { id: 'asc' } });
-      expect(rows.map((r) => r.shard)).toEqual(units.map((_, i) => Math.floor(i / 10) + 1));
-      const receipt = await submitReport(env.client, world.db, input.roundId, { unitId: units[10]!, submittedBy: 'clerk', reference: 'r' });
+      expect(rows.map((r) => r.shard)).toEqual(units.map((_, i) => (i % shards) + 1));
+      const receipt = await submitReport(env.client, world.db, input.roundId, { unitId: units[1]!, submittedBy: 'clerk', reference: 'r' });
       expect(receipt.version).toBe(1);
       const second = await env.client.workflow.getHandle(roundShardWorkflowId(input.roundId, 2)).query(shardStatusQuery);
-      expect(second.units.map((u) => u.unitId)).toEqual(units.slice(10, 20));
+      expect(second.units.map((u) => u.unitId)).toEqual(units.filter((_, i) => i % shards === 1));
       expect(second.counts.submitted).toBe(1);
       // Shard 1 does not hold that unit and says so.
       await expectUpdateRejected(
-        env.client.workflow.getHandle(roundShardWorkflowId(input.roundId, 1)).executeUpdate(submitReportUpdate, { args: [{ unitId: units[10]!, submittedBy: 'x', reference: 'r' }] }),
-        new RegExp(`unit "${units[10]}" is not in round .* \\(shard 1\\)`),
+        env.client.workflow.getHandle(roundShardWorkflowId(input.roundId, 1)).executeUpdate(submitReportUpdate, { args: [{ unitId: units[1]!, submittedBy: 'x', reference: 'r' }] }),
+        new RegExp(`unit "${units[1]}" is not in round .* \\(shard 1\\)`),
       );
-      expect((await last.query(shardStatusQuery)).units).toHaveLength(units.length - (shards - 1) * 10);
+      expect((await last.query(shardStatusQuery)).units).toHaveLength(units.filter((_, i) => i % shards === shards - 1).length);
       // Run to the cut-off (terminating a parent leaves the time-skipping server's lock on its children).
       expect((await handle.result()).counts).toMatchObject({ submitted: 1, missing: units.length - 1 });
     });
