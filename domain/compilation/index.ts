@@ -8,3 +8,4 @@ export * from './issuing';
 export * from './labels';
 export * from './lifecycle';
 export * from './model';
+export * from './review-periods';
