@@ -245,7 +245,9 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
       try {
         await job.run();
       } catch (err) {
-        log.warn('the year ended but a report was not compiled; compile it again by hand', { programId: p.id, report: job.what, error: String(err) });
+        // The activity's own error (e.g. "disk full") is the failure's cause; say that, not "Activity task failed".
+        const cause = err instanceof Error && err.cause ? err.cause : err;
+        log.warn('the year ended but a report was not compiled; compile it again by hand', { programId: p.id, report: job.what, error: String(cause) });
       }
     }
   }
