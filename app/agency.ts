@@ -6,8 +6,10 @@ import { countWorkingDays, localDateOf, plusDays } from '../domain/calendar';
 import type { Program } from '../domain/program/schema';
 import { indicatorsFor, sectionsFor, unitOfMeasureOf } from '../domain/forms/applicability';
 import { formRoundKindSchema } from '../domain/program/forms';
+import { getFormDraft, getSubmissionFormData } from '../infra/db/form-data';
 import { AppError } from './errors';
 import { listExtensionRequests, ExtensionRequestView } from './extensions';
+import { fieldsOfFormData } from './form-drafts';
 import { findUpload } from './storage';
 
 /**
@@ -54,31 +56,57 @@ export const ObligationView = z.object({
   /**
    * The report form the program declares for the round's kind, as this unit fills it (issue #15): its
    * indicators and sections, field names `ind.<id>`, `sec.<id>` and `sec.<id>.task.<n>`; null: no form.
+   * `value` is what the field shows: the unit's draft if it has one, else its last submitted form, else ''.
    */
   form: z
     .object({
-      indicators: z.array(z.object({ field: z.string(), id: z.string(), name: z.object({ vi: z.string(), en: z.string() }), unitOfMeasure: z.object({ vi: z.string(), en: z.string() }).nullable(), type: z.string(), required: z.boolean() })),
+      indicators: z.array(
+        z.object({ field: z.string(), id: z.string(), name: z.object({ vi: z.string(), en: z.string() }), unitOfMeasure: z.object({ vi: z.string(), en: z.string() }).nullable(), type: z.string(), required: z.boolean(), value: z.string() }),
+      ),
       sections: z.array(
-        z.object({ field: z.string(), id: z.string(), title: z.object({ vi: z.string(), en: z.string() }), tasks: z.array(z.object({ field: z.string(), number: z.number().int(), title: z.object({ vi: z.string(), en: z.string() }) })) }),
+        z.object({
+          field: z.string(),
+          id: z.string(),
+          title: z.object({ vi: z.string(), en: z.string() }),
+          value: z.string(),
+          tasks: z.array(z.object({ field: z.string(), number: z.number().int(), title: z.object({ vi: z.string(), en: z.string() }), value: z.string() })),
+        }),
       ),
     })
     .nullable(),
+  /** The unit's saved draft of the form (app/form-drafts.ts): when it was saved; null: none. */
+  draft: z.object({ savedAt: z.string(), savedBy: z.string() }).nullable(),
 });
 export type ObligationView = z.infer<typeof ObligationView>;
 
 type FormView = NonNullable<ObligationView['form']>;
 
-function formViewOf(program: Program, roundKind: string, unit: Program['units'][number]): FormView | null {
+function formViewOf(program: Program, roundKind: string, unit: Program['units'][number], values: Record<string, string>): FormView | null {
   const kind = formRoundKindSchema.safeParse(roundKind);
   const form = kind.success ? program.forms?.[kind.data] : undefined;
   if (!form) return null;
+  const value = (field: string) => values[field] ?? '';
   return {
-    indicators: indicatorsFor(form, unit).map((i) => ({ field: `ind.${i.id}`, id: i.id, name: i.name, unitOfMeasure: unitOfMeasureOf(i), type: i.type, required: i.required })),
+    indicators: indicatorsFor(form, unit).map((i) => ({
+      field: `ind.${i.id}`,
+      id: i.id,
+      name: i.name,
+      unitOfMeasure: unitOfMeasureOf(i),
+      type: i.type,
+      required: i.required,
+      value: value(`ind.${i.id}`),
+    })),
     sections: sectionsFor(form, unit).map((s) => ({
       field: `sec.${s.id}`,
       id: s.id,
       title: s.title,
-      tasks: s.tasks.map((n) => ({ field: `sec.${s.id}.task.${n}`, number: n, title: program.tasks.find((t) => t.number === n)?.title ?? { vi: `Nhiệm vụ ${n}`, en: `Task ${n}` } })),
+      value: value(`sec.${s.id}`),
+      tasks: s.tasks.map((n) => ({
+        field: `sec.${s.id}.task.${n}`,
+        number: n,
+        title: program.tasks.find((t) => t.number === n)?.title ?? { vi: `Nhiệm vụ ${n}`, en: `Task ${n}` },
+        value: value(`sec.${s.id}.task.${n}`),
+      })),
     })),
   };
 }
@@ -108,7 +136,15 @@ export function formDataFromFields(fields: Record<string, string>): unknown {
   return any ? { indicators, sections } : undefined;
 }
 
-export async function obligationView(db: Db, program: Program, roundId: string, unitId: string, now: number): Promise<ObligationView> {
+export interface ObligationViewOptions {
+  /**
+   * The form's fields as the agency just typed them (a refused draft or submission shown again), in
+   * place of the stored draft's values, so nothing typed is lost.
+   */
+  typed?: Record<string, string>;
+}
+
+export async function obligationView(db: Db, program: Program, roundId: string, unitId: string, now: number, options: ObligationViewOptions = {}): Promise<ObligationView> {
   const round = await getRound(db, roundId);
   if (!round) throw new AppError('not-found', `no round ${roundId}`, 'roundId');
   const o = await getObligation(db, roundId, unitId);
@@ -150,6 +186,9 @@ export async function obligationView(db: Db, program: Program, roundId: string, 
       ),
     };
   }
+  const draft = await getFormDraft(db, roundId, unitId);
+  const shown = draft?.formData ?? (await getSubmissionFormData(db, roundId, unitId));
+  const values = options.typed ?? (shown ? fieldsOfFormData(shown) : {});
   return {
     programId: program.id,
     roundId,
@@ -167,6 +206,7 @@ export async function obligationView(db: Db, program: Program, roundId: string, 
     submissions,
     extensionRequests: await listExtensionRequests({ db }, { roundId, unitId }),
     estimate,
-    form: formViewOf(program, round.kind, unit),
+    form: formViewOf(program, round.kind, unit, values),
+    draft: draft ? { savedAt: draft.savedAt, savedBy: draft.savedBy } : null,
   };
 }

@@ -6,6 +6,7 @@ import type { Program } from '../domain/program/schema';
 import { getRound } from '../infra/db/round-repository';
 import type { AppClients } from './context';
 import { AppError } from './errors';
+import { discardDraft } from './form-drafts';
 import { requireUnit } from './programs';
 import type { IncomingFile, StoredUpload } from './storage';
 import { cleanText } from './text';
@@ -92,6 +93,9 @@ export async function submitReport(c: SubmitClients, input: SubmitReportInput): 
   try {
     const reference = upload ? upload.reference : `form:${input.unitId}`;
     const receipt = await c.gateway.submitReport(input.roundId, { ...report, reference }, c.clock.stampsArrivals === false ? undefined : receivedAt);
+    // The submitted form supersedes the unit's draft (app/form-drafts.ts). The submission stands either
+    // way: a draft left behind by a failed delete is only a working copy, so it does not fail the receipt.
+    if (formData) await discardDraft(c, input.roundId, input.unitId).catch(() => false);
     return { receipt, upload };
   } catch (err) {
     if (upload) await c.storage.discard(c.db, upload);

@@ -6,6 +6,7 @@ import {
   defineUpdate,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -13,6 +14,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import type { CompilationActivities } from '../activities/compilation';
 import type { CycleActivities } from '../activities/cycle';
 import type { ProgramActivities } from '../activities/program';
 import type { RoundActivities } from '../activities/round';
@@ -20,6 +22,7 @@ import { computeYearSchedule } from '../domain/calendar/schedule';
 import { instantAt } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
 import type { ProgramOutline, ProgramRef } from '../domain/program/outline';
+import { reviewPeriodsOf } from '../domain/compilation/review-periods';
 import { yearOutcomeOf } from '../domain/cycle/outcome';
 import { ESTIMATE_GROUP_SIZE, estimateGroupCount } from '../domain/cycle/estimate-groups';
 import { adhocRoundInput, audienceProblemInOutline, StartAdhocRound } from '../domain/round/adhoc';
@@ -50,6 +53,19 @@ const acts = proxyActivities<CycleActivities & ProgramActivities & Pick<RoundAct
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: NON_RETRYABLE },
 });
+
+/**
+ * The year's and the reviews' compiled drafts (issue #15; Decision 925, Art. 2.1: compiled "hằng năm",
+ * and the sơ kết / tổng kết). Same policy as the round's compilation (workflows/round.ts): three
+ * attempts over about half a minute, then a warning and the cycle ends anyway, the figures being safe in
+ * the database; the activity is idempotent, so compiling again later stores the same draft.
+ */
+const compilation = proxyActivities<CompilationActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: [...NON_RETRYABLE, 'CompilationInputError'] },
+});
+/** Cycles recorded before the year's and reviews' compilation existed replay without it (test/histories). */
+export const COMPILE_YEAR_REPORTS = 'compile-year-and-review-reports';
 
 /** A review round opens this long before its deadline; a quarterly round opens with its quarter. */
 const REVIEW_OPENS_DAYS_BEFORE = 30;
@@ -204,6 +220,9 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   }
 
   status.phase = 'compilation';
+  // Every round of the year has closed (the quarters, a review round, ad hoc and revision rounds): the
+  // year's figures are final until a late report recompiles them.
+  if (patched(COMPILE_YEAR_REPORTS)) await compileYearReports();
   const { reference, roundId: compilationRoundId } = await acts.compileAnnualReport({ programId: p.id, year, rounds: status.rounds, approval: status.approval });
   status.compilation = { reference };
   await acts.notify({ roundId: compilationRoundId, kind: 'compilation', step: 0, unitIds: [p.approvingAuthority], at: new Date().toISOString() });
@@ -212,6 +231,27 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   return status;
 
   // ---- steps ------------------------------------------------------------------------------------
+  /** The year's draft, then each review due this year (domain/compilation/review-periods.ts says over which years). */
+  async function compileYearReports(): Promise<void> {
+    const compiledAt = new Date().toISOString();
+    const jobs: Array<{ what: string; run: () => Promise<unknown> }> = [
+      { what: `year ${year}`, run: () => compilation.compileYearReport({ programId: p.id, year, compiledAt }) },
+      ...reviewPeriodsOf(p, year).map((r) => ({
+        what: `${r.review} review ${r.fromYear}–${r.toYear}`,
+        run: () => compilation.compileReviewReport({ programId: p.id, review: r.review, fromYear: r.fromYear, toYear: r.toYear, compiledAt }),
+      })),
+    ];
+    for (const job of jobs) {
+      try {
+        await job.run();
+      } catch (err) {
+        // The activity's own error (e.g. "disk full") is the failure's cause; say that, not "Activity task failed".
+        const cause = err instanceof Error && err.cause ? err.cause : err;
+        log.warn('the year ended but a report was not compiled; compile it again by hand', { programId: p.id, report: job.what, error: String(cause) });
+      }
+    }
+  }
+
   async function planning(): Promise<void> {
     const plan = byKind('annual-plan');
     if (plan) await runScheduled(plan);

@@ -49,12 +49,17 @@ export interface YearReport {
   cycle: CycleStatus | null;
   view: YearView;
   appraisal: EstimateState[];
-  /** Each round's compiled draft (quarters, ad hoc rounds), in deadline order; paths relative to the repository. */
-  compiled: CompiledRoundFiles[];
+  /**
+   * The compiled drafts: each round's (quarters, ad hoc rounds) in deadline order, then the year's, then
+   * any review ending this year; paths relative to the repository.
+   */
+  compiled: CompiledFiles[];
 }
 
-export interface CompiledRoundFiles {
-  roundId: string;
+export interface CompiledFiles {
+  /** The round id for a round's report, else the report's id ("<program>:year-2015", "<program>:final-review-2014-2020"). */
+  key: string;
+  scope: 'round' | 'year' | 'review';
   title: string;
   docx: string | null;
   xlsx: string | null;
@@ -121,12 +126,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
         const cycle = cycles[i]!;
         const gateway = new WorkflowGateway(env.client, { db: w.db, taskQueue });
         const view = await collectYear({ db: w.db, gateway }, program, year);
-        const compiled = (await listCompiledReports(w.db, { programId: program.id, year, scope: 'round' })).map((r) => ({
-          roundId: r.roundId ?? r.id,
-          title: r.title,
-          docx: r.documents.docx?.ref ?? null,
-          xlsx: r.documents.xlsx?.ref ?? null,
-        }));
+        // A review is listed under its last year (it covers several).
+        const scopes = ['round', 'year', 'review'] as const;
+        const stored = (await Promise.all(scopes.map((scope) => listCompiledReports(w.db, { programId: program.id, year, scope })))).flat();
+        const compiled = stored
+          .filter((r) => r.scope !== 'review' || r.toYear === year)
+          .map((r) => ({ key: r.roundId ?? r.id, scope: r.scope, title: r.title, docx: r.documents.docx?.ref ?? null, xlsx: r.documents.xlsx?.ref ?? null }));
         reports.push({ year, cycle, view, appraisal: await gateway.groupEstimates(program, year), compiled });
       }
       if (options.all) await env.client.workflow.getHandle(programWorkflowId(program.id)).result();

@@ -42,6 +42,15 @@ export function createRenderer(zone: string): PageRenderer {
     const dt = typeof iso === 'number' ? DateTime.fromMillis(iso, { zone }) : DateTime.fromISO(iso, { zone });
     return dt.isValid ? dt.toFormat('dd/MM/yyyy HH:mm') : String(iso);
   });
+  // "Draft saved at 09:05": the time alone, in the program's zone whatever the server's.
+  hb.registerHelper('hhmm', (iso: string | null | undefined) => {
+    const dt = iso ? DateTime.fromISO(iso, { zone }) : null;
+    return dt?.isValid ? dt.toFormat('HH:mm') : '';
+  });
+  hb.registerHelper('date', (iso: string | null | undefined) => {
+    const dt = iso ? DateTime.fromISO(iso, { zone }) : null;
+    return dt?.isValid ? dt.toFormat('dd/MM/yyyy') : '';
+  });
   hb.registerHelper('vnd', (amount: string | null | undefined) => (amount ? amount.replace(/\B(?=(\d{3})+(?!\d))/g, '.') : ''));
   // The model's decimal strings ("1250000.5"), grouped as each language writes them; exact for big VND.
   hb.registerHelper('num', function (this: unknown, decimal: string | null | undefined, options: Handlebars.HelperOptions) {

@@ -11,6 +11,8 @@ h1{font-size:1.4rem;margin:.4rem 0 1rem}h2{font-size:1.1rem;margin:0 0 .6rem}
 label{display:block;margin:.4rem 0}input,textarea,select{font:inherit;width:100%;max-width:32rem;padding:.45rem;border:1px solid #aab4bf;border-radius:6px}
 input[type=checkbox]{width:auto}
 button{font:inherit;padding:.45rem .9rem;border:0;border-radius:6px;background:#0b4f8a;color:#fff;cursor:pointer;margin:.2rem 0}
+button.secondary{background:#fff;color:#0b4f8a;border:1px solid #0b4f8a}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
 button.small{padding:.05rem .4rem;font-size:.8rem}
 form.inline{display:inline}form.inline input,form.inline select{width:auto}
 form.stack input{width:8rem;display:inline-block}

@@ -9,3 +9,4 @@ export * from './labels';
 export * from './lifecycle';
 export * from './model';
 export * from './obligation';
+export * from './review-periods';

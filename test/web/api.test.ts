@@ -60,7 +60,7 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     // The dispatcher's delivery records (notification.*) come on their own time; everything else counts.
     const counts = [await db.auditLog.count({ where: { NOT: { action: { startsWith: 'notification.' } } } }), await db.submission.count(), await db.uploadedFile.count(), await db.extensionRequest.count(),
       // Workflows queue their own notices meanwhile; what a web request could add is a resent reminder.
-      await db.notification.count({ where: { idempotencyKey: { contains: '|resend|' } } }), await db.round.count(), await db.staffSession.count()];
+      await db.notification.count({ where: { idempotencyKey: { contains: '|resend|' } } }), await db.round.count(), await db.staffSession.count(), await db.formDraft.count()];
     const ids = [cycleWorkflowId(P, 2015), roundWorkflowId(PLAN), ...(adhocRoundId ? [roundWorkflowId(adhocRoundId)] : [])];
     const histories = [];
     for (const id of ids) histories.push((await env.client.workflow.getHandle(id).describe()).historyLength);
@@ -158,6 +158,14 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     expect(await snapshot()).toBe(before);
     await onlyFor(['agency link'], 'GET', khdt);
     await onlyFor(['agency link'], 'POST', `${khdt}/submissions`, { form: () => file('bao-cao.pdf', '%PDF-1.4 x', { amountVnd: '900000000' }) });
+    // Drafts of the report form: the unit's own link only (test/web/agency-draft.test.ts has the rest); the
+    // annual plan has no form in the default program, so there is nothing to draft.
+    await onlyFor(['agency link'], 'GET', `${khdt}/draft`);
+    await onlyFor(['agency link'], 'PUT', `${khdt}/draft`, { json: { indicators: { 'su-kien': 1 } } });
+    for (const method of ['GET', 'PUT']) {
+      const r = await api(method, `${khdt}/draft`, { auth: good, ...(method === 'PUT' ? { json: { indicators: {} } } : {}) });
+      expect([method, r.status, r.body.error?.message]).toEqual([method, 400, expect.stringMatching(/is a annual-plan round, for which program qd-925-thai-binh declares no report form/)]);
+    }
 
     const sent = await api('POST', `${khdt}/submissions`, { auth: good, form: file('Kế hoạch 2015.pdf', '%PDF-1.4 kế hoạch', { note: 'Kế hoạch năm', amountVnd: '950.000.000' }) });
     expect(sent.status).toBe(200);

@@ -9,6 +9,7 @@ import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
 import { createTestWorker, expectUpdateRejected } from '../helpers/temporal';
+import { getCompiledReport, listCompiledReports } from '../../infra/db/compiled-reports';
 
 /**
  * A whole cycle year (2015) of the default program with simulated units, from 20 November 2014:
@@ -158,6 +159,22 @@ describe('yearly cycle 2015 of the default program (time skipped)', () => {
     expect(revisions.map((r) => r.deadline)).toEqual(['2014-12-28T00:00:00+07:00', '2015-01-06T00:00:00+07:00']);
     expect(result.approval?.approvedBy).toBe('chu-tich@ubnd-tinh');
     expect(result.compilation?.reference).toMatch(/annual-2015\.md$/);
+    // The year's compiled draft (issue #15), once every round had closed: the Q4 round closes at its
+    // cut-off, its last escalation, since two units never report; the activity runs at that instant plus
+    // the few real seconds the close takes (the test server's clock runs while activities do).
+    const yearReport = (await getCompiledReport(world.db, `${program.id}:year-${year}`))!;
+    expect(yearReport).toMatchObject({ scope: 'year', fromYear: year, toYear: year, revision: 1, state: { status: 'draft' } });
+    expect(yearReport.documents.docx?.ref).toMatch(/\/year-2015\.docx$/);
+    const q4CutOff = Date.parse(roundOf('Q4').escalations.at(-1)!.at);
+    expect(Date.parse(yearReport.model.compiledAt) - q4CutOff).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(yearReport.model.compiledAt) - q4CutOff).toBeLessThan(10 * 60_000);
+    // Timeliness per unit across the year's rounds: the never-reporting units missed every quarter, the
+    // always-late ones were late in each (plan, Q1–Q4; the ad hoc round asked 3 of the on-time units).
+    const quarters = ['2015-Q1', '2015-Q2', '2015-Q3', '2015-Q4'];
+    for (const unitId of never) expect(yearReport.model.missing.find((m) => m.unitId === unitId)?.rounds).toEqual(expect.arrayContaining(quarters));
+    for (const unitId of late) expect(yearReport.model.compliance.units.find((u) => u.unitId === unitId)?.counts).toMatchObject({ late: 5, missing: 0 });
+    // 2015 is no review year of the default program: no sơ kết / tổng kết.
+    expect(await listCompiledReports(world.db, { programId: program.id, scope: 'review' })).toEqual([]);
 
     // Every reminder and escalation of the units that never report, exactly as the calendar planned it.
     for (const key of ['plan', 'Q1', 'Q2', 'Q3', 'Q4']) {

@@ -8,6 +8,7 @@ import { createTestWorker } from '../helpers/temporal';
 import { releaseLocksOfAbandonedChildren } from '../../client/simulate/abandoned-children';
 import { runChainOf } from '../../client/audit/history';
 import { type yearlyCycleWorkflow } from '../../workflows/cycle';
+import { listCompiledReports } from '../../infra/db/compiled-reports';
 
 /**
  * The default program's whole period, 2014–2020, from 1 November 2013, with no unit ever acting: every
@@ -76,6 +77,17 @@ describe('the 2014–2020 program (time skipped)', () => {
     // The final review's round ran for every reporting unit, after which the program completed.
     const lastRound = await world.db.round.findUniqueOrThrow({ where: { id: finalReview.roundId } });
     expect(lastRound.status).toBe('closed');
+    // Each year's compiled report, the sơ kết 2014–2017 at the end of 2017 and the tổng kết over the whole
+    // period at the end of 2020 (workflows/cycle.ts, domain/compilation/review-periods.ts); nobody
+    // reported, so every reporting unit is missing from all 28 quarters.
+    const compiled = await listCompiledReports(world.db, { programId: program.id });
+    expect(compiled.filter((r) => r.scope !== 'round').map((r) => r.id.slice(program.id.length + 1)).sort()).toEqual(
+      [...years.map((y) => `year-${y}`), 'final-review-2014-2020', 'preliminary-review-2014-2017'].sort(),
+    );
+    const tongKet = compiled.find((r) => r.scope === 'review' && r.fromYear === 2014 && r.toYear === 2020)!;
+    const quarters = tongKet.model.compliance.rounds.filter((r) => /-Q[1-4]$/.test(r.key));
+    expect(quarters).toHaveLength(28);
+    expect(tongKet.model.missing.map((m) => m.unitId).sort()).toEqual(program.units.filter((u) => u.reports).map((u) => u.id).sort());
   }, 900_000);
 });
 

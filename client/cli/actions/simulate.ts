@@ -36,8 +36,8 @@ function render(report: SimulationReport, program: ReturnType<typeof loadProgram
       out.push(`appraisal ${y.year}: no estimates`, '');
     }
     out.push(`plan ${y.year}: ${y.cycle?.approval ? `approved by ${y.cycle.approval.approvedBy}` : 'not approved'}`);
-    // Where each round's compiled draft was written (the round compiles it when it closes).
-    for (const c of y.compiled) out.push(`compiled ${c.roundId}: ${c.docx ?? '(no .docx)'} ${c.xlsx ?? '(no .xlsx)'}`);
+    // Where each compiled draft was written: a round's when it closes, the year's and a review's at the cycle's end.
+    for (const c of y.compiled) out.push(`compiled ${c.key}: ${c.docx ?? '(no .docx)'} ${c.xlsx ?? '(no .xlsx)'}`);
     out.push('');
   }
   out.push('=== mail that would have gone out (outbox), per kind ===');

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     }))
     .option('--keep', 'keep the temporary database and mail folder')
     .addOption(
-      new Option('--reports <DIR>', "where each round's compiled report (.docx, .xlsx) is written, relative to the repository").default(
+      new Option('--reports <DIR>', "where the compiled reports (.docx, .xlsx: each round's, the year's, a review's) are written, relative to the repository").default(
         '.data/reports/simulation',
       ),
     )

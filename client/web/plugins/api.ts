@@ -8,6 +8,7 @@ import { decideEstimate, listEstimates } from '../../../app/appraisal';
 import { roundArchive } from '../../../app/archive';
 import { auditLog, historyJson, replayWorkflow, timelineOf } from '../../../app/audit';
 import { AppError } from '../../../app/errors';
+import { readDraft, saveDraft } from '../../../app/form-drafts';
 import { ExtensionRequestStatus, ExtensionRequestView, grantExtensionRequest, listExtensionRequests, refuseExtensionRequest, requestExtension } from '../../../app/extensions';
 import { parseAmount } from '../../../app/input';
 import { issueLink } from '../../../app/links';
@@ -32,6 +33,11 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 
 const Year = z.coerce.number().int().min(1900).max(2200).describe('cycle year, e.g. 2015');
 const RoundUnit = z.object({ roundId: z.string().min(1).describe('round id, e.g. qd-925-thai-binh:2015-Q1'), unitId: z.string().min(1).describe('unit id, e.g. so-khdt') });
+/** A filled report form (domain/forms/form-data.ts): values by indicator id, texts by section and focal task. */
+const FormDataShape = z.object({
+  indicators: z.record(z.string(), z.union([z.number(), z.string()])),
+  sections: z.record(z.string(), z.object({ text: z.string().optional(), tasks: z.record(z.string(), z.string()) })),
+});
 const LinkQuery = z.object({ t: z.string().optional().describe('the signed link token from the e-mail') });
 
 const Receipt = z.object({
@@ -118,6 +124,32 @@ export async function apiPlugin(app: FastifyInstance, deps: WebDeps): Promise<vo
     handler: async (req) => {
       await requireAgency(c, req);
       return obligationView(c.db, program, req.params.roundId, req.params.unitId, c.clock.now());
+    },
+  });
+  // The unit's draft of the report form (app/form-drafts.ts): kept for this unit only, never submitted.
+  const Draft = z.object({ formData: FormDataShape, savedAt: z.string().describe('ISO instant of the last save'), savedBy: z.string() });
+  r.get('/api/rounds/:roundId/units/:unitId/draft', {
+    config: linkLimit,
+    schema: { tags: ['agency'], summary: "The unit's saved draft of the report form (agency link); null when it has none", params: RoundUnit, querystring: LinkQuery, response: { 200: z.object({ draft: Draft.nullable() }), ...errors } },
+    handler: async (req) => {
+      const claims = await requireAgency(c, req);
+      return { draft: await readDraft(c, { program, roundId: claims.r, unitId: claims.u }) };
+    },
+  });
+  r.put('/api/rounds/:roundId/units/:unitId/draft', {
+    config: linkLimit,
+    schema: {
+      tags: ['agency'],
+      summary: 'Save the report form as a draft (replaces the previous one); not a submission',
+      description: 'Body: { indicators: { <id>: value }, sections: { <id>: { text, tasks: { <n>: text } } } }. Types and bounds are checked as for a submission; nothing is required.',
+      params: RoundUnit,
+      querystring: LinkQuery,
+      body: z.unknown(),
+      response: { 200: Draft, ...errors },
+    },
+    handler: async (req) => {
+      const claims = await requireAgency(c, req);
+      return saveDraft(c, { program, roundId: claims.r, unitId: claims.u, formData: req.body, by: `agency:${claims.u}` });
     },
   });
   r.post('/api/rounds/:roundId/units/:unitId/submissions', {

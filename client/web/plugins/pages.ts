@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { startAdhocRound } from '../../../app/adhoc';
-import { obligationView } from '../../../app/agency';
+import { formDataFromFields, obligationView } from '../../../app/agency';
 import { decideEstimate, listEstimates, type DecisionInput } from '../../../app/appraisal';
 import { replayWorkflow, timelineOf } from '../../../app/audit';
 import { AppError, httpStatusOf, isAppError } from '../../../app/errors';
+import { saveDraft } from '../../../app/form-drafts';
 import { grantExtensionRequest, listExtensionRequests, refuseExtensionRequest, requestExtension } from '../../../app/extensions';
 import { parseAmount, parseList, parseYear } from '../../../app/input';
 import { approvePlan, planView } from '../../../app/plan-approval';
@@ -96,7 +97,8 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     const found = linkTokenOf(req);
     // Opening the link leaves a short-lived cookie for this page only, so forms need not carry the token.
     if (found && found.from !== 'cookie') setCookie(reply, c, AGENCY_COOKIE, found.token, { path: agencyBase(claims.r, claims.u), maxAgeSeconds: AGENCY_COOKIE_SECONDS, sameSite: 'lax' });
-    const ob = await obligationView(c.db, program, claims.r, claims.u, c.clock.now());
+    const typed = extra.typed as Record<string, string> | undefined;
+    const ob = await obligationView(c.db, program, claims.r, claims.u, c.clock.now(), typed ? { typed } : {});
     const canExtend = ob.roundOpen && ['pending', 'overdue', 'extended'].includes(ob.status) && !ob.submissions.length;
     return view.page(
       req,
@@ -121,6 +123,23 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         if (!isAppError(err)) throw err;
         reply.header('connection', 'close');
         return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+      }
+    }),
+  );
+  // "Save draft" posts the same form as "Send" (formaction, urlencoded, no file): the values are checked
+  // for type and bounds and kept for this unit only; nothing reaches the round (app/form-drafts.ts).
+  app.post(
+    '/rounds/:roundId/units/:unitId/draft',
+    { ...hide, config: linkLimit, preHandler: app.csrfProtection },
+    guarded(async (req, reply) => {
+      const claims = await requireAgency(c, req);
+      const fields = Object.fromEntries(Object.entries(body(req)).filter(([k, v]) => typeof v === 'string' && /^(ind|sec)\./.test(k))) as Record<string, string>;
+      try {
+        await saveDraft(c, { program, roundId: claims.r, unitId: claims.u, formData: formDataFromFields(fields) ?? {}, by: `agency:${claims.u}` });
+        return reply.redirect(agencyBase(claims.r, claims.u), 303);
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        return agencyPage(req, reply, { problem: err.message, typed: fields }, httpStatusOf(err.code));
       }
     }),
   );
