@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { DbClient } from '../infra/db/shared';
 import { estimateGroupOf, estimateGroupsOf } from '../domain/cycle/estimate-groups';
@@ -306,9 +306,11 @@ export class WorkflowGateway {
         // Busy, or the server dropped the Update before answering (UNAVAILABLE "workflow update was aborted",
         // e.g. its workflow task was lost): sent again under the same Update id, so one that was in fact
         // accepted is answered from the workflow instead of applied twice.
-        // No answer in time (a starved worker, a burst): sent again too while busy answers are retried, which is
-        // safe for the same reason; with the default 30 s of busy retries and 60 s to answer, never.
-        if ((isBusy(err) || isAborted(err) || err instanceof NoAnswerError) && Date.now() - started < this.busyRetryMs) {
+        // No answer in time (ours, or the server's own deadline on the Update call: a starved worker, a burst):
+        // sent again too while busy answers are retried, which is safe for the same reason; with the default
+        // 30 s of busy retries and 60 s to answer, ours never is.
+        const noAnswer = err instanceof NoAnswerError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError;
+        if ((isBusy(err) || isAborted(err) || noAnswer) && Date.now() - started < this.busyRetryMs) {
           this.options.onBusy?.(workflowId, attempt + 1);
           await backoff(attempt);
           continue;
