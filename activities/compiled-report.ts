@@ -210,7 +210,8 @@ export function createCompiledReportActivities(deps: Deps) {
         {
           idempotencyKey: key,
           roundId: round.id,
-          unitId: coordinator.id,
+          // Not a unit's mail: a unit's outbox (per-unit status pages, lateness) must not count it.
+          unitId: null,
           kind,
           step: String(req.step),
           recipients: recipients.map((r) => r.recipient),

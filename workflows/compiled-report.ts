@@ -73,6 +73,9 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
     documents: null,
   };
   setHandler(reportStatusQuery, () => status);
+  // The program's zone, for instants people read (+07:00); known once planned, before any write is accepted.
+  let zone = 'UTC';
+  const local = (instant: string) => formatInstant(Date.parse(instant), zone);
 
   /** Refuses any write unless the report is a draft that nobody is changing right now. */
   const mayWrite = (what: 'edited' | 'issued' | 'recompiled') => {
@@ -139,7 +142,7 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
         const issued = await acts
           .issueCompiledReportDraft({ reportId: input.reportId, number: r.number, signer: r.signer, by: r.by, issuedAt: r.issuedAt ?? new Date(Date.now()).toISOString() })
           .catch(passOnRefusal);
-        Object.assign(status, { phase: 'issued', number: issued.number, issuedAt: issued.issuedAt, revision: issued.revision });
+        Object.assign(status, { phase: 'issued', number: issued.number, issuedAt: local(issued.issuedAt), revision: issued.revision });
         return status;
       } finally {
         status.busy = null;
@@ -156,7 +159,8 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
 
   const plan = await acts.planCompiledReport({ reportId: input.reportId });
   const dueMs = Date.parse(plan.dueAt);
-  Object.assign(status, { dueAt: plan.dueAt, revision: plan.revision, number: plan.number, issuedAt: plan.issuedAt, phase: plan.status });
+  zone = plan.rules.timeZone;
+  Object.assign(status, { dueAt: plan.dueAt, revision: plan.revision, number: plan.number, issuedAt: plan.issuedAt && local(plan.issuedAt), phase: plan.status });
 
   // Reminders, the overdue notice and the escalations, in time order, until the report is issued. Of those
   // already due when the workflow starts, only the latest goes out, at once: the round closes at its last
@@ -169,7 +173,7 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
     // A timer of at least 1 ms: the time-skipping server refuses a timer of 0.
     const issued = await condition(() => status.phase !== 'draft', Math.max(1, action.at - Date.now()));
     if (issued) break;
-    const at = formatInstant(action.at, plan.rules.timeZone);
+    const at = formatInstant(action.at, zone);
     await acts.notifyCompiledReport({ reportId: input.reportId, kind: action.kind, step: action.step, at, ...(action.kind === 'escalation' ? { roles: action.roles } : {}) });
     status.notices.push({ key: action.key, kind: action.kind, step: action.step, at });
   }
@@ -180,7 +184,7 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
 
   const documents = await compilation.renderCompiledReport({ id: input.reportId });
   status.documents = documents;
-  const at = status.issuedAt ?? new Date(Date.now()).toISOString();
+  const at = status.issuedAt ?? local(new Date(Date.now()).toISOString());
   await acts.notifyCompiledReport({ reportId: input.reportId, kind: 'issued', step: status.number ?? 0, at, documents });
   status.notices.push({ key: 'issued', kind: 'issued', step: status.number ?? 0, at });
   status.phase = 'completed';

@@ -174,7 +174,7 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
       const report = await compilation.compileRoundReport({ programId: input.programRef.programId, roundId: input.roundId, compiledAt: summary.closedAt! });
       if (patched(START_REPORT_OBLIGATION_ON_CLOSE)) await startReportObligation(report.id);
     } catch (err) {
-      log.warn('the round closed but its report was not compiled; compile it again by hand', { roundId: input.roundId, error: String(err) });
+      log.warn('the round closed but its report was not compiled, or its obligation not started; compile it again by hand', { roundId: input.roundId, error: String(err) });
     }
   }
   return summary;

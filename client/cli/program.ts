@@ -14,6 +14,7 @@ import { register as registerSimulate } from './commands/simulate';
 import { register as registerUser } from './commands/user';
 import { register as registerLink } from './commands/link';
 import { register as registerWeb } from './commands/web';
+import { register as registerReport } from './commands/report';
 
 /**
  * The kybao command tree. Each command lives in its own file under `commands/` and exports a
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     registerRound,
     registerSubmit,
     registerExtend,
+    registerReport,
     registerAppraise,
     registerPlan,
     registerAudit,
