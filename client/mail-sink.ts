@@ -37,7 +37,15 @@ export interface MailSinkOptions {
    */
   refuseMail?: () => { code: number; message: string } | undefined;
   onMessage?: (message: StoredMessage) => void;
+  /**
+   * Errors of one connection that are not a peer going away (those are expected: a worker killed in the
+   * middle of a transaction resets its socket). Default: a line on stderr. The sink keeps serving either way.
+   */
+  onConnectionError?: (err: Error) => void;
 }
+
+/** Socket errors that only mean the client went away (a killed worker, a dropped pool connection). */
+const PEER_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED']);
 
 export interface MailSink {
   host: string;
@@ -87,7 +95,17 @@ export async function startMailSink(options: MailSinkOptions): Promise<MailSink>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  // The SMTP server re-emits every connection's error on itself; without a listener one client resetting
+  // its socket (a worker killed with SIGKILL mid-transaction) would crash the process that hosts the sink.
+  server.on('error', (err: Error & { code?: string }) => {
+    if (err.code && PEER_GONE.has(err.code)) return;
+    if (options.onConnectionError) options.onConnectionError(err);
+    else console.error(`mail sink: a connection failed: ${err.message}`);
   });
   const { port } = server.server.address() as AddressInfo;
   return {
