@@ -2,9 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { noticeRulesOf, formatInstant, type NoticeRules } from '../domain/calendar/notices';
 import { documentNumber } from '../domain/compilation/lifecycle';
 import { resolveIssuing } from '../domain/compilation/issuing';
-import { compiledReportDueAt } from '../domain/compilation/obligation';
+import { compiledReportDueAt, periodReportDueAt } from '../domain/compilation/obligation';
 import type { EscalationRole, Mailbox, Program, Unit } from '../domain/program/schema';
-import { editCompiledDraft, getCompiledReport, issueCompiledReport, type CompiledReportRecord } from '../infra/db/compiled-reports';
+import { editCompiledDraft, fixCompiledReportDueAt, getCompiledReport, issueCompiledReport, type CompiledReportRecord } from '../infra/db/compiled-reports';
 import { enqueueNotifications } from '../infra/db/outbox-batch';
 import type { Recipient } from '../infra/db/outbox-repository';
 import { getProgramDefinition } from '../infra/db/program-repository';
@@ -77,9 +77,17 @@ export function createCompiledReportActivities(deps: Deps) {
     return report;
   }
 
-  /** The round and the program it was opened with (the current definition for rounds from before versions). */
-  async function roundAndProgram(report: CompiledReportRecord): Promise<{ round: RoundRecord; program: Program }> {
-    if (!report.roundId) throw ApplicationFailure.create({ type: 'ReportRefused', nonRetryable: true, message: `compiled report ${report.id} is not a round's report; only round reports are obligations so far` });
+  /**
+   * The program a report's rules come from, and its round: a round's report, the program its round was
+   * opened with (the current definition for rounds from before versions); a year's or a review's, the
+   * current definition (its due instant is stored when first planned, so later versions do not move it).
+   */
+  async function contextOf(report: CompiledReportRecord): Promise<{ round: RoundRecord | null; program: Program }> {
+    if (!report.roundId) {
+      const program = await getProgramDefinition(db, report.programId);
+      if (!program) throw new Error(`program ${report.programId} is not loaded; run "kybao program load"`);
+      return { round: null, program };
+    }
     const round = await getRound(db, report.roundId);
     if (!round) throw new Error(`round ${report.roundId} of compiled report ${report.id} is not in the database`);
     const program =
@@ -88,13 +96,22 @@ export function createCompiledReportActivities(deps: Deps) {
     return { round, program };
   }
 
+  /** The due instant by the program's rule (domain/compilation/obligation.ts) for the report's scope. */
+  function dueByRule(report: CompiledReportRecord, round: RoundRecord | null, program: Program): number {
+    const settings = program.compilation;
+    if (round) return compiledReportDueAt(Date.parse(round.deadline), settings?.issueWithinWorkingDays ?? 10, program.calendar, program.timeZone);
+    if (report.scope === 'round') throw new Error(`compiled report ${report.id} is a round's report without its round`);
+    const within = report.scope === 'year' ? (settings?.yearReport.issueWithinWorkingDays ?? 10) : (settings?.reviewReport.issueWithinWorkingDays ?? 20);
+    return periodReportDueAt(report.toYear, within, program.calendar, program.timeZone);
+  }
+
   async function plan(reportId: string): Promise<CompiledReportPlan> {
     const report = await reportOf(reportId);
-    const { round, program } = await roundAndProgram(report);
-    const within = program.compilation?.issueWithinWorkingDays ?? 10;
-    const due = compiledReportDueAt(Date.parse(round.deadline), within, program.calendar, program.timeZone);
+    const { round, program } = await contextOf(report);
+    // Fixed the first time the obligation is planned: the stored instant wins over the rule of today's program.
+    const due = report.dueAt ?? (await fixCompiledReportDueAt(db, { id: report.id, dueAt: new Date(dueByRule(report, round, program)).toISOString() }));
     return {
-      dueAt: formatInstant(due, program.timeZone),
+      dueAt: formatInstant(Date.parse(due), program.timeZone),
       rules: noticeRulesOf(program),
       status: report.state.status,
       revision: report.revision,
@@ -131,7 +148,7 @@ export function createCompiledReportActivities(deps: Deps) {
      */
     async notifyCompiledReport(req: ReportNoticeRequest): Promise<{ queued: number; duplicates: number }> {
       const report = await reportOf(req.reportId);
-      const { round, program } = await roundAndProgram(report);
+      const { round, program } = await contextOf(report);
       const units = new Map(program.units.map((u) => [u.id, u]));
       const coordinator = units.get(program.coordinator)!;
       const to: Array<{ recipient: Recipient; name: (l: 'vi' | 'en') => string }> = [];
@@ -181,7 +198,10 @@ export function createCompiledReportActivities(deps: Deps) {
         step: req.step,
         language,
         program,
-        round: { id: round.id, title: round.title, subject: round.subject, year: round.year, deadline: round.deadline },
+        // A year's or a review's report has no round: the mail speaks of the report itself.
+        round: round
+          ? { id: round.id, title: round.title, subject: round.subject, year: round.year, deadline: round.deadline }
+          : { id: report.id, title: { vi: report.model.title.vi, en: report.model.title.en }, subject: null, year: report.toYear, deadline: dueAt },
         at: req.at,
         link: `${env.KYBAO_BASE_URL}/reports/${encodeURIComponent(report.id)}`,
         unit: null,
@@ -209,7 +229,7 @@ export function createCompiledReportActivities(deps: Deps) {
       const { created } = await enqueueNotifications(db, [
         {
           idempotencyKey: key,
-          roundId: round.id,
+          roundId: round?.id ?? null,
           // Not a unit's mail: a unit's outbox (per-unit status pages, lateness) must not count it.
           unitId: null,
           kind,

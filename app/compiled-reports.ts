@@ -2,12 +2,11 @@ import { DateTime } from 'luxon';
 import { resolveIssuing } from '../domain/compilation/issuing';
 import { documentNumber, type Signer } from '../domain/compilation/lifecycle';
 import type { CompiledReportModel } from '../domain/compilation/model';
-import { compiledReportDueAt, type CompiledReportStatus, type ReportNoticeSent } from '../domain/compilation/obligation';
+import type { CompiledReportStatus, ReportNoticeSent } from '../domain/compilation/obligation';
 import { formatInstant } from '../domain/calendar/notices';
 import type { Program } from '../domain/program/schema';
 import { getCompiledReport, listCompiledReports as listStoredReports, type CompiledReportRecord } from '../infra/db/compiled-reports';
 import { getProgramDefinition } from '../infra/db/program-repository';
-import { getRound } from '../infra/db/round-repository';
 import { compiledReportWorkflowId } from '../workflows/ids';
 import type { Actor, AppClients } from './context';
 import { AppError } from './errors';
@@ -42,7 +41,11 @@ export interface CompiledReportSummary {
   /** 1 on the first compilation, +1 each time the figures changed. */
   revision: number;
   compiledAt: string;
-  /** When it is to be issued (round reports: the round's deadline + compilation.issueWithinWorkingDays working days); null otherwise. */
+  /**
+   * When it is to be issued, as its obligation was started with (round reports: the round's deadline +
+   * compilation.issueWithinWorkingDays working days; a year's or a review's: 31 December of its last
+   * year + compilation.yearReport/reviewReport.issueWithinWorkingDays); null when it has no workflow.
+   */
   dueAt: string | null;
   /** Issued only: the register number, as printed ("05/BC-STTTT"), and when. */
   number: number | null;
@@ -59,7 +62,7 @@ export interface CompiledReportDetail extends CompiledReportSummary {
   issuedBy: string | null;
   /** Units asked, on time, late, missing, and the rates as printed (the model's compliance totals). */
   compliance: CompiledReportModel['compliance']['totals'];
-  /** The obligation's workflow; null when the report has none (not a round's report, or compiled before reports were obligations). */
+  /** The obligation's workflow; null when the report has none (compiled before reports were obligations). */
   workflow: {
     workflowId: string;
     running: boolean;
@@ -107,9 +110,24 @@ async function stored(c: Pick<AppClients, 'db'>, id: string): Promise<CompiledRe
   return report;
 }
 
-async function summaryOf(c: Pick<AppClients, 'db'>, program: Program, r: CompiledReportRecord): Promise<CompiledReportSummary> {
-  const round = r.roundId ? await getRound(c.db, r.roundId) : null;
-  const due = round ? compiledReportDueAt(Date.parse(round.deadline), program.compilation?.issueWithinWorkingDays ?? 10, program.calendar, program.timeZone) : null;
+/**
+ * When the report is due, as its obligation was started with: the instant stored when its workflow first
+ * planned it, else (a workflow that planned before it was stored) the workflow's own; null when it has no
+ * workflow. Never recomputed from today's program, whose rule may have changed since.
+ */
+async function dueAtOf(c: Pick<AppClients, 'gateway'>, r: CompiledReportRecord, flow?: { status: CompiledReportStatus } | null): Promise<string | null> {
+  if (r.dueAt) return r.dueAt;
+  const status = flow === undefined ? await c.gateway.compiledReportStatus(r.id).catch(() => null) : flow;
+  return status?.status.dueAt ?? null;
+}
+
+async function summaryOf(
+  c: Pick<AppClients, 'db' | 'gateway'>,
+  program: Program,
+  r: CompiledReportRecord,
+  flow?: { status: CompiledReportStatus } | null,
+): Promise<CompiledReportSummary> {
+  const due = await dueAtOf(c, r, flow);
   const issued = r.state.status === 'issued' ? r.state : null;
   const local = (iso: string) => formatInstant(Date.parse(iso), program.timeZone);
   return {
@@ -123,7 +141,7 @@ async function summaryOf(c: Pick<AppClients, 'db'>, program: Program, r: Compile
     status: r.state.status,
     revision: r.revision,
     compiledAt: local(r.compiledAt),
-    dueAt: due === null ? null : formatInstant(due, program.timeZone),
+    dueAt: due === null ? null : formatInstant(Date.parse(due), program.timeZone),
     number: issued?.number ?? null,
     documentNumber: issued ? documentNumber(issued.number, resolveIssuing(program).symbol) : null,
     issuedAt: issued ? local(issued.issuedAt) : null,
@@ -132,7 +150,7 @@ async function summaryOf(c: Pick<AppClients, 'db'>, program: Program, r: Compile
 }
 
 /** A program's compiled reports, oldest period first; `year` keeps those covering that year. */
-export async function listCompiledReports(c: Pick<AppClients, 'db'>, input: { actor: Actor; programId: string; year?: number }): Promise<CompiledReportSummary[]> {
+export async function listCompiledReports(c: Pick<AppClients, 'db' | 'gateway'>, input: { actor: Actor; programId: string; year?: number }): Promise<CompiledReportSummary[]> {
   requireRole(input.actor, 'report.view');
   if (input.year !== undefined && (!Number.isInteger(input.year) || input.year < 1900 || input.year > 2999)) throw new AppError('invalid', `year ${input.year} is not a year; give four digits, e.g. 2015`, 'year');
   const program = await programOf(c, input.programId);
@@ -148,7 +166,7 @@ export async function showCompiledReport(c: Pick<AppClients, 'db' | 'gateway'>, 
   const flow = await c.gateway.compiledReportStatus(report.id);
   const issued = report.state.status === 'issued' ? report.state : null;
   return {
-    ...(await summaryOf(c, program, report)),
+    ...(await summaryOf(c, program, report, flow)),
     introduction: report.state.introduction,
     conclusions: report.state.conclusions,
     signer: issued?.signer ?? null,
@@ -170,7 +188,7 @@ async function writable(c: Pick<AppClients, 'db' | 'gateway'>, id: string, what:
   if (state !== 'RUNNING') {
     throw new AppError(
       'refused',
-      `report ${id} has no running workflow (${state === null ? 'none was started: its round closed before reports became obligations' : `its workflow is ${state.toLowerCase()}`}); it cannot be ${what} here`,
+      `report ${id} has no running workflow (${state === null ? `none was started: ${report.scope === 'round' ? 'its round closed' : 'its year ended'} before ${report.scope === 'round' ? "rounds'" : "years' and reviews'"} reports became obligations` : `its workflow is ${state.toLowerCase()}`}); it cannot be ${what} here`,
     );
   }
   return { report, program };

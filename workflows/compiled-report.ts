@@ -18,11 +18,14 @@ import { NON_RETRYABLE } from './retry';
 export { editReportUpdate, issueReportUpdate, recompileReportUpdate, reportStatusQuery } from './compiled-report-messages';
 
 /**
- * A round's compiled report as the coordinator's obligation towards UBND tỉnh and the Ministry (Decision
- * 925, Art. 2.1; issue #15). Started by the round when its close compilation stored the draft.
+ * A compiled report as the coordinator's obligation towards UBND tỉnh and the Ministry (Decision 925,
+ * Art. 2.1; issue #15). A round's report is started by the round when its close compilation stored the
+ * draft; the year's report and the reviews' (sơ kết, tổng kết) by the cycle at its end.
  *
  * The procedure: read when the report is due (the round's deadline + `compilation.issueWithinWorkingDays`
- * working days, domain/compilation/obligation.ts) and the program's notice rules; until it is issued,
+ * working days; for a year or a review, 31 December of its last year + `compilation.yearReport` /
+ * `reviewReport.issueWithinWorkingDays`: domain/compilation/obligation.ts; fixed in the database the
+ * first time) and the program's notice rules; until it is issued,
  * remind the coordinator at the program's reminder offsets (working days before, 08:00 local), tell it at
  * the due instant that the report is overdue, and escalate at each of the program's escalation steps (its
  * head, then the UBND office). Meanwhile the coordinator edits the draft's texts, recompiles it, and
@@ -45,6 +48,11 @@ const compilation = proxyActivities<CompilationActivities>({
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE, 'CompilationInputError'] },
 });
 
+/** An instant to the second: a register's issue time is read and printed in whole seconds, never milliseconds. */
+function wholeSeconds(epochMs: number): number {
+  return Math.floor(epochMs / 1000) * 1000;
+}
+
 function refuse(message: string): never {
   throw ApplicationFailure.create({ type: REPORT_REFUSED, message, nonRetryable: true });
 }
@@ -62,7 +70,7 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
   const input = parsed.data;
   const status: CompiledReportStatus = {
     reportId: input.reportId,
-    roundId: input.roundId,
+    roundId: 'roundId' in input ? input.roundId : null,
     phase: 'planning',
     dueAt: null,
     revision: 0,
@@ -117,7 +125,14 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
       recompileReportRequestSchema.parse(request);
       status.busy = 'recompile';
       try {
-        const files = await compilation.compileRoundReport({ programId: input.programId, roundId: input.roundId, compiledAt: new Date(Date.now()).toISOString() });
+        const compiledAt = new Date(Date.now()).toISOString();
+        // A round's report over its round; a year's over the year; a review's over its years.
+        const files =
+          'roundId' in input
+            ? await compilation.compileRoundReport({ programId: input.programId, roundId: input.roundId, compiledAt })
+            : input.scope.kind === 'year'
+              ? await compilation.compileYearReport({ programId: input.programId, year: input.scope.year, compiledAt })
+              : await compilation.compileReviewReport({ programId: input.programId, review: input.scope.review, fromYear: input.scope.fromYear, toYear: input.scope.toYear, compiledAt });
         status.revision = files.revision;
         return status;
       } finally {
@@ -140,7 +155,7 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
       status.busy = 'issue';
       try {
         const issued = await acts
-          .issueCompiledReportDraft({ reportId: input.reportId, number: r.number, signer: r.signer, by: r.by, issuedAt: r.issuedAt ?? new Date(Date.now()).toISOString() })
+          .issueCompiledReportDraft({ reportId: input.reportId, number: r.number, signer: r.signer, by: r.by, issuedAt: r.issuedAt ?? formatInstant(wholeSeconds(Date.now()), zone) })
           .catch(passOnRefusal);
         Object.assign(status, { phase: 'issued', number: issued.number, issuedAt: local(issued.issuedAt), revision: issued.revision });
         return status;
@@ -184,7 +199,7 @@ export async function compiledReportWorkflow(rawInput: CompiledReportInput): Pro
 
   const documents = await compilation.renderCompiledReport({ id: input.reportId });
   status.documents = documents;
-  const at = status.issuedAt ?? local(new Date(Date.now()).toISOString());
+  const at = status.issuedAt ?? formatInstant(wholeSeconds(Date.now()), zone);
   await acts.notifyCompiledReport({ reportId: input.reportId, kind: 'issued', step: status.number ?? 0, at, documents });
   status.notices.push({ key: 'issued', kind: 'issued', step: status.number ?? 0, at });
   status.phase = 'completed';

@@ -1,5 +1,6 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   condition,
   defineQuery,
   defineSignal,
@@ -14,6 +15,7 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CompilationActivities } from '../activities/compilation';
 import type { CycleActivities } from '../activities/cycle';
 import type { ProgramActivities } from '../activities/program';
@@ -22,6 +24,7 @@ import { computeYearSchedule } from '../domain/calendar/schedule';
 import { instantAt } from '../domain/calendar/local-date';
 import type { ScheduledRound } from '../domain/calendar/round-schedule';
 import type { ProgramOutline, ProgramRef } from '../domain/program/outline';
+import type { PeriodScope } from '../domain/compilation/obligation';
 import { reviewPeriodsOf } from '../domain/compilation/review-periods';
 import { yearOutcomeOf } from '../domain/cycle/outcome';
 import { ESTIMATE_GROUP_SIZE, estimateGroupCount } from '../domain/cycle/estimate-groups';
@@ -32,7 +35,8 @@ import { ApprovePlan, type CycleStatus } from '../domain/cycle/schema';
 import { cycleEndedSignal } from './program-messages';
 import { parsePayload, roundSummaryOf, signalIfOpen } from './cycle-helpers';
 import { appraisalClosedSignal, appraisalOpenedSignal, estimatesSettledSignal, estimatesWorkflow } from './estimates';
-import { estimatesWorkflowId, roundIdOf, roundWorkflowId } from './ids';
+import { compiledReportWorkflow } from './compiled-report';
+import { compiledReportWorkflowId, estimatesWorkflowId, roundIdOf, roundWorkflowId } from './ids';
 import { NON_RETRYABLE } from './retry';
 import { roundWorkflow } from './round';
 import { ROUND_OPENING } from './round-messages';
@@ -66,6 +70,8 @@ const compilation = proxyActivities<CompilationActivities>({
 });
 /** Cycles recorded before the year's and reviews' compilation existed replay without it (test/histories). */
 export const COMPILE_YEAR_REPORTS = 'compile-year-and-review-reports';
+/** Cycles recorded before the year's and reviews' reports became obligations replay without starting their workflows. */
+export const START_YEAR_REPORT_OBLIGATIONS = 'start-year-and-review-report-obligations';
 
 /** A review round opens this long before its deadline; a quarterly round opens with its quarter. */
 const REVIEW_OPENS_DAYS_BEFORE = 30;
@@ -221,7 +227,8 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
 
   status.phase = 'compilation';
   // Every round of the year has closed (the quarters, a review round, ad hoc and revision rounds): the
-  // year's figures are final until a late report recompiles them.
+  // year's figures are final until a late report recompiles them. Each report compiled then becomes the
+  // coordinator's obligation (START_YEAR_REPORT_OBLIGATIONS).
   if (patched(COMPILE_YEAR_REPORTS)) await compileYearReports();
   const { reference, roundId: compilationRoundId } = await acts.compileAnnualReport({ programId: p.id, year, rounds: status.rounds, approval: status.approval });
   status.compilation = { reference };
@@ -234,21 +241,41 @@ export async function yearlyCycleWorkflow(input: CycleInput): Promise<CycleStatu
   /** The year's draft, then each review due this year (domain/compilation/review-periods.ts says over which years). */
   async function compileYearReports(): Promise<void> {
     const compiledAt = new Date().toISOString();
-    const jobs: Array<{ what: string; run: () => Promise<unknown> }> = [
-      { what: `year ${year}`, run: () => compilation.compileYearReport({ programId: p.id, year, compiledAt }) },
+    const jobs: Array<{ what: string; scope: PeriodScope; run: () => Promise<{ id: string }> }> = [
+      { what: `year ${year}`, scope: { kind: 'year', year }, run: () => compilation.compileYearReport({ programId: p.id, year, compiledAt }) },
       ...reviewPeriodsOf(p, year).map((r) => ({
         what: `${r.review} review ${r.fromYear}–${r.toYear}`,
+        scope: { kind: 'review' as const, review: r.review, fromYear: r.fromYear, toYear: r.toYear },
         run: () => compilation.compileReviewReport({ programId: p.id, review: r.review, fromYear: r.fromYear, toYear: r.toYear, compiledAt }),
       })),
     ];
     for (const job of jobs) {
       try {
-        await job.run();
+        const report = await job.run();
+        if (patched(START_YEAR_REPORT_OBLIGATIONS)) await startReportObligation(report.id, job.scope);
       } catch (err) {
         // The activity's own error (e.g. "disk full") is the failure's cause; say that, not "Activity task failed".
         const cause = err instanceof Error && err.cause ? err.cause : err;
-        log.warn('the year ended but a report was not compiled; compile it again by hand', { programId: p.id, report: job.what, error: String(cause) });
+        log.warn('the year ended but a report was not compiled, or its obligation not started; compile it again by hand', { programId: p.id, report: job.what, error: String(cause) });
       }
+    }
+  }
+
+  /**
+   * The year's or the review's compiled report is now the coordinator's obligation, held by a workflow of
+   * its own for weeks after the cycle has ended: a child abandoned when the cycle completes, as a round
+   * starts its report's (workflows/round.ts). Already running (a cycle's compilation retried): left as it is.
+   */
+  async function startReportObligation(reportId: string, scope: PeriodScope): Promise<void> {
+    try {
+      await startChild(compiledReportWorkflow, {
+        workflowId: compiledReportWorkflowId(reportId),
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        args: [{ reportId, programId: p.id, scope }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      log.info('the compiled report workflow is already running', { reportId });
     }
   }
 

@@ -2,8 +2,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CATEGORY_LABELS } from '../../domain/compilation/labels';
 import { documentNumber } from '../../domain/compilation/lifecycle';
-import { compiledReportModelSchema, complianceCountsSchema, type CompiledReportModel } from '../../domain/compilation/model';
-import { compiledReportDueAt, type CompiledReportStatus } from '../../domain/compilation/obligation';
+import { compiledReportModelSchema, complianceCountsSchema } from '../../domain/compilation/model';
+import type { CompiledReportStatus } from '../../domain/compilation/obligation';
 import type { Program } from '../../domain/program/schema';
 import type { AppClients } from '../../app/context';
 import type { CompiledReportRecord } from '../../infra/db/compiled-reports';
@@ -31,7 +31,10 @@ export const CompiledReportSummary = z.object({
   status: z.enum(['draft', 'issued']),
   revision: z.number().int().describe('1 on the first compilation, +1 each time the figures changed'),
   compiledAt: z.string(),
-  dueAt: z.string().nullable().describe('issue before this instant: compilation.issueWithinWorkingDays working days after the round’s deadline; null for a year or a review'),
+  dueAt: z
+    .string()
+    .nullable()
+    .describe('issue before this instant, as the report’s obligation was started with: compilation.issueWithinWorkingDays working days after the round’s deadline, or yearReport/reviewReport.issueWithinWorkingDays after 31 December of the year or the review’s last year; null without a workflow'),
   overdue: z.boolean().describe('a draft at or past dueAt, or a report issued at or past it'),
   number: z.number().int().nullable().describe('the number in the issuer’s register, once issued'),
   documentNumber: z.string().nullable().describe('e.g. 05/BC-STTTT, once issued'),
@@ -75,7 +78,7 @@ export const CompiledReportDetail = CompiledReportSummary.extend({
       notices: z.array(z.object({ key: z.string(), kind: z.enum(['reminder', 'overdue', 'escalation', 'issued']), step: z.number().int(), at: z.string() })).describe('reminders, overdue notice, escalations and the issued mail sent so far'),
     })
     .nullable()
-    .describe('the report as the coordinator’s obligation (workflows/compiled-report.ts); null when it has none: a year’s or a review’s report, or one compiled before reports were obligations'),
+    .describe('the report as the coordinator’s obligation (workflows/compiled-report.ts); null when it has none: a report compiled before reports were obligations'),
   model: compiledReportModelSchema.describe('the whole compiled model (domain/compilation/model.ts)'),
 });
 export type CompiledReportDetail = z.infer<typeof CompiledReportDetail>;
@@ -83,20 +86,15 @@ export type CompiledReportDetail = z.infer<typeof CompiledReportDetail>;
 const isoIn = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
 const inZone = (iso: string, zone: string) => DateTime.fromISO(iso, { zone }).toISO({ suppressMilliseconds: true })!;
 
-/** The default of `compilation.issueWithinWorkingDays` (domain/program/forms.ts) for a program file without `compilation`. */
-const ISSUE_WITHIN_WORKING_DAYS = 10;
-
 /**
- * When a round's report is due to be issued (domain/compilation/obligation.ts, compiledReportDueAt: the
- * round's deadline + issueWithinWorkingDays working days, due at 00:00 the day after), from the deadline
- * the model carries; null for a year's or a review's report, which have no such rule.
+ * When a report is due to be issued, as its obligation was started with (domain/compilation/obligation.ts:
+ * a round's deadline + compilation.issueWithinWorkingDays working days; a year's or a review's, 31
+ * December of its last year + yearReport/reviewReport.issueWithinWorkingDays): the instant its workflow
+ * stored when it planned, else its workflow's own, else null (no workflow). Never today's program's rule.
  */
-export function dueAtOf(model: Pick<CompiledReportModel, 'scope' | 'compliance' | 'timeZone'>, program: Pick<Program, 'calendar' | 'compilation'>): number | null {
-  if (model.scope.kind !== 'round') return null;
-  const roundId = model.scope.roundId;
-  const round = model.compliance.rounds.find((r) => r.roundId === roundId);
-  if (!round) return null;
-  return compiledReportDueAt(Date.parse(round.deadline), program.compilation?.issueWithinWorkingDays ?? ISSUE_WITHIN_WORKING_DAYS, program.calendar, model.timeZone);
+export function dueAtOf(report: Pick<CompiledReportRecord, 'dueAt'>, workflow: { status: Pick<CompiledReportStatus, 'dueAt'> } | null = null): number | null {
+  const due = report.dueAt ?? workflow?.status.dueAt ?? null;
+  return due === null ? null : Date.parse(due);
 }
 
 /** Behind its due instant: a draft at or past it (at that instant it is late), or a report issued at or past it. */
@@ -110,10 +108,15 @@ export function documentPath(id: string, kind: 'docx' | 'xlsx'): string {
   return `/api/compiled-reports/${encodeURIComponent(id)}/${kind}`;
 }
 
-export function summaryOf(report: CompiledReportRecord, program: Pick<Program, 'calendar' | 'compilation'>, now: number): CompiledReportSummary {
+export function summaryOf(
+  report: CompiledReportRecord,
+  _program: Pick<Program, 'calendar' | 'compilation'>,
+  now: number,
+  workflow: { status: Pick<CompiledReportStatus, 'dueAt'> } | null = null,
+): CompiledReportSummary {
   const { model, state } = report;
   const zone = model.timeZone;
-  const dueAt = dueAtOf(model, program);
+  const dueAt = dueAtOf(report, workflow);
   const issued = state.status === 'issued' ? state : null;
   return {
     id: report.id,
@@ -145,7 +148,7 @@ export function detailOf(
 ): CompiledReportDetail {
   const { model, state } = report;
   return {
-    ...summaryOf(report, program, now),
+    ...summaryOf(report, program, now, workflow),
     introduction: state.introduction,
     conclusions: state.conclusions,
     issuedBy: state.status === 'issued' ? state.issuedBy : null,

@@ -31,6 +31,21 @@ export function compiledReportDueAt(roundDeadlineMs: number, withinWorkingDays: 
   return instantAt(plusDays(lastDay, 1), '00:00', timeZone).toMillis();
 }
 
+/**
+ * When a year's or a review's compiled report is due (the program's `compilation.yearReport` /
+ * `compilation.reviewReport.issueWithinWorkingDays`, N; defaults 10 and 20, the kybao project's
+ * assumption: Decision 925 sets no date). Counted as for a round's report, from the civil day 31
+ * December of the period's last year: the N-th working day after it is the last day to issue, and the
+ * report is due at 00:00 of the next day. Example: the year 2017, N = 10: 1 January 2018 is a holiday,
+ * the working days are 2, 3, 4, 5, 8, 9, 10, 11, 12, 15 January; due 2018-01-16T00:00:00+07:00.
+ *
+ * @param toYear the last year the report covers (the year, or the review's last year)
+ * @returns the due instant (epoch ms)
+ */
+export function periodReportDueAt(toYear: number, withinWorkingDays: number, calendar: CalendarPolicy, timeZone: string): number {
+  return compiledReportDueAt(instantAt(`${toYear}-12-31`, '00:00', timeZone).toMillis(), withinWorkingDays, calendar, timeZone);
+}
+
 /** `report.edit`: the coordinator's new introduction and/or conclusions (NFC, at most 20,000 characters each). */
 export const editReportRequestSchema = z
   .strictObject({ introduction: reportTextSchema.optional(), conclusions: reportTextSchema.optional(), by: actorSchema })
@@ -53,13 +68,27 @@ export type IssueReportRequest = z.input<typeof issueReportRequestSchema>;
 export const recompileReportRequestSchema = z.strictObject({ by: actorSchema });
 export type RecompileReportRequest = z.input<typeof recompileReportRequestSchema>;
 
-/** The workflow's input: ids only (the program, the model and the rules are read by its first activity). */
-export const compiledReportInputSchema = z.strictObject({
-  reportId: z.string().min(1),
-  programId: z.string().min(1),
-  /** The round whose report this is (scope "round"). */
-  roundId: z.string().min(1),
-});
+/** The period of a year's or a review's report (domain/compilation/model.ts, ReportScope without the round). */
+export const periodScopeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('year'), year: z.int() }),
+  z.strictObject({ kind: z.literal('review'), review: z.enum(['preliminary', 'final']), fromYear: z.int(), toYear: z.int() }),
+]);
+export type PeriodScope = z.infer<typeof periodScopeSchema>;
+
+/**
+ * The workflow's input: ids only (the program, the model and the rules are read by its first activity).
+ * A round's report names its round (started by the round, workflows/round.ts); a year's or a review's
+ * names its period (started by the cycle, workflows/cycle.ts), which is what it recompiles over.
+ */
+export const compiledReportInputSchema = z.union([
+  z.strictObject({
+    reportId: z.string().min(1),
+    programId: z.string().min(1),
+    /** The round whose report this is (scope "round"). */
+    roundId: z.string().min(1),
+  }),
+  z.strictObject({ reportId: z.string().min(1), programId: z.string().min(1), scope: periodScopeSchema }),
+]);
 export type CompiledReportInput = z.infer<typeof compiledReportInputSchema>;
 
 /** A notice the workflow sent the coordinator (or above): what, which step, at which planned instant (ISO, +07:00). */
@@ -73,7 +102,8 @@ export interface ReportNoticeSent {
 /** `report.status`, and the workflow's result. */
 export interface CompiledReportStatus {
   reportId: string;
-  roundId: string;
+  /** The round whose report this is; null for a year's or a review's report. */
+  roundId: string | null;
   /** planning: reading the program; draft: waiting to be issued; issued: issued, documents and mail under way; completed. */
   phase: 'planning' | 'draft' | 'issued' | 'completed';
   /** The due instant, ISO with the program's offset (null while planning). */

@@ -173,5 +173,17 @@ export const compilationSettingsSchema = z.strictObject({
   archive: z.string().trim().min(1).default('VT'),
   /** Working days after a round's deadline within which its compiled report is to be issued. */
   issueWithinWorkingDays: z.int().min(1).max(120).default(10),
+  /**
+   * The year's compiled report: issued within this many working days after 31 December of the year
+   * (domain/compilation/obligation.ts, periodReportDueAt). Decision 925 sets no date for the yearly
+   * compilation ("hằng năm", Art. 2.1); 10, as for a round's report, is the kybao project's assumption.
+   */
+  yearReport: z.strictObject({ issueWithinWorkingDays: z.int().min(1).max(120).default(10) }).prefault({}),
+  /**
+   * A review's (sơ kết / tổng kết) compiled report: issued within this many working days after 31
+   * December of the review's last year. Decision 925 asks for the reviews ("định kỳ sơ kết, tổng kết",
+   * Art. 2.1) but sets no date; 20 (a review looks back over several years) is the kybao project's assumption.
+   */
+  reviewReport: z.strictObject({ issueWithinWorkingDays: z.int().min(1).max(120).default(20) }).prefault({}),
 });
 export type CompilationSettings = z.infer<typeof compilationSettingsSchema>;

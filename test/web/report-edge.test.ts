@@ -3,16 +3,13 @@ import { asciiFileName, reportFileName } from '../../client/web/compiled-report-
 import { problemText, readEditsForm, readIssueForm } from '../../client/web/compiled-report-forms';
 import { AppError } from '../../app/errors';
 import { dueAtOf, isOverdue } from '../../client/web/compiled-report-view';
-import { loadProgramFile } from '../../domain/program/load-file';
 import type { CompiledReportRecord } from '../../infra/db/compiled-reports';
 
 /**
  * The Reports pages' edge, without a server: what the forms accept and how they refuse (in the user's
- * language), the download's file name, and the due date and overdue mark the list shows (10 working
- * days after the round's deadline, Asia/Ho_Chi_Minh).
+ * language), the download's file name, and the due date and overdue mark the list shows (the instant
+ * the report's obligation was started with).
  */
-const program = loadProgramFile();
-const ZONE = 'Asia/Ho_Chi_Minh';
 
 function report(state: CompiledReportRecord['state'], revision = 1): CompiledReportRecord {
   return {
@@ -84,12 +81,15 @@ describe('the download’s file name', () => {
   });
 });
 
-describe('when a round’s compiled report is due, and whether it is overdue', () => {
-  const q1 = { scope: { kind: 'round', roundId: 'p:2015-Q1', roundKey: '2015-Q1', roundKind: 'quarterly-report', year: 2015, quarter: 1 }, compliance: { rounds: [{ roundId: 'p:2015-Q1', deadline: '2015-03-25T00:00:00+07:00' }] }, timeZone: ZONE } as never;
-  const due = dueAtOf(q1, program);
+describe('when a compiled report is due, and whether it is overdue', () => {
+  const due = dueAtOf({ dueAt: '2015-04-08T17:00:00.000Z' });
 
-  test('Q1 2015 (the deadline the model carries): 10 working days after Wednesday 25 March is Wednesday 8 April; due before 00:00 on the 9th', () => {
+  test('the due instant is the one its obligation was started with: stored in the database, else its workflow’s, else none', () => {
     expect(due).toBe(Date.parse('2015-04-09T00:00:00+07:00'));
+    // A later program version (its workflow says 20 April) does not move a stored instant.
+    expect(dueAtOf({ dueAt: '2015-04-08T17:00:00.000Z' }, { status: { dueAt: '2015-04-20T00:00:00+07:00' } })).toBe(due);
+    expect(dueAtOf({ dueAt: null }, { status: { dueAt: '2018-01-16T00:00:00+07:00' } })).toBe(Date.parse('2018-01-16T00:00:00+07:00'));
+    expect(dueAtOf({ dueAt: null }, null)).toBeNull();
   });
 
   test('at the due instant a draft is overdue, a millisecond before it is not; an issued report by when it was issued', () => {
@@ -97,9 +97,5 @@ describe('when a round’s compiled report is due, and whether it is overdue', (
     expect(isOverdue(due, { status: 'draft' }, due!)).toBe(true);
     expect(isOverdue(due, { status: 'issued', issuedAt: '2015-04-08T16:59:59.999Z' }, due! + 86_400_000)).toBe(false);
     expect(isOverdue(due, { status: 'issued', issuedAt: '2015-04-08T17:00:00.000Z' }, due!)).toBe(true);
-  });
-
-  test('a year’s report has no due date', () => {
-    expect(dueAtOf({ ...(q1 as object), scope: { kind: 'year', year: 2015 } } as never, program)).toBeNull();
   });
 });

@@ -95,8 +95,8 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
         pageTitle: r.title[langOf(req)],
         r,
         canAct,
-        // Writes go to the report's workflow: without one running (a year's or a review's report, or one
-        // compiled before reports were obligations) the forms would only be refused, so they are not shown.
+        // Writes go to the report's workflow: without one running (a report compiled before reports were
+        // obligations, or one whose workflow has ended) the forms would only be refused, so they are not shown.
         editable: canAct && r.status === 'draft' && r.workflow?.running === true,
         noWorkflow: canAct && r.status === 'draft' && r.workflow?.running !== true,
         issued: r.status === 'issued',

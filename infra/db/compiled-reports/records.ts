@@ -21,6 +21,8 @@ export interface CompiledReportRecord {
   /** 1 on the first compilation, +1 each time the figures changed. */
   revision: number;
   compiledAt: string;
+  /** When it is to be issued, as its obligation's workflow fixed it (ISO, UTC); null before that, or for a report whose workflow planned before this was stored. */
+  dueAt: string | null;
   documents: { docx: { ref: string; sha256: string } | null; xlsx: { ref: string; sha256: string } | null };
   createdAt: string;
   updatedAt: string;
@@ -70,6 +72,7 @@ export type CompiledReportRow = {
   modelSha256: string;
   revision: number;
   compiledAt: Date;
+  dueAt: Date | null;
   number: number | null;
   issuedAt: Date | null;
   issuedBy: string | null;
@@ -110,6 +113,7 @@ export function toCompiledReport(row: CompiledReportRow): CompiledReportRecord {
     modelSha256: row.modelSha256,
     revision: row.revision,
     compiledAt: iso(row.compiledAt),
+    dueAt: row.dueAt ? iso(row.dueAt) : null,
     documents: {
       docx: row.docxRef && row.docxSha256 ? { ref: row.docxRef, sha256: row.docxSha256 } : null,
       xlsx: row.xlsxRef && row.xlsxSha256 ? { ref: row.xlsxRef, sha256: row.xlsxSha256 } : null,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CompiledReport" ADD COLUMN     "dueAt" TIMESTAMP(3);
+
