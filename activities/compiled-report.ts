@@ -3,6 +3,7 @@ import { noticeRulesOf, formatInstant, type NoticeRules } from '../domain/calend
 import { documentNumber } from '../domain/compilation/lifecycle';
 import { resolveIssuing } from '../domain/compilation/issuing';
 import { compiledReportDueAt, periodReportDueAt } from '../domain/compilation/obligation';
+import { REVIEW_REPORT_WITHIN_WORKING_DAYS, YEAR_REPORT_WITHIN_WORKING_DAYS } from '../domain/program/forms';
 import type { EscalationRole, Mailbox, Program, Unit } from '../domain/program/schema';
 import { editCompiledDraft, fixCompiledReportDueAt, getCompiledReport, issueCompiledReport, type CompiledReportRecord } from '../infra/db/compiled-reports';
 import { enqueueNotifications } from '../infra/db/outbox-batch';
@@ -101,7 +102,10 @@ export function createCompiledReportActivities(deps: Deps) {
     const settings = program.compilation;
     if (round) return compiledReportDueAt(Date.parse(round.deadline), settings?.issueWithinWorkingDays ?? 10, program.calendar, program.timeZone);
     if (report.scope === 'round') throw new Error(`compiled report ${report.id} is a round's report without its round`);
-    const within = report.scope === 'year' ? (settings?.yearReport.issueWithinWorkingDays ?? 10) : (settings?.reviewReport.issueWithinWorkingDays ?? 20);
+    const within =
+      report.scope === 'year'
+        ? (settings?.yearReport?.issueWithinWorkingDays ?? YEAR_REPORT_WITHIN_WORKING_DAYS)
+        : (settings?.reviewReport?.issueWithinWorkingDays ?? REVIEW_REPORT_WITHIN_WORKING_DAYS);
     return periodReportDueAt(report.toYear, within, program.calendar, program.timeZone);
   }
 

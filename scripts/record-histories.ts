@@ -11,7 +11,11 @@
  * Scenarios: skeleton (the walking skeleton), round-q1 (a quarterly round: on time, late, missing, an
  * extension), adhoc (a standalone ad hoc round with an extension and a second version), year-2015 (the
  * program workflow running cycle 2015 of the default program with simulated units: plan, appraisal with
- * returns and adjustments, approval, four quarters, an ad hoc round, revisions, the compilation).
+ * returns and adjustments, approval, four quarters, an ad hoc round, revisions, the compilation),
+ * round-report (a Q1 2015 round closing with its compiled report as an obligation, edited, recompiled and
+ * issued: patches compile-round-report-on-close, start-report-obligation-on-close), year-reports (cycle
+ * 2017 compiling the year and the sơ kết and starting both as obligations, both issued: patches
+ * compile-year-and-review-reports, start-year-and-review-report-obligations).
  */
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -25,8 +29,9 @@ import type { Program } from '../domain/program/schema';
 import { adhocRoundInput } from '../domain/round/adhoc';
 import { resolveAudience } from '../domain/round/audience';
 import { roundInputFromSchedule } from '../domain/round/from-schedule';
-import { cycleWorkflowId, estimatesWorkflowId, programWorkflowId, roundIdOf, roundShardWorkflowId, roundWorkflowId } from '../workflows/ids';
+import { compiledReportWorkflowId, cycleWorkflowId, estimatesWorkflowId, programWorkflowId, roundIdOf, roundShardWorkflowId, roundWorkflowId } from '../workflows/ids';
 import { estimateGroupsOf } from '../domain/cycle/estimate-groups';
+import { yearlyCycleWorkflow } from '../workflows/cycle';
 import { programWorkflow } from '../workflows/program';
 import { roundWorkflow } from '../workflows/round';
 import { WorkflowGateway } from '../app/workflow-gateway';
@@ -171,12 +176,85 @@ const scenarios: Scenario[] = [
       return runs;
     },
   },
+  {
+    name: 'round-report',
+    description: 'round 2015-Q1 for two units closing with its compiled report as an obligation: reminded, edited, recompiled, issued',
+    startAt: () => '2015-03-02T09:00:00+07:00',
+    async run(env, world, taskQueue) {
+      const { program } = world;
+      const q1 = computeYearSchedule(program, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
+      const [onTime, never] = reportingUnits(program).map((u) => u.id);
+      const input = { ...roundInputFromSchedule(world.outline, q1, { roundId: roundIdOf(program.id, '2015-Q1') }), audience: { unitIds: [onTime!, never!] } };
+      const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue });
+      const reportId = `${program.id}:2015-Q1`;
+      await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
+      await skipTo(env, at('2015-03-18T10:00'));
+      await gateway.submitReport(input.roundId, { unitId: onTime!, submittedBy: `clerk@${onTime}`, reference: 'files/2015-Q1/on-time.pdf' });
+      // The round closes at its last escalation (Mon 30 Mar 08:00) and starts its report's workflow, which
+      // outlives it: the test server's leaked lock is released (client/simulate/abandoned-children.ts).
+      await skipTo(env, at('2015-03-30T09:00'));
+      const report = await waitFor(env, compiledReportWorkflowId(reportId));
+      const watcher = releaseLocksOfAbandonedChildren(env, [report.workflowId]);
+      await skipTo(env, at('2015-04-01T10:00'));
+      await gateway.editCompiledReport(reportId, { conclusions: 'Các đơn vị cơ bản thực hiện đúng hạn.', by: 'coordinator@so-tttt' });
+      await gateway.recompileCompiledReport(reportId, { by: 'coordinator@so-tttt' });
+      await gateway.issueCompiledReport(reportId, { number: 5, signer: { title: ['GIÁM ĐỐC'], name: 'Nguyễn Văn A' }, issuedAt: '2015-04-01T10:00:00+07:00', by: 'coordinator@so-tttt' });
+      await report.result();
+      await watcher.stop();
+      return [...(await roundAndShards(env, input.roundId)), { workflowId: report.workflowId }];
+    },
+  },
+  {
+    name: 'year-reports',
+    description: 'cycle 2017 started after its deadlines: compiles the year and the sơ kết 2014–2017 and starts both as obligations; both issued',
+    startAt: () => '2017-12-26T09:00:00+07:00',
+    async run(env, world, taskQueue) {
+      const { program } = world;
+      const programRef = (await currentProgramRef(world.db, program.id))!;
+      const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue });
+      const cycleId = cycleWorkflowId(program.id, 2017);
+      await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleId, args: [{ programRef, year: 2017 }] });
+      const ids = [`${program.id}:year-2017`, `${program.id}:preliminary-review-2014-2017`];
+      const reports = await Promise.all(ids.map((id) => waitFor(env, compiledReportWorkflowId(id))));
+      const watcher = releaseLocksOfAbandonedChildren(env, reports.map((r) => r.workflowId));
+      // (The cycle's end by polling: waiting on its result would let the server skip into the reports' reminders.)
+      while ((await env.client.workflow.getHandle(cycleId).describe()).status.name === 'RUNNING') await new Promise((r) => setTimeout(r, 100));
+      // The year's report (due 16 January) is reminded from 5 January and issued on the 12th; the review's
+      // (due 30 January) is reminded on the 19th and issued on the 25th at the workflow's clock.
+      await skipTo(env, at('2018-01-12T10:00'));
+      await gateway.editCompiledReport(ids[0]!, { introduction: 'Thực hiện Quyết định số 925/QĐ-UBND, Sở TT&TT báo cáo kết quả năm 2017.', by: 'coordinator@so-tttt' });
+      await gateway.recompileCompiledReport(ids[0]!, { by: 'coordinator@so-tttt' });
+      await gateway.issueCompiledReport(ids[0]!, { number: 3, signer: { title: ['GIÁM ĐỐC'], name: 'Nguyễn Văn A' }, issuedAt: '2018-01-12T10:00:00+07:00', by: 'coordinator@so-tttt' });
+      await reports[0]!.result();
+      await skipTo(env, at('2018-01-25T10:00'));
+      await gateway.issueCompiledReport(ids[1]!, { number: 9, signer: { title: ['GIÁM ĐỐC'], name: 'Nguyễn Văn A' }, by: 'coordinator@so-tttt' });
+      await reports[1]!.result();
+      await watcher.stop();
+      return [{ workflowId: cycleId }, ...reports.map((r) => ({ workflowId: r.workflowId }))];
+    },
+  },
 ];
 
-/** A round's workflow and its shards' (the round's child workflows). */
+/** A workflow's handle once it exists (started by another workflow): polls describe, which does not skip time. */
+async function waitFor(env: TestWorkflowEnvironment, workflowId: string) {
+  const handle = env.client.workflow.getHandle(workflowId);
+  for (let i = 0; ; i++) {
+    try {
+      await handle.describe();
+      return handle;
+    } catch (err) {
+      if (i > 300) throw new Error(`workflow ${workflowId} did not start within 30 s`, { cause: err });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** A round's workflow and its shards' (the round's child workflows; its report's workflow is not a shard). */
 async function roundAndShards(env: TestWorkflowEnvironment, roundId: string): Promise<Run[]> {
   const { history } = await fetchHistory(env.client, roundWorkflowId(roundId));
-  const shards = (history.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id);
+  const shards = (history.events ?? [])
+    .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
+    .filter((id): id is string => !!id && !id.startsWith('report:'));
   return [{ workflowId: roundWorkflowId(roundId) }, ...shards.map((workflowId) => ({ workflowId }))];
 }
 

@@ -176,14 +176,22 @@ export const compilationSettingsSchema = z.strictObject({
   /**
    * The year's compiled report: issued within this many working days after 31 December of the year
    * (domain/compilation/obligation.ts, periodReportDueAt). Decision 925 sets no date for the yearly
-   * compilation ("hằng năm", Art. 2.1); 10, as for a round's report, is the kybao project's assumption.
+   * compilation ("hằng năm", Art. 2.1); absent, 10 (YEAR_REPORT_WITHIN_WORKING_DAYS), as for a round's
+   * report: the kybao project's assumption. (Optional rather than defaulted here: a default would change
+   * every loaded program's parsed text, hence its version, and recorded histories name versions.)
    */
-  yearReport: z.strictObject({ issueWithinWorkingDays: z.int().min(1).max(120).default(10) }).prefault({}),
+  yearReport: z.strictObject({ issueWithinWorkingDays: z.int().min(1).max(120) }).optional(),
   /**
    * A review's (sơ kết / tổng kết) compiled report: issued within this many working days after 31
    * December of the review's last year. Decision 925 asks for the reviews ("định kỳ sơ kết, tổng kết",
-   * Art. 2.1) but sets no date; 20 (a review looks back over several years) is the kybao project's assumption.
+   * Art. 2.1) but sets no date; absent, 20 (REVIEW_REPORT_WITHIN_WORKING_DAYS: a review looks back over
+   * several years), the kybao project's assumption.
    */
-  reviewReport: z.strictObject({ issueWithinWorkingDays: z.int().min(1).max(120).default(20) }).prefault({}),
+  reviewReport: z.strictObject({ issueWithinWorkingDays: z.int().min(1).max(120) }).optional(),
 });
 export type CompilationSettings = z.infer<typeof compilationSettingsSchema>;
+
+/** `compilation.yearReport.issueWithinWorkingDays` when the program file gives none (the kybao project's assumption). */
+export const YEAR_REPORT_WITHIN_WORKING_DAYS = 10;
+/** `compilation.reviewReport.issueWithinWorkingDays` when the program file gives none (the kybao project's assumption). */
+export const REVIEW_REPORT_WITHIN_WORKING_DAYS = 20;

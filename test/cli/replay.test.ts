@@ -45,7 +45,25 @@ describe('audit replay and timeline on the committed corpus', () => {
   it('replays every committed history against the current workflow code', async () => {
     const files = readdirSync(corpus).filter((f) => f.endsWith('.json'));
     // Every workflow type the worker registers is in the corpus.
-    for (const type of ['skeleton', 'round__', 'cycle__', 'estimates__', 'program__']) expect(files.some((f) => f.includes(type))).toBe(true);
+    for (const type of ['skeleton', 'round__', 'cycle__', 'estimates__', 'program__', 'report__']) expect(files.some((f) => f.includes(type))).toBe(true);
+    // Both sides of every patch are in the corpus: histories recorded before it (without its marker) and after.
+    const patchesOf = (f: string) => {
+      const events = (JSON.parse(readFileSync(path.join(corpus, f), 'utf8')) as { events: Array<{ markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: Array<{ data?: string }> }> } }> }).events;
+      return events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!, 'base64').toString('utf8')) as { id: string }).id);
+    };
+    const patched = new Map(files.map((f) => [f, patchesOf(f)]));
+    const withPatch = (id: string, prefix: string) => files.filter((f) => f.includes(prefix) && patched.get(f)!.includes(id));
+    const withoutPatch = (id: string, prefix: string) => files.filter((f) => f.includes(prefix) && !patched.get(f)!.includes(id));
+    for (const [id, prefix] of [
+      ['compile-round-report-on-close', '.round__qd-925-thai-binh__2015-Q1.json'],
+      ['start-report-obligation-on-close', '.round__qd-925-thai-binh__2015-Q1.json'],
+      ['compile-year-and-review-reports', '.cycle__'],
+      ['start-year-and-review-report-obligations', '.cycle__'],
+    ] as const) {
+      expect({ id, with: withPatch(id, prefix).length > 0, without: withoutPatch(id, prefix).length > 0 }).toEqual({ id, with: true, without: true });
+    }
     const result = await kybao(['audit', 'replay', 'test/histories']);
     expectSuccess(result);
     const ok = result.stdout.split('\n').filter((l) => l.startsWith('ok '));
