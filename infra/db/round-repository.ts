@@ -714,6 +714,28 @@ export async function submissionStored(db: DbClient, idempotencyKey: string): Pr
   return rows.length > 0;
 }
 
+/**
+ * The submissions of several units of a round, each unit's oldest version first, in one query per 500
+ * units (a receipt mail for a batch of units reads them at once). Units without submissions are absent.
+ */
+export async function listSubmissionsOf(db: DbClient, roundId: string, unitIds: string[]): Promise<Map<string, SubmissionRecord[]>> {
+  const out = new Map<string, SubmissionRecord[]>();
+  const ids = [...new Set(unitIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.submission.findMany({
+      where: { obligation: { roundId, unitId: { in: ids.slice(i, i + 500) } } },
+      include: { obligation: { select: { unitId: true } } },
+      orderBy: [{ obligationId: 'asc' }, { version: 'asc' }],
+    });
+    for (const row of rows) {
+      const list = out.get(row.obligation.unitId) ?? [];
+      list.push(toSubmission(row, roundId, row.obligation.unitId));
+      out.set(row.obligation.unitId, list);
+    }
+  }
+  return out;
+}
+
 /** A unit's submissions for a round, oldest version first. */
 export async function listSubmissions(db: DbClient, roundId: string, unitId: string): Promise<SubmissionRecord[]> {
   const obligation = await db.obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } }, select: { id: true } });

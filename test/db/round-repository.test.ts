@@ -9,6 +9,7 @@ import {
   listObligations,
   listSubmissions,
   recordSubmission,
+  listSubmissionsOf,
   recordSubmissions,
   roundHasObligations,
   setObligationStatus,
@@ -192,6 +193,12 @@ describe.each(providers)('round repository on %s', (provider) => {
     await expect(recordSubmissions(db, batch.roundId, [{ ...fourth, version: 0 }])).rejects.toThrow(InvalidInputError);
     expect((await listSubmissions(db, batch.roundId, 'so-tttt')).map((s) => s.version)).toEqual([1, 2, 3]);
     expect(await listAudit(db, { roundId: batch.roundId })).toHaveLength(auditBefore);
+
+    // Read back for several units at once (a receipt mail for the batch): each unit's versions as listSubmissions gives them.
+    const many = await listSubmissionsOf(db, batch.roundId, ['cong-an-tinh', 'so-tttt', 'so-tai-chinh', 'so-noi-vu']);
+    expect([...many.keys()].sort()).toEqual(['cong-an-tinh', 'so-tai-chinh', 'so-tttt']);
+    for (const unitId of ['cong-an-tinh', 'so-tttt', 'so-tai-chinh']) expect(many.get(unitId)).toEqual(await listSubmissions(db, batch.roundId, unitId));
+    expect(many.get('so-tttt')!.map((s) => s.version)).toEqual([1, 2, 3]);
   });
 
   test('when the gateway asks which shard holds a unit and whether a receipt is stored, then the plain SQL reads answer as the rows say', async () => {
