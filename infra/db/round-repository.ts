@@ -8,6 +8,7 @@
 import { lateness } from '../../domain/round/lateness';
 import type { FormData } from '../../domain/forms/form-data';
 import { appendAudit, appendAuditMany, type AppendAuditInput } from './audit-repository';
+import { directReaderOf } from './direct-reads';
 import type { Db, DbTransaction } from './client';
 import type { DbClient } from './shared';
 import {
@@ -692,25 +693,35 @@ export async function recordSubmissions(db: DbClient, roundId: string, items: Re
 
 /**
  * The shard (1-based) whose workflow holds a unit's obligation in a round; null when the unit owes
- * nothing there. Plain SQL: the gateway asks it before every Update of a burst.
+ * nothing there. Plain SQL (the gateway asks it before every Update of a burst): through the driver
+ * directly where it can (./direct-reads.ts), else Prisma's $queryRaw.
  */
 export async function shardOfUnit(db: DbClient, roundId: string, unitId: string): Promise<number | null> {
-  const rows = await db.$queryRaw<Array<{ shard: number | bigint }>>`SELECT "shard" FROM "Obligation" WHERE "roundId" = ${roundId} AND "unitId" = ${unitId}`;
+  const direct = directReaderOf(db);
+  const rows = direct
+    ? direct.all<{ shard: number }>('SELECT "shard" FROM "Obligation" WHERE "roundId" = ? AND "unitId" = ?', [roundId, unitId])
+    : await db.$queryRaw<Array<{ shard: number | bigint }>>`SELECT "shard" FROM "Obligation" WHERE "roundId" = ${roundId} AND "unitId" = ${unitId}`;
   return rows.length ? Number(rows[0]!.shard) : null;
 }
 
 /** Whether a round has written its obligations (any unit). Plain SQL, as shardOfUnit. */
 export async function roundHasObligations(db: DbClient, roundId: string): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "Obligation" WHERE "roundId" = ${roundId} LIMIT 1`;
+  const direct = directReaderOf(db);
+  const rows = direct
+    ? direct.all('SELECT 1 AS "one" FROM "Obligation" WHERE "roundId" = ? LIMIT 1', [roundId])
+    : await db.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "Obligation" WHERE "roundId" = ${roundId} LIMIT 1`;
   return rows.length > 0;
 }
 
 /**
- * Whether the submission with this idempotency key is stored. Plain SQL: the gateway polls it after every
- * receipt until the shard's writer has stored the row.
+ * Whether the submission with this idempotency key is stored. Plain SQL, as shardOfUnit: the gateway
+ * polls it after every receipt until the shard's writer has stored the row.
  */
 export async function submissionStored(db: DbClient, idempotencyKey: string): Promise<boolean> {
-  const rows = await db.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "Submission" WHERE "idempotencyKey" = ${idempotencyKey}`;
+  const direct = directReaderOf(db);
+  const rows = direct
+    ? direct.all('SELECT 1 AS "one" FROM "Submission" WHERE "idempotencyKey" = ?', [idempotencyKey])
+    : await db.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "Submission" WHERE "idempotencyKey" = ${idempotencyKey}`;
   return rows.length > 0;
 }
 

@@ -18,7 +18,8 @@ import {
   upsertObligations,
   upsertRound,
 } from '../../infra/db/round-repository';
-import { InvalidInputError, InvalidStateError, NotFoundError } from '../../infra/db/shared';
+import { directReaderOf } from '../../infra/db/direct-reads';
+import { InvalidInputError, InvalidStateError, NotFoundError, inTransaction } from '../../infra/db/shared';
 import { providers, uniqueId, useMigratedDatabase } from './harness';
 
 /**
@@ -209,6 +210,9 @@ describe.each(providers)('round repository on %s', (provider) => {
     expect(await shardOfUnit(db, roundId, 'so-tai-chinh')).toBe(7);
     expect(await shardOfUnit(db, roundId, 'cong-an-tinh')).toBeNull();
     expect(await shardOfUnit(db, 'no-such-round', 'so-tttt')).toBeNull();
+    // SQLite answers through the driver directly; PostgreSQL, and any client inside a transaction, through $queryRaw: the same answers.
+    expect(directReaderOf(db) !== null).toBe(provider === 'sqlite');
+    expect(await inTransaction(db, async (tx) => [await shardOfUnit(tx, roundId, 'so-tai-chinh'), await shardOfUnit(tx, roundId, 'cong-an-tinh'), await roundHasObligations(tx, roundId)])).toEqual([7, null, true]);
     expect(await roundHasObligations(db, roundId)).toBe(true);
     expect(await roundHasObligations(db, 'no-such-round')).toBe(false);
     expect(await submissionStored(db, `${roundId}|so-tttt|v1`)).toBe(false);
