@@ -64,6 +64,7 @@ export function burstLine(f: BurstFigures): string {
     `largest_payload_bytes=${h.payloadBytes.value}`,
     `longest_workflow_task_ms=${h.longestTaskMs.value}`,
     `failed_workflow_tasks=${h.failedTasks}`,
+    ...(h.failedTasks ? [`failed_task_kinds=${JSON.stringify(h.failedTaskKinds)}`] : []),
     `shards=${f.roundAtClose.shards}`,
     `counts_at_close=${JSON.stringify(f.roundAtClose.counts)}`,
     `counts_match=${f.roundAtClose.matchesSent}`,
