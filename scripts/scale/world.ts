@@ -64,7 +64,12 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
   const processes = options.workerProcesses ?? 0;
   if (processes > 0) {
     if (options.server !== 'dev') throw new Error('worker processes need the dev server (the time-skipping server runs its worker in this process)');
-    const children = await startWorkerProcesses({ count: processes, env, world, taskQueue, dir });
+    // A worker that does not start leaves nothing behind: the dev server and the mail sink are closed too.
+    const children = await startWorkerProcesses({ count: processes, env, world, taskQueue, dir }).catch(async (err: unknown) => {
+      await world.close().catch(() => undefined);
+      await env.teardown().catch(() => undefined);
+      throw err;
+    });
     return {
       env,
       world,
