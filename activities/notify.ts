@@ -7,7 +7,7 @@ import {
   countObligations,
   getRound,
   listObligationsOf,
-  listSubmissions,
+  listSubmissionsOf,
   pageObligations,
   setObligationStatus,
   unitsOwing,
@@ -51,6 +51,24 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
     const program = round.programVersion ? await programs.get({ programId: round.programId, version: round.programVersion }) : await getProgramDefinition(db, round.programId);
     if (!program) throw new Error(`program ${round.programId} is not loaded; run "kybao program load"`);
     return { round, program };
+  }
+
+  /**
+   * The instant of the last escalation for a deadline under a program's rules (epoch ms), remembered per
+   * program definition and deadline: a burst of receipts signs a link for each unit, nearly all with the
+   * round's one deadline, and working-day arithmetic over the calendar is the costly part of a link.
+   */
+  const lastEscalations = new WeakMap<Program, Map<number, number>>();
+  function lastEscalationAt(program: Program, dueAt: number): number {
+    let byDeadline = lastEscalations.get(program);
+    if (!byDeadline) lastEscalations.set(program, (byDeadline = new Map()));
+    let last = byDeadline.get(dueAt);
+    if (last === undefined) {
+      last = planNotices(dueAt, noticeRulesOf(program)).escalations.at(-1)?.atMs ?? dueAt;
+      if (byDeadline.size >= 1_000) byDeadline.clear();
+      byDeadline.set(dueAt, last);
+    }
+    return last;
   }
 
   return {
@@ -166,7 +184,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
         for (const e of fresh) {
           if (!e.unit || tokens.has(e.unit.id)) continue;
           const dueAt = Date.parse(facts!.obligations.get(e.unit.id)?.dueAt ?? round.deadline);
-          const last = planNotices(dueAt, noticeRulesOf(program)).escalations.at(-1)?.atMs ?? dueAt;
+          const last = lastEscalationAt(program, dueAt);
           const claims = { p: program.id, r: round.id, u: e.unit.id, e: linkExpiry(Math.max(last, dueAt), env.KYBAO_LINK_DAYS_AFTER_CUTOFF), n: await linkEpochOf(db, program.id, e.unit.id) };
           tokens.set(e.unit.id, signLink(env.KYBAO_LINK_SECRET, claims));
         }
@@ -274,8 +292,9 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
     let estimates: Array<{ unitId: string; version: number; amountVnd: string; status: 'submitted' | 'approved' | 'adjusted' | 'returned' | 'superseded'; approvedAmountVnd: string | null }> = [];
 
     if (req.kind === 'receipt' || req.kind === 'late-receipt') {
+      const byUnit = await listSubmissionsOf(db, round.id, req.unitIds);
       for (const unitId of req.unitIds) {
-        const versions = await listSubmissions(db, round.id, unitId);
+        const versions = byUnit.get(unitId) ?? [];
         const s = versions.find((v) => v.version === req.step) ?? versions[versions.length - 1];
         if (s) submissions.set(unitId, { version: s.version, submittedAt: s.submittedAt, reference: s.fileRef });
       }

@@ -8,7 +8,7 @@ import {
   listShardObligations,
   markObligationsMissing,
   openRoundObligations,
-  recordSubmission,
+  recordSubmissions,
   setObligationStatus,
 } from '../infra/db/round-repository';
 import { inTransaction } from '../infra/db/shared';
@@ -67,13 +67,18 @@ export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVe
       return (await listShardObligations(db, roundId, shard)).map((o) => ({ unitId: o.unitId, dueAt: o.dueAt, status: o.status }));
     },
 
-    /** Stores submissions decided by a shard, in one transaction; a budget amount also becomes an estimate version. */
+    /**
+     * Stores submissions decided by a shard, in one transaction (infra/db/round-repository.ts
+     * recordSubmissions: a few statements for the whole batch); a budget amount also becomes an estimate version.
+     */
     async recordSubmissions(req: RecordSubmissionsRequest): Promise<void> {
-      const round = await db.round.findUnique({ where: { id: req.roundId }, select: { programId: true, year: true } });
+      const withAmount = req.submissions.filter((s) => s.amountVnd !== undefined);
+      const round = withAmount.length ? await db.round.findUnique({ where: { id: req.roundId }, select: { programId: true, year: true } }) : null;
       await inTransaction(db, async (tx) => {
-        for (const s of req.submissions) {
-          await recordSubmission(tx, {
-            roundId: req.roundId,
+        await recordSubmissions(
+          tx,
+          req.roundId,
+          req.submissions.map((s) => ({
             unitId: s.unitId,
             version: s.version,
             submittedBy: s.submittedBy,
@@ -81,25 +86,26 @@ export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVe
             fileRef: s.reference,
             note: s.note ?? null,
             ...(s.formData ? { formData: s.formData } : {}),
-            status: s.late ? 'late' : 'submitted',
+            status: s.late ? ('late' as const) : ('submitted' as const),
             lateByMs: s.lateByMs,
             // The shard decided the version, so a retried activity finds its own row.
             idempotencyKey: submissionKey(req.roundId, s.unitId, s.version),
             actor: s.submittedBy,
+          })),
+        );
+        if (!round) return;
+        for (const s of withAmount) {
+          await recordEstimate(tx, {
+            programId: round.programId,
+            year: round.year,
+            unitId: s.unitId,
+            amountVnd: s.amountVnd!,
+            submittedBy: s.submittedBy,
+            submittedAt: s.submittedAt,
+            fileRef: s.reference,
+            idempotencyKey: `estimate|${req.roundId}|${s.unitId}|v${s.version}`,
+            actor: s.submittedBy,
           });
-          if (s.amountVnd !== undefined && round) {
-            await recordEstimate(tx, {
-              programId: round.programId,
-              year: round.year,
-              unitId: s.unitId,
-              amountVnd: s.amountVnd,
-              submittedBy: s.submittedBy,
-              submittedAt: s.submittedAt,
-              fileRef: s.reference,
-              idempotencyKey: `estimate|${req.roundId}|${s.unitId}|v${s.version}`,
-              actor: s.submittedBy,
-            });
-          }
         }
       });
     },

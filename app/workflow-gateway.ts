@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import type { DbClient } from '../infra/db/shared';
+import { roundHasObligations, shardOfUnit, submissionStored } from '../infra/db/round-repository';
 import { estimateGroupOf, estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import type { ApprovePlan, CycleStatus, DecideEstimate, EstimateState, SubmitEstimate } from '../domain/cycle/schema';
 import type { Program } from '../domain/program/schema';
@@ -91,8 +92,8 @@ export class WorkflowGateway {
     const idempotencyKey = submissionKey(roundId, unitId, version);
     const started = Date.now();
     for (let attempt = 0; Date.now() - started < this.updateTimeoutMs; attempt++) {
-      const row = await this.options.db.submission.findUnique({ where: { idempotencyKey }, select: { id: true } }).catch(() => null);
-      if (row) return;
+      // Plain SQL (infra/db/round-repository.ts): every receipt of a burst polls it.
+      if (await submissionStored(this.options.db, idempotencyKey).catch(() => false)) return;
       await backoff(attempt + 1);
     }
   }
@@ -110,8 +111,8 @@ export class WorkflowGateway {
 
   /** The shard workflow holding a unit's obligation (null: the unit owes nothing in that round). */
   async holderOf(roundId: string, unitId: string): Promise<string | null> {
-    const row = await this.db().obligation.findUnique({ where: { roundId_unitId: { roundId, unitId } }, select: { shard: true } });
-    return row ? roundShardWorkflowId(roundId, row.shard) : null;
+    const shard = await shardOfUnit(this.db(), roundId, unitId);
+    return shard === null ? null : roundShardWorkflowId(roundId, shard);
   }
 
   /**
@@ -125,7 +126,7 @@ export class WorkflowGateway {
       const workflowId = await this.holderOf(roundId, unitId);
       // Every path that does not return or throw below leaves the round opening: wait, then look again.
       if (!workflowId) {
-        const known = await this.db().obligation.findFirst({ where: { roundId }, select: { id: true } });
+        const known = await roundHasObligations(this.db(), roundId);
         // The round may have written its obligations (one transaction) between the two reads: the unit is
         // out of the round only if it still has no row now that the round has some.
         if (known && !(await this.holderOf(roundId, unitId))) throw new AppError('refused', `${what} refused: unit "${unitId}" is not in round ${roundId}`, 'unitId');

@@ -20,6 +20,7 @@ import path from 'node:path';
 import type * as SqliteClient from '.prisma/kybao-sqlite';
 import type * as PostgresClient from '.prisma/kybao-postgresql';
 import { databaseUrlFromEnv, pgPoolConfig, resolveDatabaseUrl, type DatabaseTarget } from './database-url';
+import { registerSqliteReader } from './direct-reads';
 
 export { databaseUrlFromEnv, resolveDatabaseUrl, redactUrl, DEFAULT_DATABASE_URL } from './database-url';
 export type { DatabaseTarget } from './database-url';
@@ -68,7 +69,10 @@ export function createPrismaClientFor(target: DatabaseTarget, options: CreatePri
     mkdirSync(path.dirname(target.file), { recursive: true });
     // timeout: how long a writer waits for another connection's lock (worker and CLI share the file).
     const adapter = new PrismaBetterSQLite3({ url: target.url, timeout: 10_000 });
-    return new PrismaClient({ adapter, ...(log ? { log: [...log] } : {}) });
+    const client = new PrismaClient({ adapter, ...(log ? { log: [...log] } : {}) });
+    // The burst's hottest reads go to the driver directly (./direct-reads.ts).
+    registerSqliteReader(client, target.file);
+    return client;
   }
   const { PrismaClient } = loadGenerated<typeof PostgresClient>('.prisma/kybao-postgresql');
   // eslint-disable-next-line @typescript-eslint/no-require-imports

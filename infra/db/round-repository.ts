@@ -7,7 +7,8 @@
  */
 import { lateness } from '../../domain/round/lateness';
 import type { FormData } from '../../domain/forms/form-data';
-import { appendAudit } from './audit-repository';
+import { appendAudit, appendAuditMany, type AppendAuditInput } from './audit-repository';
+import { directReaderOf } from './direct-reads';
 import type { Db, DbTransaction } from './client';
 import type { DbClient } from './shared';
 import {
@@ -580,6 +581,170 @@ export async function recordSubmission(db: DbClient, input: RecordSubmissionInpu
       return { submission: toSubmission(submission, input.roundId, input.unitId), obligation: toObligation(updated), duplicate: false };
     }),
   );
+}
+
+/** One submission of a batch whose caller numbered the versions and keyed every one (a round shard). */
+export interface RecordSubmissionsItem extends Omit<RecordSubmissionInput, 'roundId' | 'version' | 'idempotencyKey'> {
+  version: number;
+  idempotencyKey: string;
+}
+
+/**
+ * Records a batch of submissions of one round in one transaction, with the outcome `recordSubmission`
+ * would give each of them in turn (same rows, same obligation updates, same audit entries), in a number
+ * of statements that does not grow with the batch except for one plain UPDATE per first version: the
+ * obligations and the keys already recorded are read in one query each, the new versions and their audit
+ * entries inserted in one statement each. A round shard stores a burst of receipts this way; at a
+ * deadline that is most of what the worker's database does (each ORM statement costs about a millisecond
+ * of CPU, the plain UPDATE a quarter of that). Items whose key is recorded already are skipped (a retried
+ * activity); a key recorded for another obligation is an InvalidStateError, a unit without an obligation
+ * in the round a NotFoundError, as in `recordSubmission`.
+ * Returns how many were written and how many were already there.
+ */
+export async function recordSubmissions(db: DbClient, roundId: string, items: RecordSubmissionsItem[]): Promise<{ recorded: number; duplicates: number }> {
+  if (!items.length) return { recorded: 0, duplicates: 0 };
+  const prepared = items.map((item) => {
+    if (!Number.isInteger(item.version) || item.version < 1) throw new InvalidInputError(`version: ${item.version} is not a whole number ≥ 1`);
+    if (item.lateByMs !== undefined && (!Number.isSafeInteger(item.lateByMs) || item.lateByMs < 0)) {
+      throw new InvalidInputError(`lateByMs: ${item.lateByMs} is not a non-negative whole number of milliseconds`);
+    }
+    return { ...item, submittedBy: nonEmpty(item.submittedBy, 'submittedBy'), submittedAt: item.submittedAt === undefined ? new Date() : toDate(item.submittedAt, 'submittedAt') };
+  });
+  return retryOnUniqueViolation(() =>
+    inTransaction(db, async (tx) => {
+      const unitIds = [...new Set(prepared.map((p) => p.unitId))];
+      const obligations = new Map((await tx.obligation.findMany({ where: { roundId, unitId: { in: unitIds } } })).map((o) => [o.unitId, o as ObligationRow]));
+      for (const unitId of unitIds) if (!obligations.has(unitId)) throw new NotFoundError(`unit ${unitId} has no obligation in round ${roundId}`);
+      const known = new Map(
+        (await tx.submission.findMany({ where: { idempotencyKey: { in: prepared.map((p) => p.idempotencyKey) } }, select: { idempotencyKey: true, obligationId: true } })).map((r) => [
+          r.idempotencyKey!,
+          r.obligationId,
+        ]),
+      );
+      const fresh: typeof prepared = [];
+      let duplicates = 0;
+      for (const p of prepared) {
+        const obligation = obligations.get(p.unitId)!;
+        const previous = known.get(p.idempotencyKey);
+        if (previous !== undefined) {
+          if (previous !== obligation.id) throw new InvalidStateError(`idempotency key ${p.idempotencyKey} was used for another obligation (id ${previous})`);
+          duplicates += 1;
+          continue;
+        }
+        known.set(p.idempotencyKey, obligation.id);
+        fresh.push(p);
+      }
+      if (!fresh.length) return { recorded: 0, duplicates };
+      const now = new Date();
+      await tx.submission.createMany({
+        data: fresh.map((p) => ({
+          obligationId: obligations.get(p.unitId)!.id,
+          version: p.version,
+          submittedBy: p.submittedBy,
+          submittedAt: p.submittedAt,
+          fileRef: p.fileRef ?? null,
+          contentSha256: p.contentSha256 ?? null,
+          note: p.note ?? null,
+          idempotencyKey: p.idempotencyKey,
+          formData: p.formData ? toJsonText(p.formData, 'formData') : null,
+          createdAt: now,
+        })),
+      });
+      // Version 1 decides on-time or late, under the same condition as recordSubmission (submittedAt still
+      // empty), so a concurrent writer that read the obligation earlier cannot overwrite it.
+      const raced: string[] = [];
+      for (const p of fresh) {
+        if (p.version !== 1) continue;
+        const o = obligations.get(p.unitId)!;
+        const rule = lateness(p.submittedAt.getTime(), o.dueAt.getTime());
+        const status = p.status ?? rule.status;
+        const lateByMs = p.lateByMs ?? (status === 'submitted' ? 0 : rule.lateByMs);
+        const changed = await tx.$executeRaw`UPDATE "Obligation" SET "status" = ${status}, "submittedAt" = ${p.submittedAt}, "lateByMs" = ${lateByMs}, "updatedAt" = ${now} WHERE "id" = ${o.id} AND "submittedAt" IS NULL`;
+        if (changed === 1) obligations.set(p.unitId, { ...o, status, submittedAt: p.submittedAt, lateByMs: BigInt(lateByMs), updatedAt: now });
+        else raced.push(p.unitId);
+      }
+      if (raced.length) for (const o of await tx.obligation.findMany({ where: { roundId, unitId: { in: raced } } })) obligations.set(o.unitId, o as ObligationRow);
+      await appendAuditMany(
+        tx,
+        fresh.map((p): AppendAuditInput => {
+          const o = obligations.get(p.unitId)!;
+          return {
+            at: p.submittedAt,
+            actor: p.actor ?? p.submittedBy,
+            action: 'submission.recorded',
+            roundId,
+            unitId: p.unitId,
+            details: {
+              version: p.version,
+              submittedBy: p.submittedBy,
+              fileRef: p.fileRef ?? null,
+              ...(p.note ? { note: p.note } : {}),
+              ...(p.formData ? { withFormData: true } : {}),
+              obligationStatus: o.status,
+              lateByMs: msToNumber(o.lateByMs),
+            },
+          };
+        }),
+      );
+      return { recorded: fresh.length, duplicates };
+    }),
+  );
+}
+
+/**
+ * The shard (1-based) whose workflow holds a unit's obligation in a round; null when the unit owes
+ * nothing there. Plain SQL (the gateway asks it before every Update of a burst): through the driver
+ * directly where it can (./direct-reads.ts), else Prisma's $queryRaw.
+ */
+export async function shardOfUnit(db: DbClient, roundId: string, unitId: string): Promise<number | null> {
+  const direct = directReaderOf(db);
+  const rows = direct
+    ? direct.all<{ shard: number }>('SELECT "shard" FROM "Obligation" WHERE "roundId" = ? AND "unitId" = ?', [roundId, unitId])
+    : await db.$queryRaw<Array<{ shard: number | bigint }>>`SELECT "shard" FROM "Obligation" WHERE "roundId" = ${roundId} AND "unitId" = ${unitId}`;
+  return rows.length ? Number(rows[0]!.shard) : null;
+}
+
+/** Whether a round has written its obligations (any unit). Plain SQL, as shardOfUnit. */
+export async function roundHasObligations(db: DbClient, roundId: string): Promise<boolean> {
+  const direct = directReaderOf(db);
+  const rows = direct
+    ? direct.all('SELECT 1 AS "one" FROM "Obligation" WHERE "roundId" = ? LIMIT 1', [roundId])
+    : await db.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "Obligation" WHERE "roundId" = ${roundId} LIMIT 1`;
+  return rows.length > 0;
+}
+
+/**
+ * Whether the submission with this idempotency key is stored. Plain SQL, as shardOfUnit: the gateway
+ * polls it after every receipt until the shard's writer has stored the row.
+ */
+export async function submissionStored(db: DbClient, idempotencyKey: string): Promise<boolean> {
+  const direct = directReaderOf(db);
+  const rows = direct
+    ? direct.all('SELECT 1 AS "one" FROM "Submission" WHERE "idempotencyKey" = ?', [idempotencyKey])
+    : await db.$queryRaw<unknown[]>`SELECT 1 AS "one" FROM "Submission" WHERE "idempotencyKey" = ${idempotencyKey}`;
+  return rows.length > 0;
+}
+
+/**
+ * The submissions of several units of a round, each unit's oldest version first, in one query per 500
+ * units (a receipt mail for a batch of units reads them at once). Units without submissions are absent.
+ */
+export async function listSubmissionsOf(db: DbClient, roundId: string, unitIds: string[]): Promise<Map<string, SubmissionRecord[]>> {
+  const out = new Map<string, SubmissionRecord[]>();
+  const ids = [...new Set(unitIds)];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db.submission.findMany({
+      where: { obligation: { roundId, unitId: { in: ids.slice(i, i + 500) } } },
+      include: { obligation: { select: { unitId: true } } },
+      orderBy: [{ obligationId: 'asc' }, { version: 'asc' }],
+    });
+    for (const row of rows) {
+      const list = out.get(row.obligation.unitId) ?? [];
+      list.push(toSubmission(row, roundId, row.obligation.unitId));
+      out.set(row.obligation.unitId, list);
+    }
+  }
+  return out;
 }
 
 /** A unit's submissions for a round, oldest version first. */

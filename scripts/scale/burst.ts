@@ -26,6 +26,11 @@ export interface BurstOptions {
   clients: number;
   /** Temporal client connections the clients share. */
   connections?: number;
+  /**
+   * Worker processes (bin/kybao-worker, as deployed) beside this one, which then only runs the clients;
+   * 0: the worker in this process, sharing its thread with the clients. Default 1.
+   */
+  workerProcesses?: number;
   /** Where to write the round's and its shards' histories (Temporal JSON), if anywhere. */
   historiesDir?: string;
   progress?: (line: string) => void;
@@ -34,6 +39,7 @@ export interface BurstOptions {
 export interface BurstFigures {
   units: number;
   clients: number;
+  workerProcesses: number;
   programLoadSeconds: number;
   programStart: { started: boolean; inputBytes: number; runs: number; cycles: string[] };
   sent: number;
@@ -58,11 +64,12 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
   const programId = `scale-${options.units}`;
   const program = programWithExtraUnits(programId, extra, 'don-vi', { period: { firstYear: thisYear, lastYear: thisYear + 1 } });
   progress(`${options.units} units: starting a dev server, loading the program`);
-  const sw = await createScaleWorld({ program, server: 'dev' });
-  const { env, world, worker, taskQueue } = sw;
+  const workerProcesses = options.workerProcesses ?? 1;
+  const sw = await createScaleWorld({ program, server: 'dev', workerProcesses });
+  const { env, world, taskQueue } = sw;
   const connections = await Promise.all(Array.from({ length: options.connections ?? 8 }, () => Connection.connect({ address: env.address })));
   try {
-    return await worker.runUntil(async () => {
+    return await sw.run(async () => {
       progress(`program loaded in ${sw.loadSeconds.toFixed(1)} s; starting program:${programId}`);
       // 1. The program starts: its input is a reference to the stored definition, whatever its size.
       const programArgs = { programRef: world.programRef };
@@ -151,6 +158,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
       return {
         units: unitIds.length,
         clients: options.clients,
+        workerProcesses,
         programLoadSeconds: sw.loadSeconds,
         programStart: { started, inputBytes, runs: status.run, cycles: status.started.map(String) },
         sent: unitIds.length,

@@ -61,9 +61,9 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
   const program = programWithExtraUnits(`scale-life-${options.units}`, extra);
   progress(`${options.units} units: time-skipping server from ${START}, loading the program`);
   const sw = await createScaleWorld({ program, server: { timeSkippingFrom: START } });
-  const { env, world, worker, taskQueue } = sw;
+  const { env, world, taskQueue } = sw;
   try {
-    return await worker.runUntil(async () => {
+    return await sw.run(async () => {
       const q1 = computeYearSchedule(world.outline, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
       const input = roundInputFromSchedule(world.outline, q1, { roundId: roundIdOf(program.id, '2015-Q1') });
       const unitIds = reportingUnits(program).map((u) => u.id);

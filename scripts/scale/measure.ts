@@ -21,6 +21,8 @@ export interface HistoryFigures {
   longestTaskMs: number;
   /** Workflow tasks that failed (other than for an event that arrived meanwhile) or timed out (over the 10 s timeout). */
   failedTasks: number;
+  /** The same, by kind: a failure's cause, or a timeout's type (SCHEDULE_TO_START: the worker polled its sticky queue too late; START_TO_CLOSE: a task ran over 10 s). */
+  failedTaskKinds: Record<string, number>;
 }
 
 export function figuresOf(workflowId: string, runId: string, history: History, encodedBytes: number): HistoryFigures {
@@ -29,6 +31,11 @@ export function figuresOf(workflowId: string, runId: string, history: History, e
   const started = new Map<number, number>();
   let longest = 0;
   let failedTasks = 0;
+  const failedTaskKinds: Record<string, number> = {};
+  const count = (kind: string) => {
+    failedTasks += 1;
+    failedTaskKinds[kind] = (failedTaskKinds[kind] ?? 0) + 1;
+  };
   for (const e of events) {
     for (const [where, size] of payloadSizes(e)) if (size > largest.bytes) largest = { bytes: size, where: `${workflowId} event ${String(e.eventId)} ${where}` };
     if (e.workflowTaskStartedEventAttributes) started.set(Number(e.eventId), timestampMs(e.eventTime));
@@ -40,9 +47,11 @@ export function figuresOf(workflowId: string, runId: string, history: History, e
     // A task the server failed because a new event (an Update, a signal) arrived while it ran (UNHANDLED_COMMAND,
     // cause 1) is Temporal's normal way of making the worker look again; every other failure and every timeout counts.
     const failed = e.workflowTaskFailedEventAttributes;
-    if ((failed && Number(failed.cause ?? 0) !== 1) || e.workflowTaskTimedOutEventAttributes) failedTasks += 1;
+    if (failed && Number(failed.cause ?? 0) !== 1) count(`failed:${temporal.api.enums.v1.WorkflowTaskFailedCause[Number(failed.cause ?? 0)] ?? String(failed.cause)}`);
+    const timedOut = e.workflowTaskTimedOutEventAttributes;
+    if (timedOut) count(`timed-out:${temporal.api.enums.v1.TimeoutType[Number(timedOut.timeoutType ?? 0)] ?? String(timedOut.timeoutType)}`);
   }
-  return { workflowId, runId, events: events.length, bytes: encodedBytes, largestPayload: largest, longestTaskMs: longest, failedTasks };
+  return { workflowId, runId, events: events.length, bytes: encodedBytes, largestPayload: largest, longestTaskMs: longest, failedTasks, failedTaskKinds };
 }
 
 /** Every payload an event carries, with where it sits and its data size in bytes. */
@@ -106,6 +115,10 @@ export function largestOf(figures: HistoryFigures[]) {
     payloadBytes: { value: payload.largestPayload.bytes, where: payload.largestPayload.where },
     longestTaskMs: { value: by('longestTaskMs').longestTaskMs, workflowId: by('longestTaskMs').workflowId },
     failedTasks: figures.reduce((n, f) => n + f.failedTasks, 0),
+    failedTaskKinds: figures.reduce<Record<string, number>>((all, f) => {
+      for (const [kind, n] of Object.entries(f.failedTaskKinds)) all[kind] = (all[kind] ?? 0) + n;
+      return all;
+    }, {}),
     totalEvents: figures.reduce((n, f) => n + f.events, 0),
     workflows: new Set(figures.map((f) => f.workflowId)).size,
   };

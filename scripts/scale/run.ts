@@ -31,6 +31,12 @@ function unitList(value: string): number[] {
   return sizes;
 }
 
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 8) throw new InvalidArgumentError('give a whole number from 0 to 8');
+  return n;
+}
+
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 512) throw new InvalidArgumentError('give a whole number from 1 to 512');
@@ -43,6 +49,7 @@ export function burstLine(f: BurstFigures): string {
     'phase=burst',
     `units=${f.units}`,
     `clients=${f.clients}`,
+    `worker_processes=${f.workerProcesses}`,
     `program_start=${f.programStart.started ? 'ok' : 'failed'}`,
     `program_input_bytes=${f.programStart.inputBytes}`,
     `sent=${f.sent}`,
@@ -57,6 +64,7 @@ export function burstLine(f: BurstFigures): string {
     `largest_payload_bytes=${h.payloadBytes.value}`,
     `longest_workflow_task_ms=${h.longestTaskMs.value}`,
     `failed_workflow_tasks=${h.failedTasks}`,
+    ...(h.failedTasks ? [`failed_task_kinds=${JSON.stringify(h.failedTaskKinds)}`] : []),
     `shards=${f.roundAtClose.shards}`,
     `counts_at_close=${JSON.stringify(f.roundAtClose.counts)}`,
     `counts_match=${f.roundAtClose.matchesSent}`,
@@ -109,20 +117,21 @@ async function main(): Promise<void> {
     .description('The scale scenario (issue #11): a program of N units starts, a round takes a burst of every unit\'s submission, a round runs from opening to close; prints one summary line per phase and size.')
     .option('--units <list>', 'reporting units per run, comma-separated (26–20000)', unitList, [1000])
     .option('--clients <n>', 'concurrent clients submitting in the burst', positive, 64)
+    .option('--worker-processes <n>', 'burst: worker processes (bin/kybao-worker) beside the clients\' process; 0 runs the worker inside it', nonNegative, 1)
     .option('--phase <phase>', 'burst, lifecycle or both', 'both')
     .option('--json <file>', 'also write every figure to this JSON file')
     .option('--histories <dir>', 'write the histories of each round and its shards there (Temporal JSON)')
     .option('--quiet', 'only the summary lines')
     .addHelpText('after', '\nExample: npm run scale -- --units 1000,3000,10000 --clients 64 --json scale.json\nExit status 1 when a check fails (errors, counts, payload over 512 KB, history over 10,240 events, failed workflow tasks).');
   cli.parse();
-  const opts = cli.opts<{ units: number[]; clients: number; phase: string; json?: string; histories?: string; quiet?: boolean }>();
+  const opts = cli.opts<{ units: number[]; clients: number; workerProcesses: number; phase: string; json?: string; histories?: string; quiet?: boolean }>();
   if (!['burst', 'lifecycle', 'both'].includes(opts.phase)) cli.error(`--phase ${opts.phase}: give burst, lifecycle or both`);
   const progress = opts.quiet ? undefined : (line: string) => process.stderr.write(`[scale] ${line}\n`);
   const all: Array<BurstFigures | LifecycleFigures> = [];
   let failed = false;
   for (const units of opts.units) {
     const runs: Array<() => Promise<BurstFigures | LifecycleFigures>> = [];
-    if (opts.phase !== 'lifecycle') runs.push(() => runBurst({ units, clients: opts.clients, ...(opts.histories ? { historiesDir: `${opts.histories}/burst-${units}` } : {}), ...(progress ? { progress } : {}) }));
+    if (opts.phase !== 'lifecycle') runs.push(() => runBurst({ units, clients: opts.clients, workerProcesses: opts.workerProcesses, ...(opts.histories ? { historiesDir: `${opts.histories}/burst-${units}` } : {}), ...(progress ? { progress } : {}) }));
     if (opts.phase !== 'burst') runs.push(() => runLifecycle({ units, ...(opts.histories ? { historiesDir: `${opts.histories}/lifecycle-${units}` } : {}), ...(progress ? { progress } : {}) }));
     for (const run of runs) {
       const figures = await run();

@@ -1,4 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -11,21 +13,39 @@ import type { Program } from '../../domain/program/schema';
 
 /**
  * The scale scenario's world: a Temporal server (a dev server with its SQLite file, or the time-skipping
- * one), a fresh kybao database with the program loaded, a loopback mail sink, and one worker on the real
+ * one), a fresh kybao database with the program loaded, a loopback mail sink, and the worker on the real
  * workflows and activities, all in a folder of its own.
+ *
+ * The worker runs either in this process (`workerProcesses: 0`, as the time-skipping lifecycle needs) or
+ * as `workerProcesses` separate `bin/kybao-worker` processes on the same task queue, as deployed: the
+ * clients submitting (this process) and the worker then run on different cores instead of sharing one
+ * Node thread.
  */
 export interface ScaleWorld {
   env: TestWorkflowEnvironment;
   world: WiredWorld;
-  worker: Worker;
+  /** The in-process worker (null when the worker runs as separate processes). */
+  worker: Worker | null;
+  /** Worker processes started (0: the worker runs in this process). */
+  workerProcesses: number;
   taskQueue: string;
   dir: string;
   /** Seconds the program load took (10,000 units and their contacts). */
   loadSeconds: number;
+  /** Runs `fn` while the worker polls (the in-process worker's runUntil, or the worker processes already running). */
+  run<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-export async function createScaleWorld(options: { program: Program; server: 'dev' | { timeSkippingFrom: string }; dir?: string }): Promise<ScaleWorld> {
+export interface ScaleWorldOptions {
+  program: Program;
+  server: 'dev' | { timeSkippingFrom: string };
+  dir?: string;
+  /** 0 (default): the worker in this process; n ≥ 1: n `bin/kybao-worker` processes (a dev server only). */
+  workerProcesses?: number;
+}
+
+export async function createScaleWorld(options: ScaleWorldOptions): Promise<ScaleWorld> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'kybao-scale-'));
   const quiet = () => undefined;
   await ensureClientsGenerated({ log: quiet });
@@ -41,6 +61,31 @@ export async function createScaleWorld(options: { program: Program; server: 'dev
   const world = await wireWorld({ url, program: options.program, dir, actor: 'scale', env: { KYBAO_BASE_URL: 'https://kybao.scale' } });
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   const taskQueue = 'kybao-scale';
+  const processes = options.workerProcesses ?? 0;
+  if (processes > 0) {
+    if (options.server !== 'dev') throw new Error('worker processes need the dev server (the time-skipping server runs its worker in this process)');
+    // A worker that does not start leaves nothing behind: the dev server and the mail sink are closed too.
+    const children = await startWorkerProcesses({ count: processes, env, world, taskQueue, dir }).catch(async (err: unknown) => {
+      await world.close().catch(() => undefined);
+      await env.teardown().catch(() => undefined);
+      throw err;
+    });
+    return {
+      env,
+      world,
+      worker: null,
+      workerProcesses: processes,
+      taskQueue,
+      dir,
+      loadSeconds,
+      run: (fn) => fn(),
+      async close() {
+        await stopWorkerProcesses(children);
+        await world.close();
+        await env.teardown();
+      },
+    };
+  }
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -54,9 +99,11 @@ export async function createScaleWorld(options: { program: Program; server: 'dev
     env,
     world,
     worker,
+    workerProcesses: 0,
     taskQueue,
     dir,
     loadSeconds,
+    run: (fn) => worker.runUntil(fn),
     async close() {
       await world.close();
       await env.teardown();
@@ -90,4 +137,79 @@ function workflowTaskSlots(): number {
   const n = raw === undefined ? 8 : Number(raw);
   if (!Number.isInteger(n) || n < 2 || n > 1_000) throw new Error(`KYBAO_WORKFLOW_TASK_SLOTS must be a whole number from 2 to 1000, got "${raw}"`);
   return n;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Starts `count` deployed workers (bin/kybao-worker) on the world's database, Temporal server, task queue
+ * and mail sink, and waits until each polls the task queue (a minute at most). Their logs go to
+ * `dir/worker-<n>.log` (level warn: the per-activity info lines would cost CPU the burst measures). The
+ * outbox dispatcher is off, as in the in-process world (notices are queued, not delivered), so the two
+ * modes do the same work. With KYBAO_SCALE_WORKER_NODE_ARGS set (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
+ * options node refuses in NODE_OPTIONS) the worker's sources run with those node options instead.
+ */
+async function startWorkerProcesses(options: { count: number; env: TestWorkflowEnvironment; world: WiredWorld; taskQueue: string; dir: string }): Promise<ChildProcess[]> {
+  const { env, world, taskQueue, dir } = options;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: world.url,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+    KYBAO_TASK_QUEUE: taskQueue,
+    SMTP_HOST: world.env.SMTP_HOST,
+    SMTP_PORT: String(world.env.SMTP_PORT),
+    KYBAO_REPORTS_DIR: path.join(dir, 'reports'),
+    KYBAO_BASE_URL: world.env.KYBAO_BASE_URL,
+    // A throw-away secret for this run's throw-away world (links in queued mail are signed with it).
+    KYBAO_LINK_SECRET: randomBytes(32).toString('hex'),
+    MAIL_DISPATCHER: 'false',
+    KYBAO_LOG_LEVEL: 'warn',
+    KYBAO_WORKFLOW_TASK_SLOTS: String(workflowTaskSlots()),
+  };
+  const nodeArgs = process.env.KYBAO_SCALE_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
+  const [command, args] = nodeArgs?.length
+    ? [process.execPath, [...nodeArgs, '--import', 'tsx', path.join(REPO_ROOT, 'worker', 'main.ts')]]
+    : [path.join(REPO_ROOT, 'bin', 'kybao-worker'), []];
+  const children: ChildProcess[] = [];
+  for (let i = 1; i <= options.count; i++) {
+    const log = createWriteStream(path.join(dir, `worker-${i}.log`));
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    children.push(child);
+  }
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const exited = children.find((c) => c.exitCode !== null);
+    if (exited) {
+      await stopWorkerProcesses(children);
+      throw new Error(`a worker process exited with status ${exited.exitCode} before polling; see ${dir}/worker-*.log`);
+    }
+    const described = await env.client.workflowService.describeTaskQueue({ namespace: env.namespace ?? 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    if ((described.pollers?.length ?? 0) >= options.count) return children;
+    if (Date.now() > deadline) {
+      await stopWorkerProcesses(children);
+      throw new Error(`${options.count} worker processes did not poll task queue ${taskQueue} within a minute; see ${dir}/worker-*.log`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** SIGTERM (the worker drains and exits), then SIGKILL after 30 s. */
+async function stopWorkerProcesses(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
 }

@@ -9,11 +9,17 @@ import {
   listObligations,
   listSubmissions,
   recordSubmission,
+  listSubmissionsOf,
+  recordSubmissions,
+  roundHasObligations,
   setObligationStatus,
+  shardOfUnit,
+  submissionStored,
   upsertObligations,
   upsertRound,
 } from '../../infra/db/round-repository';
-import { InvalidInputError, InvalidStateError, NotFoundError } from '../../infra/db/shared';
+import { directReaderOf } from '../../infra/db/direct-reads';
+import { InvalidInputError, InvalidStateError, NotFoundError, inTransaction } from '../../infra/db/shared';
 import { providers, uniqueId, useMigratedDatabase } from './harness';
 
 /**
@@ -135,6 +141,84 @@ describe.each(providers)('round repository on %s', (provider) => {
     expect((await listAudit(db, { roundId, unitId: 'so-tttt', action: 'submission.recorded' })).map((e) => (e.details as { version: number }).version)).toEqual([
       1, 2, 3,
     ]);
+  });
+
+  test('when a shard stores a batch, then rows, obligations and audit are exactly those of recordSubmission one at a time', async () => {
+    const { db } = database();
+    const one = await openQ1Round(db);
+    const batch = await openQ1Round(db);
+    const key = (roundId: string, unitId: string, version: number) => `${roundId}|${unitId}|v${version}`;
+    // On time in the last minute, exactly at the deadline instant (late by 0 ms), a day late with the shard's
+    // own lateness, and a unit's versions 1 and 2 in the same batch (only 1 decides).
+    const items = [
+      { unitId: 'so-tttt', version: 1, submittedBy: 'a@thaibinh.example', submittedAt: LAST_ON_TIME_MINUTE, fileRef: 'a-v1.pdf' },
+      { unitId: 'so-tai-chinh', version: 1, submittedBy: 'b@thaibinh.example', submittedAt: Q1_DEADLINE, fileRef: 'b.pdf', note: 'Bản ký số' },
+      { unitId: 'cong-an-tinh', version: 1, submittedBy: 'c@thaibinh.example', submittedAt: '2015-03-25T17:00:00.000Z', status: 'late' as const, lateByMs: 86_400_000 },
+      { unitId: 'so-tttt', version: 2, submittedBy: 'a2@thaibinh.example', submittedAt: '2015-03-26T01:00:00.000Z', fileRef: 'a-v2.pdf' },
+    ];
+    for (const item of items) await recordSubmission(db, { ...item, roundId: one.roundId, idempotencyKey: key(one.roundId, item.unitId, item.version) });
+    expect(await recordSubmissions(db, batch.roundId, items.map((item) => ({ ...item, idempotencyKey: key(batch.roundId, item.unitId, item.version) })))).toEqual({ recorded: 4, duplicates: 0 });
+
+    const stateOf = async (roundId: string) => {
+      const units = ['so-tttt', 'so-tai-chinh', 'cong-an-tinh'];
+      return {
+        obligations: await Promise.all(units.map(async (u) => {
+          const o = (await getObligation(db, roundId, u))!;
+          return { unitId: o.unitId, status: o.status, submittedAt: o.submittedAt, lateByMs: o.lateByMs, dueAt: o.dueAt };
+        })),
+        submissions: (await Promise.all(units.map((u) => listSubmissions(db, roundId, u)))).flat().map((s) => ({ ...s, id: 0, obligationId: 0, roundId: '', idempotencyKey: s.idempotencyKey!.slice(roundId.length) })),
+        audit: (await listAudit(db, { roundId, action: 'submission.recorded' })).map((e) => ({ at: e.at, actor: e.actor, unitId: e.unitId, details: e.details })),
+      };
+    };
+    const expected = await stateOf(one.roundId);
+    expect(expected.obligations).toEqual([
+      { unitId: 'so-tttt', status: 'submitted', submittedAt: LAST_ON_TIME_MINUTE, lateByMs: 0, dueAt: Q1_DEADLINE },
+      { unitId: 'so-tai-chinh', status: 'late', submittedAt: Q1_DEADLINE, lateByMs: 0, dueAt: Q1_DEADLINE },
+      { unitId: 'cong-an-tinh', status: 'late', submittedAt: '2015-03-25T17:00:00.000Z', lateByMs: 86_400_000, dueAt: Q1_DEADLINE },
+    ]);
+    expect(await stateOf(batch.roundId)).toEqual(expected);
+
+    // A retried activity writes nothing twice; a new version beside the retried ones is written.
+    const again = items.map((item) => ({ ...item, idempotencyKey: key(batch.roundId, item.unitId, item.version) }));
+    const third = { unitId: 'so-tttt', version: 3, submittedBy: 'a3@thaibinh.example', submittedAt: '2015-03-27T01:00:00.000Z', idempotencyKey: key(batch.roundId, 'so-tttt', 3) };
+    expect(await recordSubmissions(db, batch.roundId, [...again, third])).toEqual({ recorded: 1, duplicates: 4 });
+    expect((await listSubmissions(db, batch.roundId, 'so-tttt')).map((s) => s.version)).toEqual([1, 2, 3]);
+    expect(await getObligation(db, batch.roundId, 'so-tttt')).toMatchObject({ status: 'submitted', submittedAt: LAST_ON_TIME_MINUTE });
+    expect(await listAudit(db, { roundId: batch.roundId, action: 'submission.recorded' })).toHaveLength(5);
+
+    // A unit without an obligation, or a key already used for another unit: the whole batch is refused.
+    const auditBefore = (await listAudit(db, { roundId: batch.roundId })).length;
+    const fourth = { ...third, version: 4, idempotencyKey: key(batch.roundId, 'so-tttt', 4) };
+    await expect(recordSubmissions(db, batch.roundId, [fourth, { ...fourth, unitId: 'so-noi-vu', idempotencyKey: 'x' }])).rejects.toThrow(NotFoundError);
+    await expect(recordSubmissions(db, batch.roundId, [fourth, { ...fourth, unitId: 'cong-an-tinh', version: 2, idempotencyKey: key(batch.roundId, 'so-tttt', 1) }])).rejects.toThrow(InvalidStateError);
+    await expect(recordSubmissions(db, batch.roundId, [{ ...fourth, version: 0 }])).rejects.toThrow(InvalidInputError);
+    expect((await listSubmissions(db, batch.roundId, 'so-tttt')).map((s) => s.version)).toEqual([1, 2, 3]);
+    expect(await listAudit(db, { roundId: batch.roundId })).toHaveLength(auditBefore);
+
+    // Read back for several units at once (a receipt mail for the batch): each unit's versions as listSubmissions gives them.
+    const many = await listSubmissionsOf(db, batch.roundId, ['cong-an-tinh', 'so-tttt', 'so-tai-chinh', 'so-noi-vu']);
+    expect([...many.keys()].sort()).toEqual(['cong-an-tinh', 'so-tai-chinh', 'so-tttt']);
+    for (const unitId of ['cong-an-tinh', 'so-tttt', 'so-tai-chinh']) expect(many.get(unitId)).toEqual(await listSubmissions(db, batch.roundId, unitId));
+    expect(many.get('so-tttt')!.map((s) => s.version)).toEqual([1, 2, 3]);
+  });
+
+  test('when the gateway asks which shard holds a unit and whether a receipt is stored, then the plain SQL reads answer as the rows say', async () => {
+    const { db } = database();
+    const { roundId } = await openQ1Round(db, ['so-tttt', 'so-tai-chinh']);
+    await db.obligation.update({ where: { roundId_unitId: { roundId, unitId: 'so-tai-chinh' } }, data: { shard: 7 } });
+    expect(await shardOfUnit(db, roundId, 'so-tttt')).toBe(1);
+    expect(await shardOfUnit(db, roundId, 'so-tai-chinh')).toBe(7);
+    expect(await shardOfUnit(db, roundId, 'cong-an-tinh')).toBeNull();
+    expect(await shardOfUnit(db, 'no-such-round', 'so-tttt')).toBeNull();
+    // SQLite answers through the driver directly; PostgreSQL, and any client inside a transaction, through $queryRaw: the same answers.
+    expect(directReaderOf(db) !== null).toBe(provider === 'sqlite');
+    expect(await inTransaction(db, async (tx) => [await shardOfUnit(tx, roundId, 'so-tai-chinh'), await shardOfUnit(tx, roundId, 'cong-an-tinh'), await roundHasObligations(tx, roundId)])).toEqual([7, null, true]);
+    expect(await roundHasObligations(db, roundId)).toBe(true);
+    expect(await roundHasObligations(db, 'no-such-round')).toBe(false);
+    expect(await submissionStored(db, `${roundId}|so-tttt|v1`)).toBe(false);
+    await recordSubmissions(db, roundId, [{ unitId: 'so-tttt', version: 1, submittedBy: 'a@thaibinh.example', submittedAt: LAST_ON_TIME_MINUTE, idempotencyKey: `${roundId}|so-tttt|v1` }]);
+    expect(await submissionStored(db, `${roundId}|so-tttt|v1`)).toBe(true);
+    expect(await submissionStored(db, `${roundId}|so-tttt|v2`)).toBe(false);
   });
 
   test('when units submit concurrently, then every submission gets its own version', async () => {
