@@ -1,13 +1,14 @@
 import { DateTime } from 'luxon';
 import { resolveIssuing } from '../domain/compilation/issuing';
-import { documentNumber, type Signer } from '../domain/compilation/lifecycle';
-import type { CompiledReportModel } from '../domain/compilation/model';
-import type { CompiledReportStatus, ReportNoticeSent } from '../domain/compilation/obligation';
+import { documentNumber } from '../domain/compilation/lifecycle';
 import { formatInstant } from '../domain/calendar/notices';
 import type { Program } from '../domain/program/schema';
 import { getCompiledReport, listCompiledReports as listStoredReports, type CompiledReportRecord } from '../infra/db/compiled-reports';
+import { detailOf, reportWorkflowOf, summaryOf, type CompiledReportDetail, type CompiledReportSummary } from './compiled-report-view';
 import { getProgramDefinition } from '../infra/db/program-repository';
 import { compiledReportWorkflowId } from '../workflows/ids';
+
+export type { CompiledReportDetail, CompiledReportSummary } from './compiled-report-view';
 import type { Actor, AppClients } from './context';
 import { AppError } from './errors';
 import { allows, type Permission } from './roles';
@@ -25,53 +26,6 @@ import { cleanText, nfc } from './text';
  * Every function fails with an AppError (app/errors.ts): 'forbidden', 'not-found', 'invalid' (with the
  * field), 'refused' (issued already, being issued, number taken), 'busy', 'unavailable'.
  */
-
-/** One report in a list. Instants are ISO with the program's offset (+07:00); paths are relative to kybao's folder. */
-export interface CompiledReportSummary {
-  /** "<program>:<scope key>", e.g. "qd-925-thai-binh:2015-Q1". */
-  id: string;
-  programId: string;
-  scope: 'round' | 'year' | 'review';
-  roundId: string | null;
-  fromYear: number;
-  toYear: number;
-  /** The report's title in Vietnamese, as printed. */
-  title: string;
-  status: 'draft' | 'issued';
-  /** 1 on the first compilation, +1 each time the figures changed. */
-  revision: number;
-  compiledAt: string;
-  /**
-   * When it is to be issued, as its obligation was started with (round reports: the round's deadline +
-   * compilation.issueWithinWorkingDays working days; a year's or a review's: 31 December of its last
-   * year + compilation.yearReport/reviewReport.issueWithinWorkingDays); null when it has no workflow.
-   */
-  dueAt: string | null;
-  /** Issued only: the register number, as printed ("05/BC-STTTT"), and when. */
-  number: number | null;
-  documentNumber: string | null;
-  issuedAt: string | null;
-  documents: { docx: string | null; xlsx: string | null };
-}
-
-/** One report in full: its texts, signer, compliance totals, and what its workflow has done. */
-export interface CompiledReportDetail extends CompiledReportSummary {
-  introduction: string;
-  conclusions: string;
-  signer: Signer | null;
-  issuedBy: string | null;
-  /** Units asked, on time, late, missing, and the rates as printed (the model's compliance totals). */
-  compliance: CompiledReportModel['compliance']['totals'];
-  /** The obligation's workflow; null when the report has none (compiled before reports were obligations). */
-  workflow: {
-    workflowId: string;
-    running: boolean;
-    /** The Update being handled right now, if any. */
-    busy: CompiledReportStatus['busy'];
-    /** Reminders, overdue notice, escalations and the issued mail sent so far. */
-    notices: ReportNoticeSent[];
-  } | null;
-}
 
 export interface EditCompiledReportInput {
   actor: Actor;
@@ -104,80 +58,48 @@ async function programOf(c: Pick<AppClients, 'db'>, programId: string): Promise<
   return program;
 }
 
+const notFound = (id: string) => new AppError('not-found', `no compiled report ${id.slice(0, 100)}; list the program's reports and choose one`, 'id');
+
 async function stored(c: Pick<AppClients, 'db'>, id: string): Promise<CompiledReportRecord> {
   const report = await getCompiledReport(c.db, id);
-  if (!report) throw new AppError('not-found', `no compiled report ${id}; list them with "kybao report list"`, 'id');
+  if (!report) throw notFound(id);
   return report;
 }
 
 /**
- * When the report is due, as its obligation was started with: the instant stored when its workflow first
- * planned it, else (a workflow that planned before it was stored) the workflow's own; null when it has no
- * workflow. Never recomputed from today's program, whose rule may have changed since.
+ * A program's compiled reports, oldest period first; `year` keeps those covering that year. The overdue
+ * flag is judged at `c.clock.now()`.
  */
-async function dueAtOf(c: Pick<AppClients, 'gateway'>, r: CompiledReportRecord, flow?: { status: CompiledReportStatus } | null): Promise<string | null> {
-  if (r.dueAt) return r.dueAt;
-  const status = flow === undefined ? await c.gateway.compiledReportStatus(r.id).catch(() => null) : flow;
-  return status?.status.dueAt ?? null;
-}
-
-async function summaryOf(
-  c: Pick<AppClients, 'db' | 'gateway'>,
-  program: Program,
-  r: CompiledReportRecord,
-  flow?: { status: CompiledReportStatus } | null,
-): Promise<CompiledReportSummary> {
-  const due = await dueAtOf(c, r, flow);
-  const issued = r.state.status === 'issued' ? r.state : null;
-  const local = (iso: string) => formatInstant(Date.parse(iso), program.timeZone);
-  return {
-    id: r.id,
-    programId: r.programId,
-    scope: r.scope,
-    roundId: r.roundId,
-    fromYear: r.fromYear,
-    toYear: r.toYear,
-    title: r.title,
-    status: r.state.status,
-    revision: r.revision,
-    compiledAt: local(r.compiledAt),
-    dueAt: due === null ? null : formatInstant(Date.parse(due), program.timeZone),
-    number: issued?.number ?? null,
-    documentNumber: issued ? documentNumber(issued.number, resolveIssuing(program).symbol) : null,
-    issuedAt: issued ? local(issued.issuedAt) : null,
-    documents: { docx: r.documents.docx?.ref ?? null, xlsx: r.documents.xlsx?.ref ?? null },
-  };
-}
-
-/** A program's compiled reports, oldest period first; `year` keeps those covering that year. */
-export async function listCompiledReports(c: Pick<AppClients, 'db' | 'gateway'>, input: { actor: Actor; programId: string; year?: number }): Promise<CompiledReportSummary[]> {
+export async function listCompiledReports(c: Pick<AppClients, 'db' | 'clock' | 'gateway'>, input: { actor: Actor; programId: string; year?: number }): Promise<CompiledReportSummary[]> {
   requireRole(input.actor, 'report.view');
   if (input.year !== undefined && (!Number.isInteger(input.year) || input.year < 1900 || input.year > 2999)) throw new AppError('invalid', `year ${input.year} is not a year; give four digits, e.g. 2015`, 'year');
   const program = await programOf(c, input.programId);
   const reports = await listStoredReports(c.db, { programId: input.programId, ...(input.year !== undefined ? { year: input.year } : {}) });
-  return Promise.all(reports.map((r) => summaryOf(c, program, r)));
+  const now = c.clock.now();
+  // A report whose workflow planned before due instants were stored: its workflow's own, if it answers.
+  const flowOf = (id: string) => c.gateway.compiledReportStatus(id).catch(() => null);
+  return Promise.all(reports.map(async (r) => summaryOf(r, now, r.dueAt ? null : await flowOf(r.id))));
 }
 
-/** One compiled report in full, with its workflow's notices when it has one. */
-export async function showCompiledReport(c: Pick<AppClients, 'db' | 'gateway'>, input: { actor: Actor; id: string }): Promise<CompiledReportDetail> {
+/**
+ * One compiled report in full, with its workflow's notices when it has one. `programId` refuses (not
+ * found) a report of another program. Without `warn`, a workflow that does not answer fails the call
+ * ('unavailable'); with it, the stored report is shown without its workflow and the reason is warned.
+ */
+export async function showCompiledReport(
+  c: Pick<AppClients, 'db' | 'gateway' | 'clock'>,
+  input: { actor: Actor; id: string; programId?: string; warn?: (message: string) => void },
+): Promise<CompiledReportDetail> {
   requireRole(input.actor, 'report.view');
   const report = await stored(c, input.id);
+  if (input.programId !== undefined && report.programId !== input.programId) throw notFound(input.id);
   const program = await programOf(c, report.programId);
-  const flow = await c.gateway.compiledReportStatus(report.id);
-  const issued = report.state.status === 'issued' ? report.state : null;
-  return {
-    ...(await summaryOf(c, program, report, flow)),
-    introduction: report.state.introduction,
-    conclusions: report.state.conclusions,
-    signer: issued?.signer ?? null,
-    issuedBy: issued?.issuedBy ?? null,
-    compliance: { ...report.model.compliance.totals },
-    workflow: flow ? { workflowId: compiledReportWorkflowId(report.id), running: flow.running, busy: flow.status.busy, notices: flow.status.notices } : null,
-  };
+  const flow = input.warn ? await reportWorkflowOf(c, report.id, input.warn) : await c.gateway.compiledReportStatus(report.id);
+  return detailOf(report, c.clock.now(), flow);
 }
 
 /** Refuses a write to an issued report, or to one without a workflow, before asking Temporal. */
-async function writable(c: Pick<AppClients, 'db' | 'gateway'>, id: string, what: string): Promise<{ report: CompiledReportRecord; program: Program }> {
+async function writable(c: Pick<AppClients, 'db' | 'gateway' | 'clock'>, id: string, what: string): Promise<{ report: CompiledReportRecord; program: Program }> {
   const report = await stored(c, id);
   const program = await programOf(c, report.programId);
   if (report.state.status === 'issued') {
@@ -195,7 +117,7 @@ async function writable(c: Pick<AppClients, 'db' | 'gateway'>, id: string, what:
 }
 
 /** Edits a draft's introduction and/or conclusions; refused while it is being issued, and once issued. */
-export async function editCompiledReport(c: Pick<AppClients, 'db' | 'gateway'>, input: EditCompiledReportInput): Promise<CompiledReportDetail> {
+export async function editCompiledReport(c: Pick<AppClients, 'db' | 'gateway' | 'clock'>, input: EditCompiledReportInput): Promise<CompiledReportDetail> {
   requireRole(input.actor, 'report.edit');
   const introduction = input.introduction === undefined ? undefined : nfc(input.introduction).trim();
   const conclusions = input.conclusions === undefined ? undefined : nfc(input.conclusions).trim();
@@ -209,7 +131,7 @@ export async function editCompiledReport(c: Pick<AppClients, 'db' | 'gateway'>, 
 }
 
 /** Compiles a draft again from the submissions now stored (late reports received after the close). */
-export async function recompileCompiledReport(c: Pick<AppClients, 'db' | 'gateway'>, input: { actor: Actor; id: string }): Promise<CompiledReportDetail> {
+export async function recompileCompiledReport(c: Pick<AppClients, 'db' | 'gateway' | 'clock'>, input: { actor: Actor; id: string }): Promise<CompiledReportDetail> {
   requireRole(input.actor, 'report.edit');
   await writable(c, input.id, 'recompiled');
   await c.gateway.recompileCompiledReport(input.id, { by: input.actor.id });
@@ -221,7 +143,7 @@ export async function recompileCompiledReport(c: Pick<AppClients, 'db' | 'gatewa
  * mails them to the coordinator and the report's addressees, and completes; the answer comes as soon
  * as the number is recorded (documents follow within seconds: see `showCompiledReport`).
  */
-export async function issueCompiledReport(c: Pick<AppClients, 'db' | 'gateway'>, input: IssueCompiledReportInput): Promise<CompiledReportDetail> {
+export async function issueCompiledReport(c: Pick<AppClients, 'db' | 'gateway' | 'clock'>, input: IssueCompiledReportInput): Promise<CompiledReportDetail> {
   requireRole(input.actor, 'report.issue');
   if (!Number.isInteger(input.number) || input.number < 1 || input.number > 99_999) {
     throw new AppError('invalid', `the number must be a whole number from 1 to 99999 (the register of outgoing documents), not ${String(input.number)}`, 'number');

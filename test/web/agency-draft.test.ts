@@ -1,14 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { getFormDraft, listRoundFormData } from '../../infra/db/form-data';
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { roundInputFromSchedule } from '../../domain/round/from-schedule';
 import { roundIdOf, roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow } from '../../workflows/round';
-import { repoRoot } from '../cli/run';
+import { useBrowser } from '../helpers/browser';
 import { useWebBed } from '../helpers/web-bed';
 
 /**
@@ -21,7 +18,6 @@ import { useWebBed } from '../helpers/web-bed';
  */
 const P = 'qd-925-thai-binh';
 const ZONE = 'Asia/Ho_Chi_Minh';
-const SHOTS = path.join(repoRoot, 'test-output', 'screenshots');
 const PHONE = { width: 375, height: 740 };
 // "Hội nghị" typed on a system that sends decomposed Unicode (NFD): stored and shown as NFC.
 const TASK_TEXT_NFD = 'Hội nghị báo chí quý I (nháp).'.normalize('NFD');
@@ -29,23 +25,7 @@ const TASK_TEXT = TASK_TEXT_NFD.normalize('NFC');
 
 describe('drafts of the report form on the agency page, in a real browser at phone width', () => {
   const bed = useWebBed({ startAt: '2015-03-10T09:00:00+07:00' });
-  let context: BrowserContext;
-  let userData: string;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    userData = mkdtempSync(path.join(os.tmpdir(), 'kybao-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: process.env.KYBAO_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: PHONE,
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await context?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
-  });
+  const browser = useBrowser({ viewport: PHONE });
 
   /** Nothing wider than the screen: the page scrolls down, never sideways. */
   const fitsPhone = async (page: Page) => expect(page.evaluate('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(PHONE.width);
@@ -68,7 +48,7 @@ describe('drafts of the report form on the agency page, in a real browser at pho
     const pagePath = `/rounds/${encodeURIComponent(roundId)}/units/so-tttt`;
     const storedDraft = () => getFormDraft(world.db, roundId, 'so-tttt');
 
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await page.goto(links['so-tttt']!);
     await expect(page.locator('[data-test=draft-saved]').count()).resolves.toBe(0);
     await fitsPhone(page);
@@ -101,7 +81,7 @@ describe('drafts of the report form on the agency page, in a real browser at pho
     expect([obligation.status, obligation.submissions.length]).toEqual(['pending', 0]);
     expect(await listRoundFormData(world.db, roundId)).toEqual([]);
     await fitsPhone(page);
-    await page.screenshot({ path: path.join(SHOTS, '21-agency-draft-phone.png'), fullPage: true });
+    await browser.shot(page, '21-agency-draft-phone');
 
     // Opening the link again: the draft's values, the other fields empty.
     await page.goto(links['so-tttt']!);
@@ -113,7 +93,7 @@ describe('drafts of the report form on the agency page, in a real browser at pho
 
     // Another unit's link: its own page shows none of it; so-tttt's page and draft refuse it (403).
     const khdtToken = new URL(links['so-khdt']!).searchParams.get('t')!;
-    const other = await context.newPage();
+    const other = await browser.context().newPage();
     await other.goto(links['so-khdt']!);
     await expect(other.inputValue('[name="ind.su-kien"]')).resolves.toBe('');
     await expect(other.locator('[data-test=draft-saved]').count()).resolves.toBe(0);

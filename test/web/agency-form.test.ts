@@ -1,7 +1,3 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { createCompilationActivities } from '../../activities/compilation';
 import { getCompiledReport } from '../../infra/db/compiled-reports';
 import { listRoundFormData } from '../../infra/db/form-data';
@@ -9,7 +5,7 @@ import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { roundInputFromSchedule } from '../../domain/round/from-schedule';
 import { roundIdOf, roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow } from '../../workflows/round';
-import { repoRoot } from '../cli/run';
+import { useBrowser } from '../helpers/browser';
 import { useWebBed } from '../helpers/web-bed';
 
 /**
@@ -19,27 +15,10 @@ import { useWebBed } from '../helpers/web-bed';
  * submission, and the round's compiled figures hold it.
  */
 const P = 'qd-925-thai-binh';
-const SHOTS = path.join(repoRoot, 'test-output', 'screenshots');
 
 describe('the agency page’s report form in a real browser', () => {
   const bed = useWebBed({ startAt: '2015-03-10T09:00:00+07:00' });
-  let context: BrowserContext;
-  let userData: string;
-
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    userData = mkdtempSync(path.join(os.tmpdir(), 'kybao-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: process.env.KYBAO_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await context?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
-  });
+  const browser = useBrowser({ viewport: { width: 1280, height: 900 } });
 
   it('fills and submits the quarterly form without a file; the compiled figures hold it', async () => {
     const { env, world, taskQueue } = bed();
@@ -54,7 +33,7 @@ describe('the agency page’s report form in a real browser', () => {
     }
     const link = /Nộp báo cáo tại: (\S+)/.exec(mail!.text)![1]!;
 
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await page.goto(link);
     const form = page.locator('[data-test=report-form]');
     // so-tttt is a department: the form's indicators for it, and one text per focal task.
@@ -76,7 +55,7 @@ describe('the agency page’s report form in a real browser', () => {
     await Promise.all([page.waitForSelector('[data-test=receipt]'), page.click('[data-test=submit-form] button[type=submit]')]);
     await expect(page.locator('[data-test=receipt]').innerText()).resolves.toMatch(/Phiên bản 1 — 10\/03\/2015 \d{2}:\d{2} — đúng hạn/);
     await expect(page.locator('[data-test=receipt-form]').count()).resolves.toBe(1);
-    await page.screenshot({ path: path.join(SHOTS, '20-agency-report-form.png'), fullPage: true });
+    await browser.shot(page, '20-agency-report-form');
     await page.close();
 
     const stored = await listRoundFormData(world.db, roundId);

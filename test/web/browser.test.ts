@@ -1,12 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { DateTime } from 'luxon';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cycleStatusQuery, yearlyCycleWorkflow } from '../../workflows/cycle';
 import { cycleWorkflowId } from '../../workflows/ids';
-import { repoRoot } from '../cli/run';
-import { useWebBed } from '../helpers/web-bed';
+import { useBrowser } from '../helpers/browser';
+import { useWebBed, type WebBed } from '../helpers/web-bed';
 
 /**
  * The pages in Debian's headless Chromium, as people use them, on cycle 2015 (time-skipping server
@@ -18,39 +15,16 @@ import { useWebBed } from '../helpers/web-bed';
 const ZONE = 'Asia/Ho_Chi_Minh';
 const at = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toMillis();
 const P = 'qd-925-thai-binh';
-const SHOTS = path.join(repoRoot, 'test-output', 'screenshots');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
 describe('kybao pages in a real browser', () => {
   const bed = useWebBed({ startAt: '2014-12-08T09:00:00+07:00', env: { KYBAO_SESSION_HOURS: '720' } });
-  let context: BrowserContext;
-  let userData: string;
+  const browser = useBrowser({ viewport: PHONE });
 
-  beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    userData = mkdtempSync(path.join(os.tmpdir(), 'kybao-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: process.env.KYBAO_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: PHONE,
-    });
-  }, 120_000);
-  afterAll(async () => {
-    await context?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
-  });
+  const { shot } = browser;
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-  async function signIn(page: Page, who: 'coordinator' | 'appraiser' | 'approver' | 'auditor'): Promise<void> {
-    await context.clearCookies();
-    await page.goto(`${bed().url}/login`);
-    await page.fill('input[name=email]', bed().users[who].email);
-    await page.fill('input[name=password]', bed().users[who].password);
-    await Promise.all([page.waitForURL(new RegExp(`/${who}`)), page.click('button[type=submit]')]);
-  }
+  const signIn = (page: Page, who: keyof WebBed['users']) => browser.signIn(page, bed(), who);
 
   it('takes an agency from its mail to a receipt, and shows the coordinator the unit on time', async () => {
     const { env, world, taskQueue } = bed();
@@ -68,7 +42,7 @@ describe('kybao pages in a real browser', () => {
     const link = /Nộp báo cáo tại: (\S+)/.exec(mail!.text)![1]!;
     expect(link.startsWith(`${bed().url}/rounds/${encodeURIComponent(`${P}:2015-plan`)}/units/so-khdt?t=`)).toBe(true);
 
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await page.setViewportSize(PHONE);
     await page.goto(link);
     await expect(page.locator('h1').innerText()).resolves.toContain('Sở Kế hoạch và Đầu tư');
@@ -112,7 +86,7 @@ describe('kybao pages in a real browser', () => {
     const cycle = env.client.workflow.getHandle(cycleWorkflowId(P, 2015));
     for (let i = 0; i < 100 && (await cycle.query(cycleStatusQuery)).phase !== 'appraisal'; i++) await new Promise((r) => setTimeout(r, 100));
 
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await page.setViewportSize(DESKTOP);
     await signIn(page, 'appraiser');
     await page.goto(`${bed().url}/appraiser?year=2015`);
@@ -124,7 +98,7 @@ describe('kybao pages in a real browser', () => {
     await expect(page.locator('[data-test=estimates] tr[data-unit=so-khdt]').innerText()).resolves.toContain('trả lại');
     await shot(page, '06-appraiser-returned');
 
-    await context.clearCookies();
+    await browser.context().clearCookies();
     const mail = (await bed().world.messages()).find((m) => m.text.includes(`/rounds/${encodeURIComponent(`${P}:2015-plan`)}/units/so-khdt?t=`));
     const link = /Nộp báo cáo tại: (\S+)/.exec(mail!.text)![1]!;
     await page.setViewportSize(PHONE);

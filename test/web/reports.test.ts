@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCompilationActivities } from '../../activities/compilation';
 import { issueLink } from '../../app/links';
 import { validateFormData } from '../../domain/forms';
 import { closeRound, recordSubmission, setObligationStatus, upsertObligations, upsertRound } from '../../infra/db/round-repository';
-import { repoRoot } from '../cli/run';
 import { DocxFile } from '../helpers/docx-reader';
-import { useWebBed } from '../helpers/web-bed';
+import { useBrowser } from '../helpers/browser';
+import { useWebBed, type WebBed } from '../helpers/web-bed';
 import { compiledReportWorkflow, reportStatusQuery } from '../../workflows/compiled-report';
 import { compiledReportWorkflowId } from '../../workflows/ids';
 import { formOf, Q1_DUE, REPORTS } from '../reports/fixtures/quarter-2015-q1';
@@ -28,18 +28,15 @@ import { formOf, Q1_DUE, REPORTS } from '../reports/fixtures/quarter-2015-q1';
  */
 const P = 'qd-925-thai-binh';
 const ROUND_ID = `${P}:2015-Q1`;
-const SHOTS = path.join(repoRoot, 'test-output', 'screenshots');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const reportsDir = mkdtempSync(path.join(os.tmpdir(), 'kybao-reports-'));
 
 describe('the Reports section in a real browser', () => {
   const bed = useWebBed({ startAt: '2015-03-30T09:00:00+07:00', env: { KYBAO_SESSION_HOURS: '720', KYBAO_REPORTS_DIR: reportsDir } });
-  let context: BrowserContext;
-  let userData: string;
+  const browser = useBrowser({ viewport: DESKTOP, acceptDownloads: true });
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     const { world } = bed();
     const db = world.db;
     const program = world.program;
@@ -66,35 +63,18 @@ describe('the Reports section in a real browser', () => {
     const handle = await env.client.workflow.start(compiledReportWorkflow, { taskQueue, workflowId: compiledReportWorkflowId(ROUND_ID), args: [{ reportId: ROUND_ID, programId: P, roundId: ROUND_ID }] });
     for (let i = 0; i < 200 && (await handle.query(reportStatusQuery)).phase !== 'draft'; i++) await new Promise((r) => setTimeout(r, 100));
     expect((await handle.query(reportStatusQuery)).dueAt).toBe('2015-04-09T00:00:00+07:00');
-
-    userData = mkdtempSync(path.join(os.tmpdir(), 'kybao-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: process.env.KYBAO_CHROMIUM ?? '/usr/bin/chromium',
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: DESKTOP,
-      acceptDownloads: true,
-    });
   }, 120_000);
-  afterAll(async () => {
-    await context?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
+  afterAll(() => {
     rmSync(reportsDir, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `reports-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) => browser.shot(page, `reports-${name}`);
   const reportPath = `/reports/${encodeURIComponent(ROUND_ID)}`;
 
-  async function signIn(page: Page, who: 'coordinator' | 'appraiser' | 'approver' | 'auditor'): Promise<void> {
-    await context.clearCookies();
-    await page.goto(`${bed().url}/login`);
-    await page.fill('input[name=email]', bed().users[who].email);
-    await page.fill('input[name=password]', bed().users[who].password);
-    await Promise.all([page.waitForURL(new RegExp(`/${who}`)), page.click('button[type=submit]')]);
-  }
+  const signIn = (page: Page, who: keyof WebBed['users']) => browser.signIn(page, bed(), who);
 
   it('shows the coordinator the list and the report’s figures, and the .docx downloads and opens', async () => {
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await signIn(page, 'coordinator');
     await Promise.all([page.waitForURL(/\/reports$/), page.click('[data-test=nav-reports]')]);
     await expect(page.locator('[data-test=reports] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-report')))).resolves.toEqual([`${P}:year-2015`, ROUND_ID]);
@@ -176,7 +156,7 @@ describe('the Reports section in a real browser', () => {
   });
 
   it('shows the auditor the same pages without a form', async () => {
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await signIn(page, 'auditor');
     await page.goto(`${bed().url}/reports`);
     await expect(page.locator(`[data-test=reports] tr[data-report="${ROUND_ID}"] [data-test=status]`).innerText()).resolves.toBe('dự thảo');
@@ -198,7 +178,7 @@ describe('the Reports section in a real browser', () => {
   });
 
   it('lets the coordinator edit the conclusions, issue the report and download the issued .docx', async () => {
-    const page = await context.newPage();
+    const page = await browser.context().newPage();
     await signIn(page, 'coordinator');
     await page.goto(`${bed().url}${reportPath}`);
     // A form posted without its CSRF token (from another site) is refused and changes nothing.

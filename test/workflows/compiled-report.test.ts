@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { editCompiledReport, issueCompiledReport, listCompiledReports, showCompiledReport } from '../../app/compiled-reports';
-import type { Actor } from '../../app/context';
+import { systemClock, type Actor } from '../../app/context';
 import type { CompiledReportStatus } from '../../domain/compilation/obligation';
 import { WorkflowGateway } from '../../app/workflow-gateway';
 import { REPO_ROOT } from '../../infra/db/database-url';
@@ -56,7 +56,8 @@ describe('the compiled report as an obligation (Q1 2015, time skipped)', () => {
     };
     const { worker, taskQueue } = await createTestWorker(env, activities);
     let numberB = 0;
-    const c = { db: world.db, gateway: new WorkflowGateway(env.client, { db: world.db, taskQueue }) };
+    // The clock only judges the overdue flag of what is read back, which this test does not assert.
+    const c = { db: world.db, gateway: new WorkflowGateway(env.client, { db: world.db, taskQueue }), clock: systemClock };
 
     await worker.runUntil(async () => {
       for (const input of [a, b]) await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
@@ -150,7 +151,7 @@ describe('the compiled report as an obligation (Q1 2015, time skipped)', () => {
       ['report-issued', String(numberB), '2015-04-15T08:30:00+07:00', [contact, 'contact.ubnd-tinh@thaibinh.example', 'contact.bo-tttt@mic.example', 'contact.ban-tuyen-giao@thaibinh.example']],
     ]);
     const issuedMail = await world.db.notification.findFirstOrThrow({ where: { idempotencyKey: `report:${reportB}|report-issued|${numberB}` } });
-    expect(issuedMail.subject).toBe(`[kybao] Báo cáo số 0${numberB}/BC-STTTT: ${(await showCompiledReport(c, { actor: auditor, id: reportB })).title}`);
+    expect(issuedMail.subject).toBe(`[kybao] Báo cáo số 0${numberB}/BC-STTTT: ${(await showCompiledReport(c, { actor: auditor, id: reportB })).title.vi}`);
     expect(issuedMail.bodyText).toContain(`compiled/2015-Q1-b.so-0${numberB}.docx`);
     expect(issuedMail.bodyText).toContain('do KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC Trần Thị B ký');
     // A, issued on 2 Apr: one reminder, then the issued report, nothing after.

@@ -1,5 +1,5 @@
 import { editCompiledReport, issueCompiledReport, listCompiledReports, recompileCompiledReport, showCompiledReport } from '../../app/compiled-reports';
-import type { Actor } from '../../app/context';
+import { systemClock, type Actor } from '../../app/context';
 import { WorkflowGateway } from '../../app/workflow-gateway';
 import type { CompiledReportStatus } from '../../domain/compilation/obligation';
 import { loadProgram } from '../../infra/db/program-repository';
@@ -56,7 +56,7 @@ describe('the year’s and the review’s compiled reports as obligations (2017,
       },
     };
     const { worker, taskQueue } = await createTestWorker(env, activities);
-    const c = { db: world.db, gateway: new WorkflowGateway(env.client, { db: world.db, taskQueue }) };
+    const c = { db: world.db, gateway: new WorkflowGateway(env.client, { db: world.db, taskQueue }), clock: systemClock };
 
     await worker.runUntil(async () => {
       await env.client.workflow.start(yearlyCycleWorkflow, { taskQueue, workflowId: cycleWorkflowId(P, 2017), args: [{ programRef: world.programRef, year: 2017 }] });

@@ -59,12 +59,12 @@ function readText(file: string, what: string): string {
 
 function printDetail(r: CompiledReportDetail): void {
   const lines = [
-    `${r.id}  ${r.title}`,
+    `${r.id}  ${r.title.vi}`,
     `status:      ${r.status}${r.documentNumber ? ` as number ${r.documentNumber} on ${r.issuedAt}${r.signer ? `, signed ${r.signer.title.join(' ')} ${r.signer.name}` : ''}` : ''}`,
     `due:         ${r.dueAt ? `before ${r.dueAt}` : '–'}`,
     `revision:    ${r.revision} (compiled ${r.compiledAt})`,
-    `compliance:  ${r.compliance.asked} asked, ${r.compliance.onTime} on time, ${r.compliance.late} late, ${r.compliance.missing} missing`,
-    `documents:   ${r.documents.docx ?? '–'}  ${r.documents.xlsx ?? ''}`.trimEnd(),
+    `compliance:  ${r.compliance.totals.asked} asked, ${r.compliance.totals.onTime} on time, ${r.compliance.totals.late} late, ${r.compliance.totals.missing} missing`,
+    `documents:   ${r.files.docx ?? '–'}  ${r.files.xlsx ?? ''}`.trimEnd(),
     `workflow:    ${r.workflow ? `${r.workflow.workflowId} (${r.workflow.running ? 'running' : 'completed'})${r.workflow.busy ? `, busy: ${r.workflow.busy}` : ''}` : 'none'}`,
   ];
   for (const n of r.workflow?.notices ?? []) lines.push(`  sent ${n.kind}${n.kind === 'reminder' ? ` (${n.step} working days before)` : n.kind === 'escalation' ? ` step ${n.step}` : ''} at ${n.at}`);
@@ -78,7 +78,7 @@ export async function listReports(opts: ReportListFlags): Promise<void> {
   const reports = await withApp(env, (c) => listCompiledReports(c, { actor: operator(), programId, ...(opts.year !== undefined ? { year: opts.year } : {}) }));
   if (opts.json) return printJson(reports);
   if (!reports.length) return print(`no compiled reports for ${programId}${opts.year ? ` in ${opts.year}` : ''}`);
-  print(table(['id', 'status', 'number', 'due', 'revision', 'title'], reports.map((r) => [r.id, r.status, r.documentNumber ?? '', r.dueAt ?? '', String(r.revision), r.title])));
+  print(table(['id', 'status', 'number', 'due', 'revision', 'title'], reports.map((r) => [r.id, r.status, r.documentNumber ?? '', r.dueAt ?? '', String(r.revision), r.title.vi])));
 }
 
 export async function showReport(id: string, opts: ReportShowFlags): Promise<void> {
@@ -104,7 +104,7 @@ export async function recompileReport(id: string, opts: ReportShowFlags & { by?:
   const env = settingsFrom(opts);
   const r = await withApp(env, (c) => recompileCompiledReport(c, { actor: operator(opts.by), id: reportIdFrom(id, opts) }));
   if (opts.json) return printJson(r);
-  print(`recompiled ${r.id}: revision ${r.revision}, ${r.compliance.asked} asked, ${r.compliance.onTime} on time, ${r.compliance.late} late, ${r.compliance.missing} missing`);
+  print(`recompiled ${r.id}: revision ${r.revision}, ${r.compliance.totals.asked} asked, ${r.compliance.totals.onTime} on time, ${r.compliance.totals.late} late, ${r.compliance.totals.missing} missing`);
 }
 
 export async function issueReport(id: string, opts: ReportIssueFlags): Promise<void> {

@@ -15,6 +15,7 @@ import { collectYear, ratesByCategory, roundStatuses, timelinessByQuarter, type 
 import { signIn, signOut } from '../../../app/users';
 import { AGENCY_COOKIE, SESSION_COOKIE, linkTokenOf, requireAgency, requireStaff, setCookie } from '../auth';
 import type { WebDeps } from '../deps';
+import { formBody } from '../form-body';
 import { translate } from '../i18n';
 import { createRenderer, langOf } from '../render';
 import { submitFromRequest } from './api';
@@ -29,8 +30,6 @@ const AGENCY_COOKIE_SECONDS = 2 * 3600;
 /** Units per page of the dashboard's matrix: a province's few hundred fit on one, 10,000 do not. */
 export const MATRIX_PAGE_UNITS = 200;
 
-type Body = Record<string, string | undefined>;
-const body = (req: FastifyRequest): Body => (req.body ?? {}) as Body;
 
 export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { c, program } = deps;
@@ -74,7 +73,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     { ...hide, config: { rateLimit: { max: c.env.KYBAO_RATE_LIMIT_LOGIN, timeWindow: '1 minute' } }, preHandler: app.csrfProtection },
     async (req, reply) => {
       try {
-        const s = await signIn(c.db, { email: body(req).email ?? '', password: body(req).password ?? '', hours: c.env.KYBAO_SESSION_HOURS }, c.clock);
+        const s = await signIn(c.db, { email: formBody(req).email ?? '', password: formBody(req).password ?? '', hours: c.env.KYBAO_SESSION_HOURS }, c.clock);
         setCookie(reply, c, SESSION_COOKIE, s.token, { maxAgeSeconds: c.env.KYBAO_SESSION_HOURS * 3600 });
         return reply.redirect(HOME[s.user.role], 303);
       } catch (err) {
@@ -133,7 +132,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     { ...hide, config: linkLimit, preHandler: app.csrfProtection },
     guarded(async (req, reply) => {
       const claims = await requireAgency(c, req);
-      const fields = Object.fromEntries(Object.entries(body(req)).filter(([k, v]) => typeof v === 'string' && /^(ind|sec)\./.test(k))) as Record<string, string>;
+      const fields = Object.fromEntries(Object.entries(formBody(req)).filter(([k, v]) => typeof v === 'string' && /^(ind|sec)\./.test(k))) as Record<string, string>;
       try {
         await saveDraft(c, { program, roundId: claims.r, unitId: claims.u, formData: formDataFromFields(fields) ?? {}, by: `agency:${claims.u}` });
         return reply.redirect(agencyBase(claims.r, claims.u), 303);
@@ -149,8 +148,8 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     guarded(async (req, reply) => {
       const claims = await requireAgency(c, req);
       try {
-        const until = body(req).until ?? '';
-        await requestExtension(c, { program, roundId: claims.r, unitId: claims.u, until, reason: body(req).reason ?? '', by: `agency:${claims.u}` });
+        const until = formBody(req).until ?? '';
+        await requestExtension(c, { program, roundId: claims.r, unitId: claims.u, until, reason: formBody(req).reason ?? '', by: `agency:${claims.u}` });
         return reply.redirect(agencyBase(claims.r, claims.u), 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
@@ -229,7 +228,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     '/coordinator/adhoc',
     { ...hide, preHandler: app.csrfProtection },
     coordinatorAction('round.adhoc', (req, by) => {
-      const b = body(req);
+      const b = formBody(req);
       return startAdhocRound(c, { program, title: b.title ?? '', deadline: b.deadline ?? '', units: b.units?.trim() ? { unitIds: parseList(b.units) } : { all: true }, by });
     }),
   );
@@ -241,12 +240,12 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
   app.post(
     '/coordinator/extension-requests/:id/refuse',
     { ...hide, preHandler: app.csrfProtection },
-    coordinatorAction('extension.decide', (req, by) => refuseExtensionRequest(c, { id: Number((req.params as { id: string }).id), by, reason: body(req).reason ?? '' })),
+    coordinatorAction('extension.decide', (req, by) => refuseExtensionRequest(c, { id: Number((req.params as { id: string }).id), by, reason: formBody(req).reason ?? '' })),
   );
   app.post(
     '/coordinator/resend',
     { ...hide, preHandler: app.csrfProtection },
-    coordinatorAction('reminder.resend', (req, by) => resendReminder(c.db, { roundId: body(req).roundId ?? '', unitId: body(req).unitId ?? '', by }, c.clock)),
+    coordinatorAction('reminder.resend', (req, by) => resendReminder(c.db, { roundId: formBody(req).roundId ?? '', unitId: formBody(req).unitId ?? '', by }, c.clock)),
   );
 
   // ---------------------------------------------------------------------------------- appraiser
@@ -263,7 +262,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     { ...hide, preHandler: app.csrfProtection },
     guarded(async (req, reply) => {
       const staff = requireStaff(req, 'estimate.decide');
-      const b = body(req);
+      const b = formBody(req);
       const year = parseYear(b.year ?? '');
       try {
         const decision: DecisionInput =
@@ -298,9 +297,9 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     { ...hide, preHandler: app.csrfProtection },
     guarded(async (req, reply) => {
       const staff = requireStaff(req, 'plan.approve');
-      const year = parseYear(body(req).year ?? '');
+      const year = parseYear(formBody(req).year ?? '');
       try {
-        await approvePlan(c, { program, year, ...(body(req).note ? { note: body(req).note } : {}), by: staff.email });
+        await approvePlan(c, { program, year, ...(formBody(req).note ? { note: formBody(req).note } : {}), by: staff.email });
         return reply.redirect(`/approver?year=${year}`, 303);
       } catch (err) {
         if (!isAppError(err)) throw err;

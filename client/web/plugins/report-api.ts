@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { editCompiledReport, issueCompiledReport, recompileCompiledReport } from '../../../app/compiled-reports';
+import { CompiledReportDetail, CompiledReportSummary } from '../../../app/compiled-report-view';
+import { editCompiledReport, issueCompiledReport, listCompiledReports, recompileCompiledReport, showCompiledReport } from '../../../app/compiled-reports';
+import type { Actor } from '../../../app/context';
 import { AppError } from '../../../app/errors';
 import { REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
-import { getCompiledReport, listCompiledReports, type CompiledReportRecord } from '../../../infra/db/compiled-reports';
+import { getCompiledReport } from '../../../infra/db/compiled-reports';
 import { reportFile, type ReportFileKind } from '../compiled-report-files';
-import { CompiledReportDetail, CompiledReportSummary, detailOf, reportWorkflowOf, summaryOf } from '../compiled-report-view';
 import type { WebDeps } from '../deps';
 import { requireReportReader } from '../report-access';
 
@@ -28,7 +29,9 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
     return record;
   };
 
-  const detail = async (req: FastifyRequest, record: CompiledReportRecord) => detailOf(record, program, c.clock.now(), await reportWorkflowOf(c, record.id, (m) => req.log.warn(m)));
+  const actorOf = (staff: ReturnType<typeof requireReportReader>): Actor => ({ id: staff.email, role: staff.role });
+  /** The report as the application layer shows it; its workflow left out (and warned) when Temporal does not answer. */
+  const detail = (req: FastifyRequest, staff: ReturnType<typeof requireReportReader>, id: string) => showCompiledReport(c, { actor: actorOf(staff), id, programId: program.id, warn: (m) => req.log.warn(m) });
 
   r.get('/api/compiled-reports', {
     schema: {
@@ -42,18 +45,16 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
       response: { 200: z.object({ total: z.number().int(), offset: z.number().int(), reports: z.array(CompiledReportSummary) }), ...errors },
     },
     handler: async (req) => {
-      requireReportReader(req, 'report.view');
-      const all = (await listCompiledReports(c.db, { programId: program.id, ...(req.query.year !== undefined ? { year: req.query.year } : {}) })).reverse();
-      const now = c.clock.now();
-      return { total: all.length, offset: req.query.offset, reports: all.slice(req.query.offset, req.query.offset + req.query.limit).map((x) => summaryOf(x, program, now)) };
+      const staff = requireReportReader(req, 'report.view');
+      const all = (await listCompiledReports(c, { actor: actorOf(staff), programId: program.id, ...(req.query.year !== undefined ? { year: req.query.year } : {}) })).reverse();
+      return { total: all.length, offset: req.query.offset, reports: all.slice(req.query.offset, req.query.offset + req.query.limit) };
     },
   });
 
   r.get('/api/compiled-reports/:id', {
     schema: { tags: ['reports'], summary: 'One compiled report: status, due date, compliance counts, missing units, indicator totals, texts, the model', params: IdParam, response: { 200: CompiledReportDetail, ...errors } },
     handler: async (req) => {
-      requireReportReader(req, 'report.view');
-      return detail(req, await found(req.params.id));
+      return detail(req, requireReportReader(req, 'report.view'), req.params.id);
     },
   });
 
@@ -89,8 +90,8 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
     },
     handler: async (req) => {
       const staff = requireReportReader(req, 'report.edit');
-      await editCompiledReport(c, { actor: { id: staff.email, role: staff.role }, id: req.params.id, ...(req.body.introduction !== undefined ? { introduction: req.body.introduction } : {}), ...(req.body.conclusions !== undefined ? { conclusions: req.body.conclusions } : {}) });
-      return detail(req, await found(req.params.id));
+      await editCompiledReport(c, { actor: actorOf(staff), id: req.params.id, ...(req.body.introduction !== undefined ? { introduction: req.body.introduction } : {}), ...(req.body.conclusions !== undefined ? { conclusions: req.body.conclusions } : {}) });
+      return detail(req, staff, req.params.id);
     },
   });
   r.post('/api/compiled-reports/:id/issue', {
@@ -104,16 +105,16 @@ export async function reportApiPlugin(app: FastifyInstance, deps: WebDeps): Prom
     },
     handler: async (req) => {
       const staff = requireReportReader(req, 'report.issue');
-      await issueCompiledReport(c, { actor: { id: staff.email, role: staff.role }, id: req.params.id, number: req.body.number, signer: req.body.signer });
-      return detail(req, await found(req.params.id));
+      await issueCompiledReport(c, { actor: actorOf(staff), id: req.params.id, number: req.body.number, signer: req.body.signer });
+      return detail(req, staff, req.params.id);
     },
   });
   r.post('/api/compiled-reports/:id/recompile', {
     schema: { tags: ['reports'], summary: "Compile a draft again from the submissions received (coordinator); the texts are kept", params: IdParam, response: { 200: CompiledReportDetail, ...errors } },
     handler: async (req) => {
       const staff = requireReportReader(req, 'report.edit');
-      await recompileCompiledReport(c, { actor: { id: staff.email, role: staff.role }, id: req.params.id });
-      return detail(req, await found(req.params.id));
+      await recompileCompiledReport(c, { actor: actorOf(staff), id: req.params.id });
+      return detail(req, staff, req.params.id);
     },
   });
 }

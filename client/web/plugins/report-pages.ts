@@ -3,13 +3,12 @@ import type { Actor } from '../../../app/context';
 import { AppError, httpStatusOf, isAppError } from '../../../app/errors';
 import { parseYear } from '../../../app/input';
 import type { Permission } from '../../../app/roles';
-import { editCompiledReport, issueCompiledReport, recompileCompiledReport } from '../../../app/compiled-reports';
+import { editCompiledReport, issueCompiledReport, listCompiledReports, recompileCompiledReport, showCompiledReport } from '../../../app/compiled-reports';
 import { documentNumber, REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
-import { getCompiledReport, listCompiledReports } from '../../../infra/db/compiled-reports';
 import { requireReportReader } from '../report-access';
-import { detailOf, reportWorkflowOf, summaryOf, type CompiledReportDetail } from '../compiled-report-view';
 import { problemText, readEditsForm, readIssueForm } from '../compiled-report-forms';
 import type { WebDeps } from '../deps';
+import { formBody } from '../form-body';
 import { translate, translateWith } from '../i18n';
 import { createRenderer, langOf } from '../render';
 
@@ -23,8 +22,6 @@ import { createRenderer, langOf } from '../render';
 /** Reports per page of the list: a program of seven years has about 50. */
 export const REPORTS_PAGE_SIZE = 20;
 
-type Body = Record<string, string | undefined>;
-const body = (req: FastifyRequest): Body => (req.body ?? {}) as Body;
 
 export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const { c, program } = deps;
@@ -46,12 +43,15 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
       }
     };
   const reader = (req: FastifyRequest, permission: Permission = 'report.view') => requireReportReader(req, permission);
+  const actorOf = (staff: ReturnType<typeof reader>): Actor => ({ id: staff.email, role: staff.role });
+  /** The report in full through the application layer; a report of another program is not found. */
+  const shown = (req: FastifyRequest, staff: ReturnType<typeof reader>) => showCompiledReport(c, { actor: actorOf(staff), id: idOf(req), programId: program.id, warn: (m) => req.log.warn(m) });
 
   const listPage = async (req: FastifyRequest, reply: FastifyReply) => {
     const staff = reader(req);
     const q = req.query as { year?: string; page?: string };
     const year = q.year ? parseYear(q.year) : null;
-    const all = await listCompiledReports(c.db, { programId: program.id });
+    const all = await listCompiledReports(c, { actor: actorOf(staff), programId: program.id });
     const years = [...new Set(all.flatMap((r) => (r.fromYear === r.toYear ? [r.fromYear] : [r.fromYear, r.toYear])))].sort((a, b) => b - a);
     // Newest period first: the coordinator's work is at the top.
     const chosen = all.filter((r) => year === null || (r.fromYear <= year && year <= r.toYear)).reverse();
@@ -59,8 +59,7 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
     if (q.page !== undefined && q.page !== '' && (!/^[0-9]{1,6}$/.test(q.page) || Number(q.page) < 1))
       throw new AppError('invalid', `page ${JSON.stringify(q.page.slice(0, 20))}: give a whole number from 1 (the list has ${pages} pages)`, 'page');
     const page = Math.min(Number(q.page || 1), pages);
-    const now = c.clock.now();
-    const reports = chosen.slice((page - 1) * REPORTS_PAGE_SIZE, page * REPORTS_PAGE_SIZE).map((r) => summaryOf(r, program, now));
+    const reports = chosen.slice((page - 1) * REPORTS_PAGE_SIZE, page * REPORTS_PAGE_SIZE);
     return view.page(req, reply, 'reports', {
       pageTitle: translate(langOf(req), 'reports'),
       reports,
@@ -75,9 +74,7 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
   /** The report's page; `extra` carries a problem or a notice, and the forms as the user left them. */
   const reportPage = async (req: FastifyRequest, reply: FastifyReply, extra: { problem?: string; message?: string; form?: Record<string, string> } = {}, status = 200) => {
     const staff = reader(req);
-    const record = await getCompiledReport(c.db, idOf(req));
-    if (!record || record.programId !== program.id) throw new AppError('not-found', `no compiled report ${JSON.stringify(idOf(req).slice(0, 100))}; open the list of reports and choose one`, 'id');
-    const r: CompiledReportDetail = detailOf(record, program, c.clock.now(), await reportWorkflowOf(c, record.id, (m) => req.log.warn(m)));
+    const r = await shown(req, staff);
     const canAct = staff.role === 'coordinator';
     const form = {
       introduction: r.introduction,
@@ -124,10 +121,10 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
     guarded(async (req, reply) => {
       const staff = reader(req, permission);
       try {
-        return (await act(req, reply, { id: staff.email, role: staff.role })) ?? reply.redirect(`/reports/${encodeURIComponent(idOf(req))}?done=1`, 303);
+        return (await act(req, reply, actorOf(staff))) ?? reply.redirect(`/reports/${encodeURIComponent(idOf(req))}?done=1`, 303);
       } catch (err) {
         if (!isAppError(err) || err.code === 'forbidden' || err.code === 'unauthorized' || err.code === 'not-found') throw err;
-        const form = Object.fromEntries(Object.entries(body(req)).filter(([k, v]) => k !== '_csrf' && k !== 'confirm' && typeof v === 'string')) as Record<string, string>;
+        const form = Object.fromEntries(Object.entries(formBody(req)).filter(([k, v]) => k !== '_csrf' && k !== 'confirm' && typeof v === 'string')) as Record<string, string>;
         return reportPage(req, reply, { problem: problemText(langOf(req), err), form }, httpStatusOf(err.code));
       }
     });
@@ -137,7 +134,7 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
     '/reports/:id/texts',
     withCsrf,
     reportAction('report.edit', async (req, _reply, actor) => {
-      const edits = readEditsForm(langOf(req), body(req));
+      const edits = readEditsForm(langOf(req), formBody(req));
       await editCompiledReport(c, { actor, id: idOf(req), ...edits });
       return null;
     }),
@@ -147,12 +144,10 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
     '/reports/:id/issue',
     withCsrf,
     reportAction('report.issue', async (req, reply, actor) => {
-      const issue = readIssueForm(langOf(req), body(req));
-      if (body(req).confirm !== 'yes') {
-        const record = await getCompiledReport(c.db, idOf(req));
-        if (!record || record.programId !== program.id) throw new AppError('not-found', `no compiled report ${JSON.stringify(idOf(req).slice(0, 100))}`, 'id');
-        const r = summaryOf(record, program, c.clock.now());
-        return view.page(req, reply, 'report-issue', { pageTitle: translate(langOf(req), 'confirmIssue'), r, issue, documentNumber: documentNumber(issue.number, record.model.issuing.symbol), csrf: csrf(reply) });
+      const issue = readIssueForm(langOf(req), formBody(req));
+      if (formBody(req).confirm !== 'yes') {
+        const r = await showCompiledReport(c, { actor, id: idOf(req), programId: program.id, warn: (m) => req.log.warn(m) });
+        return view.page(req, reply, 'report-issue', { pageTitle: translate(langOf(req), 'confirmIssue'), r, issue, documentNumber: documentNumber(issue.number, r.model.issuing.symbol), csrf: csrf(reply) });
       }
       await issueCompiledReport(c, { actor, id: idOf(req), ...issue });
       return null;

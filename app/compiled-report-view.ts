@@ -1,25 +1,28 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { CATEGORY_LABELS } from '../../domain/compilation/labels';
-import { documentNumber } from '../../domain/compilation/lifecycle';
-import { compiledReportModelSchema, complianceCountsSchema } from '../../domain/compilation/model';
-import type { CompiledReportStatus } from '../../domain/compilation/obligation';
-import type { Program } from '../../domain/program/schema';
-import type { AppClients } from '../../app/context';
-import type { CompiledReportRecord } from '../../infra/db/compiled-reports';
+import { CATEGORY_LABELS } from '../domain/compilation/labels';
+import { documentNumber } from '../domain/compilation/lifecycle';
+import { compiledReportModelSchema, complianceCountsSchema, type CompiledReportModel } from '../domain/compilation/model';
+import { compiledReportDueAt, type CompiledReportStatus } from '../domain/compilation/obligation';
+import type { Program } from '../domain/program/schema';
+import type { CompiledReportRecord } from '../infra/db/compiled-reports';
+import { compiledReportWorkflowId } from '../workflows/ids';
+import type { AppClients } from './context';
 
 /**
- * What the Reports pages and the /api/compiled-reports routes show of a compiled report (issue #15):
- * the list's row (`CompiledReportSummary`) and the report's key parts (`CompiledReportDetail`: the
- * compliance counts, the missing units, every indicator's province figure, the texts, who signed). One
- * zod schema each, which the API's responses and its OpenAPI document use too. Instants are ISO 8601 in
- * the program's zone.
+ * The one shape of a compiled report outside the database (issue #15), which app/compiled-reports.ts
+ * answers with and the command line, the Reports pages and the /api/compiled-reports routes show: the
+ * list's row (`CompiledReportSummary`: period, due instant, overdue flag, number, documents) and the
+ * report in full (`CompiledReportDetail`: the compliance counts, the missing units, every indicator's
+ * province figure, the texts, who signs, its workflow). One zod schema each, which the API's responses
+ * and its OpenAPI document use too. Instants are ISO 8601 in the program's zone.
  */
 
 const Text = z.object({ vi: z.string(), en: z.string() });
 
 export const CompiledReportSummary = z.object({
   id: z.string().describe('e.g. qd-925-thai-binh:2015-Q1, qd-925-thai-binh:year-2015'),
+  programId: z.string(),
   scope: z.enum(['round', 'year', 'review']),
   roundId: z.string().nullable(),
   roundKey: z.string().nullable().describe('the round compiled, e.g. 2015-Q1 (scope round)'),
@@ -40,6 +43,9 @@ export const CompiledReportSummary = z.object({
   documentNumber: z.string().nullable().describe('e.g. 05/BC-STTTT, once issued'),
   issuedAt: z.string().nullable(),
   documents: z.object({ docx: z.string(), xlsx: z.string() }).describe('download addresses (staff with a reading role)'),
+  files: z
+    .object({ docx: z.string().nullable(), xlsx: z.string().nullable() })
+    .describe('the documents as stored, relative to kybao’s folder (null until rendered: an issued report’s, once its workflow has rendered them)'),
 });
 export type CompiledReportSummary = z.infer<typeof CompiledReportSummary>;
 
@@ -73,6 +79,7 @@ export const CompiledReportDetail = CompiledReportSummary.extend({
   warnings: z.array(z.string()),
   workflow: z
     .object({
+      workflowId: z.string().describe('report:<report id>'),
       running: z.boolean(),
       busy: z.enum(['edit', 'issue', 'recompile']).nullable().describe('the write being handled now'),
       notices: z.array(z.object({ key: z.string(), kind: z.enum(['reminder', 'overdue', 'escalation', 'issued']), step: z.number().int(), at: z.string() })).describe('reminders, overdue notice, escalations and the issued mail sent so far'),
@@ -108,18 +115,14 @@ export function documentPath(id: string, kind: 'docx' | 'xlsx'): string {
   return `/api/compiled-reports/${encodeURIComponent(id)}/${kind}`;
 }
 
-export function summaryOf(
-  report: CompiledReportRecord,
-  _program: Pick<Program, 'calendar' | 'compilation'>,
-  now: number,
-  workflow: { status: Pick<CompiledReportStatus, 'dueAt'> } | null = null,
-): CompiledReportSummary {
+export function summaryOf(report: CompiledReportRecord, now: number, workflow: { status: Pick<CompiledReportStatus, 'dueAt'> } | null = null): CompiledReportSummary {
   const { model, state } = report;
   const zone = model.timeZone;
   const dueAt = dueAtOf(report, workflow);
   const issued = state.status === 'issued' ? state : null;
   return {
     id: report.id,
+    programId: report.programId,
     scope: report.scope,
     roundId: report.roundId,
     roundKey: model.scope.kind === 'round' ? model.scope.roundKey : null,
@@ -137,18 +140,14 @@ export function summaryOf(
     documentNumber: issued ? documentNumber(issued.number, model.issuing.symbol) : null,
     issuedAt: issued ? inZone(issued.issuedAt, zone) : null,
     documents: { docx: documentPath(report.id, 'docx'), xlsx: documentPath(report.id, 'xlsx') },
+    files: { docx: report.documents.docx?.ref ?? null, xlsx: report.documents.xlsx?.ref ?? null },
   };
 }
 
-export function detailOf(
-  report: CompiledReportRecord,
-  program: Pick<Program, 'calendar' | 'compilation'>,
-  now: number,
-  workflow: { status: CompiledReportStatus; running: boolean } | null = null,
-): CompiledReportDetail {
+export function detailOf(report: CompiledReportRecord, now: number, workflow: { status: CompiledReportStatus; running: boolean } | null = null): CompiledReportDetail {
   const { model, state } = report;
   return {
-    ...summaryOf(report, program, now, workflow),
+    ...summaryOf(report, now, workflow),
     introduction: state.introduction,
     conclusions: state.conclusions,
     issuedBy: state.status === 'issued' ? state.issuedBy : null,
@@ -174,7 +173,7 @@ export function detailOf(
     ),
     withoutFormData: model.withoutFormData.length,
     warnings: model.warnings,
-    workflow: workflow ? { running: workflow.running, busy: workflow.status.busy, notices: workflow.status.notices } : null,
+    workflow: workflow ? { workflowId: compiledReportWorkflowId(report.id), running: workflow.running, busy: workflow.status.busy, notices: workflow.status.notices } : null,
     model,
   };
 }
