@@ -73,7 +73,7 @@ async function stored(c: Pick<AppClients, 'db'>, id: string): Promise<CompiledRe
 export async function listCompiledReports(c: Pick<AppClients, 'db' | 'clock' | 'gateway'>, input: { actor: Actor; programId: string; year?: number }): Promise<CompiledReportSummary[]> {
   requireRole(input.actor, 'report.view');
   if (input.year !== undefined && (!Number.isInteger(input.year) || input.year < 1900 || input.year > 2999)) throw new AppError('invalid', `year ${input.year} is not a year; give four digits, e.g. 2015`, 'year');
-  const program = await programOf(c, input.programId);
+  await programOf(c, input.programId); // an unknown program is 'not-found', not an empty list
   const reports = await listStoredReports(c.db, { programId: input.programId, ...(input.year !== undefined ? { year: input.year } : {}) });
   const now = c.clock.now();
   // A report whose workflow planned before due instants were stored: its workflow's own, if it answers.
@@ -93,7 +93,6 @@ export async function showCompiledReport(
   requireRole(input.actor, 'report.view');
   const report = await stored(c, input.id);
   if (input.programId !== undefined && report.programId !== input.programId) throw notFound(input.id);
-  const program = await programOf(c, report.programId);
   const flow = input.warn ? await reportWorkflowOf(c, report.id, input.warn) : await c.gateway.compiledReportStatus(report.id);
   return detailOf(report, c.clock.now(), flow);
 }
