@@ -5,21 +5,10 @@ import path from 'node:path';
  * The baselines' activities: what a bare application would do, with better-sqlite3 directly (no ORM, no
  * audit log): one row per receipt in a table of its own.
  */
-interface Statement {
-  run(...params: unknown[]): { lastInsertRowid: number | bigint };
-}
-interface SqliteDatabase {
-  exec(sql: string): void;
-  pragma(sql: string): unknown;
-  prepare(sql: string): Statement;
-  close(): void;
-}
-
 export function createBaselineActivities(file: string) {
   mkdirSync(path.dirname(file), { recursive: true });
-  // better-sqlite3 ships no types (and @types/better-sqlite3 is not installed): type what is used.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require('better-sqlite3') as new (file: string) => SqliteDatabase;
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE IF NOT EXISTS receipt (id INTEGER PRIMARY KEY, round_id TEXT NOT NULL, unit_id TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (round_id, unit_id))');

@@ -132,6 +132,16 @@ export const EnvSchema = z
      * waiting costs nothing. Raise it on machines with more cores and several workflow threads.
      */
     KYBAO_WORKFLOW_TASK_SLOTS: int(2, 1_000).default(8),
+    /**
+     * How long a workflow task may wait on this worker's sticky queue before the server moves it to the
+     * task queue any worker polls (the SDK's stickyQueueScheduleToStartTimeout, default 10 s). A task waits
+     * there only while the worker that holds the workflow in its cache is busy: 10,000 units submitting at
+     * once kept 8 slots busy long enough that 259 tasks passed 10 s, and each moved task made the same
+     * worker (the only one) replay that history from the start: more work on a worker already behind.
+     * A worker that died is no reason to wait: the server sends the task to the normal queue once it
+     * sees no poller on the sticky queue (temporalio/temporal#2811).
+     */
+    KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS: seconds(1, 600).default(30),
     /** The worker's /healthz and /readyz listener. Unset: no listener (a deployment sets a port, e.g. 8091). */
     KYBAO_WORKER_HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
     KYBAO_WORKER_HEALTH_PORT: int(0, 65535).optional(),

@@ -49,6 +49,7 @@ export async function createKybaoWorker(
       activities: createActivities({ db, mailer, env }),
       interceptors: { activity: [activityLogInterceptors] },
       maxConcurrentWorkflowTaskExecutions: env.KYBAO_WORKFLOW_TASK_SLOTS,
+      stickyQueueScheduleToStartTimeout: env.KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS * 1000,
       shutdownGraceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
       // After the grace time activities are cancelled; give them a little longer to report it, then stop anyway.
       shutdownForceTime: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS * 1000 + 10_000,

@@ -145,7 +145,7 @@ async function inPool<T>(n: number, concurrency: number, fn: (i: number) => Prom
 /** Bytes a SQLite database takes on disk once its write-ahead log is folded in. */
 function sqliteBytes(file: string): number {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require('better-sqlite3') as new (file: string) => { pragma(sql: string): unknown; close(): void };
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(file);
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');

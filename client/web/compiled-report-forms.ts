@@ -1,17 +1,12 @@
-import { AppError } from '../../app/errors';
 import { REPORT_TEXT_MAX_CHARS } from '../../domain/compilation/lifecycle';
 import { translate, translateWith, type Lang } from './i18n';
+import { LocalizedProblem } from './page-problems';
 
 /**
  * The Reports pages' forms, read at the edge: texts NFC and trimmed, the number and the signer's lines
  * checked before anything is sent, each problem said in the user's language (the application layer
  * checks again with the domain's schemas: domain/compilation/lifecycle.ts).
  */
-
-/** An AppError whose message is already in the user's language. */
-export class LocalizedProblem extends AppError {
-  readonly localized = true;
-}
 
 type Body = Record<string, string | undefined>;
 
@@ -47,13 +42,4 @@ export function readIssueForm(lang: Lang, body: Body): IssueForm {
   const name = clean(body.signerName);
   if (!name) throw new LocalizedProblem('invalid', translate(lang, 'noSignerName'), 'signerName');
   return { number: Number(raw), signer: { title, name } };
-}
-
-/**
- * A refusal as the page shows it: in the user's language, what kind of refusal it is, then the
- * application layer's own sentence (which names what to do). Never a stack trace.
- */
-export function problemText(lang: Lang, err: AppError): string {
-  if (err instanceof LocalizedProblem) return err.message;
-  return `${translate(lang, `err_${err.code}`)}: ${err.message}`;
 }

@@ -10,16 +10,7 @@
  * with the same SQL (infra/db/round-repository.ts).
  */
 
-// better-sqlite3 ships no types (and @types/better-sqlite3 is not installed): type what is used.
-interface SqliteStatement {
-  all(...params: Array<string | number>): unknown[];
-}
-interface SqliteConnection {
-  prepare(sql: string): SqliteStatement;
-  pragma(sql: string): unknown;
-  close(): void;
-}
-type SqliteDatabase = new (file: string, options: { readonly: boolean; fileMustExist: boolean }) => SqliteConnection;
+import type BetterSqlite3 from 'better-sqlite3';
 
 export interface DirectReader {
   /** The rows of a SELECT with positional parameters (`?`), from a statement prepared once. */
@@ -29,21 +20,24 @@ export interface DirectReader {
 
 const readers = new WeakMap<object, DirectReader>();
 
-/** Registers a read-only connection to `file` for `client` (opened lazily, at its first read). */
-export function registerSqliteReader(client: object, file: string): void {
-  let connection: SqliteConnection | null = null;
-  const statements = new Map<string, SqliteStatement>();
+/**
+ * Registers a read-only connection to `file` for `client` (opened lazily, at its first read), closed by
+ * the client's `$disconnect()` (it may open again at a later read, as Prisma reconnects).
+ */
+export function registerSqliteReader(client: { $disconnect(): Promise<void> }, file: string): void {
+  let connection: BetterSqlite3.Database | null = null;
+  const statements = new Map<string, BetterSqlite3.Statement<Array<string | number>, unknown>>();
   readers.set(client, {
     all<T>(sql: string, params: Array<string | number>): T[] {
       if (!connection) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const Database = require('better-sqlite3') as SqliteDatabase;
+        const Database = require('better-sqlite3') as typeof BetterSqlite3;
         connection = new Database(file, { readonly: true, fileMustExist: true });
         // A reader never waits long: WAL readers do not block on the writer, but a checkpoint may hold a lock briefly.
         connection.pragma('busy_timeout = 5000');
       }
       let statement = statements.get(sql);
-      if (!statement) statements.set(sql, (statement = connection.prepare(sql)));
+      if (!statement) statements.set(sql, (statement = connection.prepare<Array<string | number>, unknown>(sql)));
       return statement.all(...params) as T[];
     },
     close() {
@@ -52,6 +46,12 @@ export function registerSqliteReader(client: object, file: string): void {
       connection = null;
     },
   });
+  const prisma = client as { $disconnect(): Promise<void> };
+  const disconnect = prisma.$disconnect.bind(prisma);
+  prisma.$disconnect = async () => {
+    readers.get(client)?.close();
+    await disconnect();
+  };
 }
 
 /** The direct reader of a top-level client (null: PostgreSQL, a transaction, or a client built elsewhere). */

@@ -188,9 +188,8 @@ export async function migrateDeploy(databaseUrl: string = databaseUrlFromEnv(), 
   await runPrisma(['migrate', 'deploy'], { databaseUrl: target.url, log });
   if (target.provider === 'sqlite') {
     // WAL lets the worker write while a CLI reads; the setting is stored in the database file.
-    // better-sqlite3 ships no types (and @types/better-sqlite3 is not installed): type what is used.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Database = require('better-sqlite3') as new (file: string) => { pragma(sql: string): unknown; close(): void };
+    const Database = require('better-sqlite3') as typeof import('better-sqlite3');
     const sqlite = new Database(target.file);
     try {
       sqlite.pragma('journal_mode = WAL');

@@ -41,7 +41,7 @@ export async function createMigratedSqlite(file: string): Promise<void> {
       await migrateDeploy(`file:${building}`, { log: () => undefined });
       // Everything into the main file (WAL is kept as the journal mode: it is stored in the file).
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const Database = require('better-sqlite3') as new (file: string) => { pragma(sql: string): unknown; close(): void };
+      const Database = require('better-sqlite3') as typeof import('better-sqlite3');
       const sqlite = new Database(building);
       try {
         sqlite.pragma('wal_checkpoint(TRUNCATE)');

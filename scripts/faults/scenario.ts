@@ -318,7 +318,7 @@ export async function runFaultScenario(options: FaultOptions): Promise<FaultFigu
             // activities fail and are retried.
             const held = between(3_000, 14_000);
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const Database = require('better-sqlite3') as new (file: string) => { exec(sql: string): void; close(): void };
+            const Database = require('better-sqlite3') as typeof import('better-sqlite3');
             const other = new Database(path.join(dir, 'kybao.db'));
             other.exec('BEGIN EXCLUSIVE');
             faults.push(`${at} SQLite database locked by another writer for ${(held / 1000).toFixed(1)} s`);

@@ -92,8 +92,9 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: world.activities,
-    // As the worker process does (infra/config.ts: KYBAO_WORKFLOW_TASK_SLOTS, default 8).
+    // As the worker process does (infra/config.ts: KYBAO_WORKFLOW_TASK_SLOTS, default 8; KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS, 30).
     maxConcurrentWorkflowTaskExecutions: workflowTaskSlots(),
+    stickyQueueScheduleToStartTimeout: 30_000,
   });
   return {
     env,

@@ -1,6 +1,7 @@
 import contentDisposition from 'content-disposition';
 import { asciiFileName, reportFileName } from '../../client/web/compiled-report-files';
-import { problemText, readEditsForm, readIssueForm } from '../../client/web/compiled-report-forms';
+import { readEditsForm, readIssueForm } from '../../client/web/compiled-report-forms';
+import { problemText } from '../../client/web/page-problems';
 import { AppError } from '../../app/errors';
 import { dueAtOf, isOverdue } from '../../app/compiled-report-view';
 import type { CompiledReportRecord } from '../../infra/db/compiled-reports';

@@ -17,6 +17,7 @@ import { AGENCY_COOKIE, SESSION_COOKIE, linkTokenOf, requireAgency, requireStaff
 import type { WebDeps } from '../deps';
 import { formBody } from '../form-body';
 import { translate } from '../i18n';
+import { guardedPage, problemText } from '../page-problems';
 import { createRenderer, langOf } from '../render';
 import { submitFromRequest } from './api';
 
@@ -49,18 +50,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     return Math.min(Number(p), pages);
   };
 
-  /** Runs a page handler; an AppError becomes the page again (or the error page) with the problem. */
-  const guarded =
-    (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-      try {
-        return await fn(req, reply);
-      } catch (err) {
-        if (!isAppError(err)) throw err;
-        if (err.code === 'unauthorized' && !req.url.startsWith('/rounds/')) return reply.redirect('/login', 303);
-        return view.page(req, reply, 'error', { pageTitle: translate(langOf(req), 'error'), problem: err.message, csrf: csrf(reply) }, httpStatusOf(err.code));
-      }
-    };
+  const guarded = guardedPage(view);
   const staffPage = (permission: Permission) => (req: FastifyRequest) => requireStaff(req, permission);
 
   app.get('/', hide, async (req, reply) => reply.redirect(req.caller.staff ? HOME[req.caller.staff.role] : '/login', 303));
@@ -121,7 +111,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
       } catch (err) {
         if (!isAppError(err)) throw err;
         reply.header('connection', 'close');
-        return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+        return agencyPage(req, reply, { problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
       }
     }),
   );
@@ -138,7 +128,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect(agencyBase(claims.r, claims.u), 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        return agencyPage(req, reply, { problem: err.message, typed: fields }, httpStatusOf(err.code));
+        return agencyPage(req, reply, { problem: problemText(langOf(req), err), typed: fields }, httpStatusOf(err.code));
       }
     }),
   );
@@ -153,7 +143,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect(agencyBase(claims.r, claims.u), 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+        return agencyPage(req, reply, { problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
       }
     }),
   );
@@ -220,7 +210,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect('/coordinator?done=1', 303);
       } catch (err) {
         if (!isAppError(err) || err.code === 'forbidden' || err.code === 'unauthorized') throw err;
-        return coordinatorPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
+        return coordinatorPage(req, reply, { problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
       }
     });
   app.get('/coordinator', hide, guarded(async (req, reply) => coordinatorPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
@@ -275,7 +265,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect(`/appraiser?year=${year}&done=1`, 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        return appraiserPage(req, reply, { year, problem: err.message }, httpStatusOf(err.code));
+        return appraiserPage(req, reply, { year, problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
       }
     }),
   );
@@ -303,7 +293,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect(`/approver?year=${year}`, 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        return approverPage(req, reply, { year, problem: err.message }, httpStatusOf(err.code));
+        return approverPage(req, reply, { year, problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
       }
     }),
   );

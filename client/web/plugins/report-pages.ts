@@ -6,7 +6,8 @@ import type { Permission } from '../../../app/roles';
 import { editCompiledReport, issueCompiledReport, listCompiledReports, recompileCompiledReport, showCompiledReport } from '../../../app/compiled-reports';
 import { documentNumber, REPORT_TEXT_MAX_CHARS } from '../../../domain/compilation/lifecycle';
 import { requireReportReader } from '../report-access';
-import { problemText, readEditsForm, readIssueForm } from '../compiled-report-forms';
+import { readEditsForm, readIssueForm } from '../compiled-report-forms';
+import { guardedPage, problemText } from '../page-problems';
 import type { WebDeps } from '../deps';
 import { formBody } from '../form-body';
 import { translate, translateWith } from '../i18n';
@@ -30,18 +31,7 @@ export async function reportPagesPlugin(app: FastifyInstance, deps: WebDeps): Pr
   const csrf = (reply: FastifyReply) => reply.generateCsrf();
   const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
 
-  /** An AppError becomes the error page in the user's language, with its status; sign-in goes to /login. */
-  const guarded =
-    (fn: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
-    async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-      try {
-        return await fn(req, reply);
-      } catch (err) {
-        if (!isAppError(err)) throw err;
-        if (err.code === 'unauthorized') return reply.redirect('/login', 303);
-        return view.page(req, reply, 'error', { pageTitle: translate(langOf(req), 'error'), problem: problemText(langOf(req), err), csrf: csrf(reply) }, httpStatusOf(err.code));
-      }
-    };
+  const guarded = guardedPage(view);
   const reader = (req: FastifyRequest, permission: Permission = 'report.view') => requireReportReader(req, permission);
   const actorOf = (staff: ReturnType<typeof reader>): Actor => ({ id: staff.email, role: staff.role });
   /** The report in full through the application layer; a report of another program is not found. */
