@@ -11,6 +11,7 @@ import { roundWorkflow } from '../../workflows/round';
 import { largestOf, measureWorkflows, roundWorkflows } from './measure';
 import { programWithExtraUnits } from './synthetic-program';
 import { concurrently, createScaleWorld, percentiles } from './world';
+import { readTaskExecution, type TaskExecutionFigures } from './worker-metrics';
 
 /**
  * Phase A of the scale scenario, on a real dev server in real time: a program of `units` reporting units
@@ -54,6 +55,8 @@ export interface BurstFigures {
   fullMatrixReadMs: number | null;
   roundAtClose: { counts: Record<string, number> | null; unitCount: number; shards: number; matchesSent: boolean };
   histories: ReturnType<typeof largestOf>;
+  /** The worker processes' own task execution times (their Prometheus metrics); null with the worker in process. */
+  taskExecution: TaskExecutionFigures | null;
 }
 
 export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
@@ -155,6 +158,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
       progress(`burst done: ${receipts} receipts in ${burstSeconds.toFixed(1)} s; waiting for the round to close`);
       const result = await round.result();
       const histories = largestOf([...programHistories, ...(await measureWorkflows(env.client, await roundWorkflows(env.client, round.workflowId), options.historiesDir))]);
+      const taskExecution = await readTaskExecution(sw.metricsUrls, sw.taskQueue);
       return {
         units: unitIds.length,
         clients: options.clients,
@@ -178,6 +182,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
           matchesSent: result.counts?.submitted === receipts && result.unitCount === unitIds.length && (await roundCounts(world.db, roundId)).counts.submitted === receipts,
         },
         histories,
+        taskExecution,
       };
     });
   } finally {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -28,6 +29,8 @@ export interface ScaleWorld {
   worker: Worker | null;
   /** Worker processes started (0: the worker runs in this process). */
   workerProcesses: number;
+  /** Each worker process's Prometheus endpoint (worker/telemetry.ts); empty for the in-process worker. */
+  metricsUrls: string[];
   taskQueue: string;
   dir: string;
   /** Seconds the program load took (10,000 units and their contacts). */
@@ -65,7 +68,7 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
   if (processes > 0) {
     if (options.server !== 'dev') throw new Error('worker processes need the dev server (the time-skipping server runs its worker in this process)');
     // A worker that does not start leaves nothing behind: the dev server and the mail sink are closed too.
-    const children = await startWorkerProcesses({ count: processes, env, world, taskQueue, dir }).catch(async (err: unknown) => {
+    const { children, metricsUrls } = await startWorkerProcesses({ count: processes, env, world, taskQueue, dir }).catch(async (err: unknown) => {
       await world.close().catch(() => undefined);
       await env.teardown().catch(() => undefined);
       throw err;
@@ -75,6 +78,7 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
       world,
       worker: null,
       workerProcesses: processes,
+      metricsUrls,
       taskQueue,
       dir,
       loadSeconds,
@@ -101,6 +105,7 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
     world,
     worker,
     workerProcesses: 0,
+    metricsUrls: [],
     taskQueue,
     dir,
     loadSeconds,
@@ -150,7 +155,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
  * modes do the same work. With KYBAO_SCALE_WORKER_NODE_ARGS set (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
  * options node refuses in NODE_OPTIONS) the worker's sources run with those node options instead.
  */
-async function startWorkerProcesses(options: { count: number; env: TestWorkflowEnvironment; world: WiredWorld; taskQueue: string; dir: string }): Promise<ChildProcess[]> {
+async function startWorkerProcesses(options: { count: number; env: TestWorkflowEnvironment; world: WiredWorld; taskQueue: string; dir: string }): Promise<{ children: ChildProcess[]; metricsUrls: string[] }> {
   const { env, world, taskQueue, dir } = options;
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -173,9 +178,13 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
     ? [process.execPath, [...nodeArgs, '--import', 'tsx', path.join(REPO_ROOT, 'worker', 'main.ts')]]
     : [path.join(REPO_ROOT, 'bin', 'kybao-worker'), []];
   const children: ChildProcess[] = [];
+  const metricsUrls: string[] = [];
   for (let i = 1; i <= options.count; i++) {
     const log = createWriteStream(path.join(dir, `worker-${i}.log`));
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Each process serves its own metrics: the scenario reads the worker's task execution times there.
+    const metricsAddress = `127.0.0.1:${await freePort()}`;
+    metricsUrls.push(`http://${metricsAddress}/metrics`);
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...childEnv, KYBAO_METRICS_ADDRESS: metricsAddress }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     children.push(child);
@@ -188,13 +197,25 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
       throw new Error(`a worker process exited with status ${exited.exitCode} before polling; see ${dir}/worker-*.log`);
     }
     const described = await env.client.workflowService.describeTaskQueue({ namespace: env.namespace ?? 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
-    if ((described.pollers?.length ?? 0) >= options.count) return children;
+    if ((described.pollers?.length ?? 0) >= options.count) return { children, metricsUrls };
     if (Date.now() > deadline) {
       await stopWorkerProcesses(children);
       throw new Error(`${options.count} worker processes did not poll task queue ${taskQueue} within a minute; see ${dir}/worker-*.log`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** A TCP port free on loopback now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** SIGTERM (the worker drains and exits), then SIGKILL after 30 s. */
