@@ -1,6 +1,6 @@
 import { REPORT_TEXT_MAX_CHARS } from '../../domain/compilation/lifecycle';
 import { translate, translateWith, type Lang } from './i18n';
-import { LocalizedProblem } from './page-problems';
+import { LocalizedProblem } from './localized-problem';
 
 /**
  * The Reports pages' forms, read at the edge: texts NFC and trimmed, the number and the signer's lines

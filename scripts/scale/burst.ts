@@ -158,7 +158,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
       progress(`burst done: ${receipts} receipts in ${burstSeconds.toFixed(1)} s; waiting for the round to close`);
       const result = await round.result();
       const histories = largestOf([...programHistories, ...(await measureWorkflows(env.client, await roundWorkflows(env.client, round.workflowId), options.historiesDir))]);
-      const taskExecution = await readTaskExecution(sw.metricsUrls, sw.taskQueue);
+      const taskExecution = await readTaskExecution(sw.metricsUrls, sw.taskQueue, progress);
       return {
         units: unitIds.length,
         clients: options.clients,

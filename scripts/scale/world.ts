@@ -96,9 +96,9 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: world.activities,
-    // As the worker process does (infra/config.ts: KYBAO_WORKFLOW_TASK_SLOTS, default 8; KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS, 30).
+    // As the worker process does (infra/config.ts: KYBAO_WORKFLOW_TASK_SLOTS, KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS).
     maxConcurrentWorkflowTaskExecutions: workflowTaskSlots(),
-    stickyQueueScheduleToStartTimeout: 30_000,
+    stickyQueueScheduleToStartTimeout: stickyQueueTimeoutSeconds() * 1000,
   });
   return {
     env,
@@ -145,6 +145,14 @@ function workflowTaskSlots(): number {
   return n;
 }
 
+/** KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS as the worker reads it (1–600, default 30). */
+function stickyQueueTimeoutSeconds(): number {
+  const raw = process.env.KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS;
+  const n = raw === undefined ? 30 : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 600) throw new Error(`KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS must be a whole number from 1 to 600, got "${raw}"`);
+  return n;
+}
+
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
@@ -172,6 +180,7 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
     MAIL_DISPATCHER: 'false',
     KYBAO_LOG_LEVEL: 'warn',
     KYBAO_WORKFLOW_TASK_SLOTS: String(workflowTaskSlots()),
+    KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS: String(stickyQueueTimeoutSeconds()),
   };
   const nodeArgs = process.env.KYBAO_SCALE_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
   const [command, args] = nodeArgs?.length
@@ -206,7 +215,10 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
   }
 }
 
-/** A TCP port free on loopback now (the OS picks it). */
+/**
+ * A TCP port free on loopback now (the OS picks it). Another process could take it before the worker
+ * binds it; the worker then exits and startWorkerProcesses says so ("exited … before polling").
+ */
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

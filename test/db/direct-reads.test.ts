@@ -1,9 +1,9 @@
 /**
- * The burst's direct SQLite reader (infra/db/direct-reads.ts): it answers the same as Prisma, and the
- * client's $disconnect closes its connection (a long-running process that makes and drops clients, such
+ * The burst's direct SQLite reader (infra/db/direct-reads.ts): it reads what is stored through one
+ * read-only connection, and the client's $disconnect closes it (a long-running process that makes and drops clients, such
  * as `kybao web` or the test suites, must not keep a file handle per client).
  */
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { createPrismaClient } from '../../infra/db/client';
 import { directReaderOf } from '../../infra/db/direct-reads';
@@ -26,9 +26,9 @@ function handlesOn(file: string): number {
 describe('direct reads on SQLite', () => {
   const database = useMigratedDatabase('sqlite');
 
-  it('reads what Prisma stored, and closes with the client', async () => {
+  it('finds a stored row, opens one connection for its reads, and closes it with the client', async () => {
     const { url } = database();
-    const file = url.slice('file:'.length);
+    const file = realpathSync(url.slice('file:'.length)); // /proc/self/fd links name the resolved path
     const roundId = uniqueId('round');
     // One obligation row, written beside Prisma (no round or unit rows: foreign keys off for this connection).
     const writer = new Database(file);

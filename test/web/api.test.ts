@@ -371,6 +371,23 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     expect(await snapshot()).toBe(before);
   });
 
+  it('says a refusal on a page as the reader needs it: staff get its kind, an agency only the sentence, nobody signed in goes to /login', async () => {
+    const page = (path: string, auth?: string) => fetch(`${bed().url}${path}`, { redirect: 'manual', headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+    const anonymous = await page('/coordinator');
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/login');
+    // An agency has no account: its link is its access, so "sign in first" would mislead it.
+    const noLink = await page(`/rounds/${enc(PLAN)}/units/so-khdt`);
+    expect(noLink.status).toBe(401);
+    const agencyText = await noLink.text();
+    expect(agencyText).toContain('open this page from the link in your e-mail');
+    expect(agencyText).not.toContain('Cần đăng nhập');
+    // A coordinator's bad input: the kind of refusal in the page's language, then the sentence.
+    const badPage = await page('/coordinator?page=abc', tokens.coordinator);
+    expect(badPage.status).toBe(400);
+    expect(await badPage.text()).toContain('Dữ liệu không hợp lệ: page');
+  });
+
   it('answers health and readiness, signs out, and limits sign-in attempts', async () => {
     expect((await api('GET', '/healthz')).body).toEqual({ ok: true });
     expect((await api('GET', '/readyz')).body).toEqual({ ok: true, problems: [] });

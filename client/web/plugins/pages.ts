@@ -111,7 +111,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
       } catch (err) {
         if (!isAppError(err)) throw err;
         reply.header('connection', 'close');
-        return agencyPage(req, reply, { problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
+        return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
       }
     }),
   );
@@ -128,7 +128,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect(agencyBase(claims.r, claims.u), 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        return agencyPage(req, reply, { problem: problemText(langOf(req), err), typed: fields }, httpStatusOf(err.code));
+        return agencyPage(req, reply, { problem: err.message, typed: fields }, httpStatusOf(err.code));
       }
     }),
   );
@@ -143,7 +143,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         return reply.redirect(agencyBase(claims.r, claims.u), 303);
       } catch (err) {
         if (!isAppError(err)) throw err;
-        return agencyPage(req, reply, { problem: problemText(langOf(req), err) }, httpStatusOf(err.code));
+        return agencyPage(req, reply, { problem: err.message }, httpStatusOf(err.code));
       }
     }),
   );
