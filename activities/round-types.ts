@@ -98,6 +98,12 @@ export interface SubmissionWrite {
   submittedAt: string;
   late: boolean;
   lateByMs: number;
+  /**
+   * Queue the unit's receipt (or late receipt) once the row is stored, in the same activity. Unset for a
+   * submission the unit did not make itself (fulfilled by a compiled report's issue) and in histories
+   * recorded before 0.2.2, whose shards sent receipts as an activity of their own.
+   */
+  receipt?: boolean;
 }
 
 export interface RecordSubmissionsRequest {

@@ -1,6 +1,7 @@
 import { ApplicationFailure, heartbeat } from '@temporalio/activity';
 import { submissionKey } from '../domain/round/submission-key';
 import { resolveAudience } from '../domain/round/audience';
+import { receiptNotices } from '../domain/round/receipt-notices';
 import { appendAudit } from '../infra/db/audit-repository';
 import { recordEstimate } from '../infra/db/budget-repository';
 import {
@@ -33,8 +34,9 @@ import type {
  */
 export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVersions }) {
   const { db, programs } = deps;
+  const notices = createNotifyActivities(deps);
   return {
-    ...createNotifyActivities(deps),
+    ...notices,
 
     /** Resolves the audience against the round's program version and writes the round and its obligations. */
     async openRound({ input, trackFrom }: OpenRoundRequest): Promise<OpenRoundResult> {
@@ -69,7 +71,10 @@ export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVe
 
     /**
      * Stores submissions decided by a shard, in one transaction (infra/db/round-repository.ts
-     * recordSubmissions: a few statements for the whole batch); a budget amount also becomes an estimate version.
+     * recordSubmissions: a few statements for the whole batch); a budget amount also becomes an estimate
+     * version. Then queues the receipts of those marked `receipt` (domain/round/receipt-notices.ts): after
+     * the commit, because a receipt is rendered from the stored row. A retry after a crash between the two
+     * finds its rows and its notices by their keys, so nothing is stored or mailed twice.
      */
     async recordSubmissions(req: RecordSubmissionsRequest): Promise<void> {
       const withAmount = req.submissions.filter((s) => s.amountVnd !== undefined);
@@ -108,6 +113,9 @@ export function createRoundActivities(deps: ActivityDeps & { programs: ProgramVe
           });
         }
       });
+      for (const notice of receiptNotices(req.submissions.filter((s) => s.receipt))) {
+        await notices.notify({ roundId: req.roundId, ...notice });
+      }
     },
 
     async recordExtension(req: RecordExtensionRequest): Promise<void> {

@@ -3,6 +3,8 @@ import type { Program } from '../../domain/program/schema';
 import type { CycleStatus } from '../../domain/cycle/schema';
 import type { RoundSummary, ShardResult, StatusCounts } from '../../domain/round/schema';
 import type { Audience } from '../../domain/round/audience';
+import { receiptNotices } from '../../domain/round/receipt-notices';
+import type { RecordSubmissionsRequest } from '../../activities/round-types';
 import { localTime, percent, timeliness, vnd } from '../cli/output';
 import { decodePayload, decodePayloads, eventId, eventTimeMs, type HistoryEvent, type History } from './history';
 
@@ -293,18 +295,25 @@ export async function buildTimeline(history: History, options: TimelineOptions =
     if (child) childByInitiated.set(eventId(e), child.workflowId ?? '?');
   }
 
+  async function pushNotice(e: HistoryEvent, n: NotifyInput): Promise<void> {
+    const describe = NOTICE[n.kind] ?? ((x: NotifyInput) => `${x.kind} ${x.step} to ${x.unitIds.join(', ')}`);
+    const who = (await recipients(n)) ?? n.unitIds.map((id) => ({ label: id, email: '' }));
+    // Reminders, overdue notices and escalations carry their planned instant; the others happen when sent.
+    const planned = n.kind === 'reminder' || n.kind === 'overdue' || n.kind === 'escalation';
+    push(e, n.kind, describe(n), who.map((r) => `→ ${r.label}${r.email ? ` <${r.email}>` : ''}`), planned ? Date.parse(n.at) || eventTimeMs(e) : eventTimeMs(e));
+  }
+
   for (const e of events.slice(1)) {
     const sched = e.activityTaskScheduledEventAttributes;
     if (sched) {
       const name = sched.activityType?.name;
       const arg = decodePayloads(sched.input)[0] as Record<string, unknown> | undefined;
       if (name === 'notify' && arg) {
-        const n = arg as unknown as NotifyInput;
-        const describe = NOTICE[n.kind] ?? ((x: NotifyInput) => `${x.kind} ${x.step} to ${x.unitIds.join(', ')}`);
-        const who = (await recipients(n)) ?? n.unitIds.map((id) => ({ label: id, email: '' }));
-        // Reminders, overdue notices and escalations carry their planned instant; the others happen when sent.
-        const planned = n.kind === 'reminder' || n.kind === 'overdue' || n.kind === 'escalation';
-        push(e, n.kind, describe(n), who.map((r) => `→ ${r.label}${r.email ? ` <${r.email}>` : ''}`), planned ? Date.parse(n.at) || eventTimeMs(e) : eventTimeMs(e));
+        await pushNotice(e, arg as unknown as NotifyInput);
+      } else if (name === 'recordSubmissions' && arg) {
+        // Since 0.2.2 the write queues the receipts of the submissions it stores (marked `receipt`).
+        const req = arg as unknown as RecordSubmissionsRequest;
+        for (const n of receiptNotices((req.submissions ?? []).filter((s) => s.receipt))) await pushNotice(e, { roundId: req.roundId, ...n });
       } else if (name === 'notifyEscalationDigest' && arg) {
         const d = arg as { step: number; roles: string[]; dueAt: string; at: string };
         const res = activityResults.get(eventId(e)) as { units?: number } | undefined;

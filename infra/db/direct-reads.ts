@@ -46,9 +46,8 @@ export function registerSqliteReader(client: { $disconnect(): Promise<void> }, f
       connection = null;
     },
   });
-  const prisma = client as { $disconnect(): Promise<void> };
-  const disconnect = prisma.$disconnect.bind(prisma);
-  prisma.$disconnect = async () => {
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
     readers.get(client)?.close();
     await disconnect();
   };

@@ -61,7 +61,10 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
         })
       : await (await import('../../client/simulate/environment')).startTimeSkippingServer(options.server.timeSkippingFrom);
   const loadStarted = Date.now();
-  const world = await wireWorld({ url, program: options.program, dir, actor: 'scale', env: { KYBAO_BASE_URL: 'https://kybao.scale' } });
+  // The worker's tuning comes from this process's environment, read by the worker's own schema
+  // (infra/config.ts), so the scenario measures the worker as deployed with the same settings.
+  const tuning = Object.fromEntries(WORKER_TUNING.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+  const world = await wireWorld({ url, program: options.program, dir, actor: 'scale', env: { KYBAO_BASE_URL: 'https://kybao.scale', ...tuning } });
   const loadSeconds = (Date.now() - loadStarted) / 1000;
   const taskQueue = 'kybao-scale';
   const processes = options.workerProcesses ?? 0;
@@ -96,9 +99,9 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities: world.activities,
-    // As the worker process does (infra/config.ts: KYBAO_WORKFLOW_TASK_SLOTS, KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS).
-    maxConcurrentWorkflowTaskExecutions: workflowTaskSlots(),
-    stickyQueueScheduleToStartTimeout: stickyQueueTimeoutSeconds() * 1000,
+    // As the worker process does (worker/run.ts).
+    maxConcurrentWorkflowTaskExecutions: world.env.KYBAO_WORKFLOW_TASK_SLOTS,
+    stickyQueueScheduleToStartTimeout: world.env.KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS * 1000,
   });
   return {
     env,
@@ -137,21 +140,8 @@ export async function concurrently<T>(items: T[], width: number, task: (item: T,
   );
 }
 
-/** KYBAO_WORKFLOW_TASK_SLOTS as the worker reads it (2–1000, default 8): the scale scenario measures the worker as deployed. */
-function workflowTaskSlots(): number {
-  const raw = process.env.KYBAO_WORKFLOW_TASK_SLOTS;
-  const n = raw === undefined ? 8 : Number(raw);
-  if (!Number.isInteger(n) || n < 2 || n > 1_000) throw new Error(`KYBAO_WORKFLOW_TASK_SLOTS must be a whole number from 2 to 1000, got "${raw}"`);
-  return n;
-}
-
-/** KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS as the worker reads it (1–600, default 30). */
-function stickyQueueTimeoutSeconds(): number {
-  const raw = process.env.KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS;
-  const n = raw === undefined ? 30 : Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 600) throw new Error(`KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS must be a whole number from 1 to 600, got "${raw}"`);
-  return n;
-}
+/** Worker settings (infra/config.ts) passed from this process's environment to the worker it measures. */
+const WORKER_TUNING = ['KYBAO_WORKFLOW_TASK_SLOTS', 'KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS'] as const;
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
@@ -179,8 +169,8 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
     KYBAO_LINK_SECRET: randomBytes(32).toString('hex'),
     MAIL_DISPATCHER: 'false',
     KYBAO_LOG_LEVEL: 'warn',
-    KYBAO_WORKFLOW_TASK_SLOTS: String(workflowTaskSlots()),
-    KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS: String(stickyQueueTimeoutSeconds()),
+    KYBAO_WORKFLOW_TASK_SLOTS: String(world.env.KYBAO_WORKFLOW_TASK_SLOTS),
+    KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS: String(world.env.KYBAO_STICKY_QUEUE_TIMEOUT_SECONDS),
   };
   const nodeArgs = process.env.KYBAO_SCALE_WORKER_NODE_ARGS?.split(' ').filter(Boolean);
   const [command, args] = nodeArgs?.length

@@ -61,6 +61,8 @@ describe('audit replay and timeline on the committed corpus', () => {
       ['start-report-obligation-on-close', '.round__qd-925-thai-binh__2015-Q1.json'],
       ['compile-year-and-review-reports', '.cycle__'],
       ['start-year-and-review-report-obligations', '.cycle__'],
+      ['shard-keeps-timer-on-submission', '__shard-'],
+      ['shard-receipts-with-writes', '__shard-'],
     ] as const) {
       expect({ id, with: withPatch(id, prefix).length > 0, without: withoutPatch(id, prefix).length > 0 }).toEqual({ id, with: true, without: true });
     }
@@ -112,19 +114,22 @@ describe('audit replay and timeline on the committed corpus', () => {
       'Mon 2015-03-02 09:00  [shard 1] opening notice to 2 units',
       'Mon 2015-03-16 08:00  [shard 1] reminder, 7 working days before the deadline, to 2 units',
       'Wed 2015-03-18 10:00  [shard 1] submission v1 from so-tttt by clerk@so-tttt: files/2015-Q1/so-tttt.pdf, on time',
+      // Since 0.2.2 the receipt is queued by the write that stores the submission (recordSubmissions).
       'Wed 2015-03-18 10:00  [shard 1] receipt (version 1) to so-tttt',
       'Fri 2015-03-20 08:00  [shard 1] reminder, 3 working days before the deadline, to 1 unit',
       'Fri 2015-03-20 10:00  [shard 2] extension for so-tai-chinh until Wed 2015-04-01 00:00 granted by coordinator@so-tttt: Đang tổng hợp số liệu quý',
       'Tue 2015-03-24 08:00  [shard 2] reminder, 1 working day before the deadline, to 1 unit',
       'Wed 2015-03-25 00:00  [shard 2] overdue: no report by the deadline from 1 unit',
       'Thu 2015-03-26 08:00  [shard 2] escalation step 1 (head) about 1 unit',
-      'Fri 2015-03-27 12:00  [shard 1] submission v1 from van-phong-ubnd by clerk@van-phong-ubnd: files/2015-Q1/late.pdf, note "Xin lỗi vì nộp muộn", late by 2d 12h',
-      'Fri 2015-03-27 12:00  [shard 1] shard closed: 1 on time, 1 late, 0 missing',
+      'Fri 2015-03-27 12:00  [shard 2] submission v1 from van-phong-ubnd by clerk@van-phong-ubnd: files/2015-Q1/late.pdf, note "Xin lỗi vì nộp muộn", late by 2d 12h',
+      'Fri 2015-03-27 12:00  [shard 2] late receipt (version 1) to van-phong-ubnd',
       'Mon 2015-03-30 08:00  escalation step 2 to coordinator and escalation-recipients: 1 unit still owing under the deadline Wed 2015-03-25 00:00',
+      'Mon 2015-03-30 08:00  [shard 1] shard closed: 1 on time, 0 late, 1 missing',
       'Tue 2015-03-31 08:00  [shard 2] reminder, 1 working day before the deadline, to 1 unit',
       'Tue 2015-03-31 10:00  [shard 2] submission v1 from so-tai-chinh by clerk@so-tai-chinh: files/2015-Q1/extended.pdf, on time',
-      'Mon 2015-04-06 08:00  [shard 2] shard closed: 1 on time, 0 late, 1 missing',
-      'Mon 2015-04-06 08:00  round closed: 2 on time, 1 late, 1 missing; completion 75%, timeliness 50%',
+      'Tue 2015-03-31 10:00  [shard 2] receipt (version 1) to so-tai-chinh',
+      'Tue 2015-03-31 10:00  [shard 2] shard closed: 1 on time, 1 late, 0 missing',
+      'Tue 2015-03-31 10:00  round closed: 2 on time, 1 late, 1 missing; completion 75%, timeliness 50%',
     ];
     // In this order (other lines may sit between them; the two shards' lines of one instant come in either order).
     let at = -1;

@@ -4,6 +4,8 @@ import { roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow, shardStatusQuery } from '../../workflows/round';
 import { WorkflowGateway } from '../../app/workflow-gateway';
 import { at } from '../helpers/clock';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../helpers/bundle';
 import { createTestWorker } from '../helpers/temporal';
 import { programWithExtraUnits } from '../helpers/programs';
 import { useTestbed } from '../helpers/testbed';
@@ -52,7 +54,7 @@ describe('a round that continues as new under a stream of submissions', () => {
         );
         runs.add((await env.client.workflow.getHandle(workflowId).describe()).runId);
         if (i + 10 < unitIds.length) {
-          const live = await env.client.workflow.getHandle(workflowId).query(shardStatusQuery);
+          const live = await liveStatus(env.client, workflowId);
           expect(live.counts.submitted).toBe(i + batch.length);
         }
       }
@@ -66,8 +68,29 @@ describe('a round that continues as new under a stream of submissions', () => {
     expect(result.counts?.submitted).toBe(UNITS);
     expect(await world.db.submission.count({ where: { obligation: { roundId: input.roundId } } })).toBe(UNITS);
     expect(await world.db.notification.count({ where: { roundId: input.roundId, kind: 'receipt' } })).toBe(UNITS);
+    // Every run replays from its history alone: a worker that lost its cache (a restart, an eviction
+    // under load) rebuilds each run exactly, where it decided to continue as new included.
+    for (const runId of chain) {
+      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `${workflowId}/${runId}`);
+    }
   }, 600_000);
 });
+
+/**
+ * The shard's status from its current run. A query that reaches a run in the moment it continues as new is
+ * never answered by the time-skipping test server (the worker's answer comes back "workflow execution
+ * already completed"), so each attempt has a 5 s deadline and the next goes to the new run.
+ */
+async function liveStatus(client: Client, workflowId: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.withDeadline(Date.now() + 5_000, () => client.workflow.getHandle(workflowId).query(shardStatusQuery));
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
 
 /** The run ids of a workflow from its first run to its last, following each run's continued-from link. */
 async function runChain(client: Client, workflowId: string): Promise<string[]> {

@@ -196,3 +196,44 @@ describe('reporting round: shards', () => {
     });
   });
 });
+
+describe('reporting round: what a submission costs in its shard', () => {
+  const bed = useTestbed({ startAt: START });
+
+  it('a lone submission adds 11 events: its timer keeps running and its write queues the receipt', async () => {
+    const { env, world } = bed();
+    const [first, second, third, silent] = world.program.units.filter((u) => u.reports).map((u) => u.id);
+    const { input } = scheduledRoundInput(world, 2015, '2015-Q1', [first!, second!, third!, silent!], 'cost');
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    const shardId = roundShardWorkflowId(input.roundId, 1);
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundWorkflowId(input.roundId), args: [input] });
+      await skipTo(env, at('2015-03-18T10:00'));
+      await submitReport(env.client, world.db, input.roundId, { unitId: first!, submittedBy: 'clerk@first', reference: 'files/first.pdf' });
+      await skipTo(env, at('2015-03-18T11:00'));
+      await submitReport(env.client, world.db, input.roundId, { unitId: second!, submittedBy: 'clerk@second', reference: 'files/second.pdf' });
+      await skipTo(env, at('2015-03-18T12:00'));
+      await submitReport(env.client, world.db, input.roundId, { unitId: third!, submittedBy: 'clerk@third', reference: 'files/third.pdf' });
+      await skipTo(env, at('2015-03-18T13:00'));
+      const events = (await env.client.workflow.getHandle(shardId).fetchHistory()).events ?? [];
+      // Each submission after the first (which also records the run's patch marker): the task that accepts
+      // the Update (3), the Update accepted and completed (2), one recordSubmissions (3) and the task its
+      // completion wakes (3). Before 0.2.2: 19, with a timer cancelled and started again and a receipt
+      // `notify` with its own task.
+      const accepted = events.flatMap((e, i) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [i] : []));
+      expect(accepted).toHaveLength(3);
+      const tasks = events.flatMap((e, i) => (e.workflowTaskScheduledEventAttributes ? [i] : []));
+      const taskBefore = (i: number) => Math.max(...tasks.filter((t) => t < i));
+      expect(taskBefore(accepted[2]!) - taskBefore(accepted[1]!)).toBe(11);
+      expect(events.filter((e) => e.timerCanceledEventAttributes)).toHaveLength(0);
+      const activities = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+      expect(activities.filter((a) => a === 'recordSubmissions')).toHaveLength(3);
+      expect(activities.filter((a) => a === 'notify')).toEqual(['notify', 'notify']); // the opening notice and the first reminder
+      // The receipts went out once each, from the writes.
+      const receipts = (await outboxOf(world.db, input.roundId)).filter((n) => n.kind === 'receipt');
+      expect(receipts.map((n) => n.unitId).sort()).toEqual([first!, second!, third!].sort());
+      // Run to the cut-off (terminating a parent leaves the time-skipping server's lock on its children).
+      expect((await handle.result()).counts).toMatchObject({ submitted: 3, missing: 1 });
+    });
+  });
+});
