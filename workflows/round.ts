@@ -32,8 +32,9 @@ export { submitReportUpdate, extendDeadlineUpdate, roundStatusQuery, shardStatus
  * marks, escalation to the unit's head, submissions, extensions), and sends itself what is addressed above
  * the units: at each escalation step for the coordinator and the escalation recipients, one digest listing
  * every unit still owing its report at that deadline. When every shard has closed, the round stores its
- * counts and tells the coordinator. Its history holds a few events per shard, whatever the number of
- * units; the largest history of a round is one shard's.
+ * counts and tells the coordinator. Its history holds about 3.6 events per shard (a shard's is bounded by
+ * its 50 units: about 575 events when each submission arrives alone), so from about 8,000 units on the
+ * coordinator's is the round's largest: 723 events at 10,000 units (bench, 0.2.2).
  */
 const acts = proxyActivities<RoundActivities>({
   startToCloseTimeout: '5 minutes',
