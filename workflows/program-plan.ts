@@ -19,6 +19,11 @@ export interface ProgramCarry {
   ended: YearOutcome[];
   /** How many runs came before this one. */
   runs: number;
+  /**
+   * The program's period as the earlier runs read it, so a new run's status shows it before its own read
+   * of the outline completes (absent in runs recorded before 0.2.2).
+   */
+  period?: { firstYear: number; lastYear: number };
 }
 
 /** How long before its plan deadline a year's cycle starts, so units get the plan round's reminders. */

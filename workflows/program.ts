@@ -44,7 +44,8 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramStatu
   const carried = input.carried ?? { started: [], ended: [], runs: 0 };
   const status: ProgramStatus = {
     programId: input.programRef.programId,
-    period: { firstYear: 0, lastYear: 0 },
+    // 0–0 until the first run has read the outline (the status then says "period not read yet").
+    period: carried.period ?? { firstYear: 0, lastYear: 0 },
     started: [...carried.started],
     ended: [...carried.ended],
     nextYear: null,
@@ -77,7 +78,7 @@ export async function programWorkflow(input: ProgramInput): Promise<ProgramStatu
       programRef: input.programRef,
       fromYear: year + 1,
       trackFrom,
-      carried: { started: status.started, ended: status.ended, runs: status.run },
+      carried: { started: status.started, ended: status.ended, runs: status.run, period: status.period },
     });
   }
 

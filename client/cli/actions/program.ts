@@ -94,7 +94,7 @@ export async function programStatus(opts: ProgramStatusFlags): Promise<void> {
   if (opts.json) return printJson(out);
   const { status } = out;
   const lines = [
-    `${out.workflowId}: ${out.state}${status.run ? ` (run ${status.run})` : ''}; period ${status.period.firstYear}–${status.period.lastYear}; ${status.state === 'done' ? 'every year done' : status.started.length ? `cycles started ${status.started.join(', ')}` : `next year ${status.nextYear}`}`,
+    `${out.workflowId}: ${out.state}${status.run ? ` (run ${status.run})` : ''}; ${status.period.firstYear ? `period ${status.period.firstYear}–${status.period.lastYear}` : 'period not read yet'}; ${status.state === 'done' ? 'every year done' : status.started.length ? `cycles started ${status.started.join(', ')}` : `next year ${status.nextYear}`}`,
   ];
   // Programs recorded before the program continued as new do not say which years ended.
   const ended = (status.ended ?? []).map((e) => e.year).sort((a, b) => a - b);
