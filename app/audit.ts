@@ -6,7 +6,10 @@ import type { Db } from '../infra/db/client';
 import { listAudit } from '../infra/db/audit-repository';
 import { getProgramDefinition, getProgramVersion, programVersionOf } from '../infra/db/program-repository';
 import type { Program } from '../domain/program/schema';
-import { fetchHistory, writeHistoryFile } from '../client/audit/history';
+import type { temporal } from '@temporalio/proto';
+import { decodePayloads, fetchHistory, writeHistoryFile } from '../client/audit/history';
+import type { ShardGroupInput } from '../domain/round/schema';
+import { roundShardWorkflowId } from '../workflows/ids';
 import { historyToJSON } from '../client/audit/proto-json';
 import { replayHistories, type ReplayOutcome } from '../client/audit/replay';
 import { buildTimeline, mergeTimelines, outboxRecipients, type Timeline } from '../client/audit/timeline';
@@ -81,9 +84,26 @@ export function programResolver(sources: { db?: Db | null; file?: Program | null
   };
 }
 
-/** The shard workflows a round started (its child workflow starts). */
-export function shardsOf(h: { events?: Array<{ startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null }> | null }): string[] {
-  return (h.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id && /:shard-\d+$/.test(id));
+type ChildStart = { workflowId?: string | null; input?: { payloads?: temporal.api.common.v1.IPayload[] | null } | null };
+
+/**
+ * The shard workflows a round started: its child workflow starts, and in a round with groups of shards
+ * (`round:<id>:group-<n>`), the shards each group's input names (firstShard to lastShard), in order.
+ */
+export function shardsOf(h: { events?: Array<{ startChildWorkflowExecutionInitiatedEventAttributes?: ChildStart | null }> | null }): string[] {
+  const ids: string[] = [];
+  for (const e of h.events ?? []) {
+    const child = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    const id = child?.workflowId;
+    if (!id) continue;
+    if (/:shard-\d+$/.test(id)) ids.push(id);
+    else if (/:group-\d+$/.test(id)) {
+      const group = decodePayloads(child.input)[0] as Partial<ShardGroupInput> | undefined;
+      if (!group?.roundId || !group.firstShard || !group.lastShard) continue;
+      for (let n = group.firstShard; n <= group.lastShard; n++) ids.push(roundShardWorkflowId(group.roundId, n));
+    }
+  }
+  return ids;
 }
 
 /** Replays the workflow's latest run against the current workflow code. */

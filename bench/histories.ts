@@ -3,6 +3,7 @@ import { temporal } from '@temporalio/proto';
 
 /** Size of a workflow's history: events, and bytes as Temporal stores and sends it (protobuf). */
 export interface HistorySize {
+  workflowId: string;
   events: number;
   bytes: number;
   /** Workflow tasks the worker completed, and activities it was given: the round trips behind the events. */
@@ -22,6 +23,7 @@ export async function historySize(client: Client, workflowId: string, runId?: st
   const { EventType } = temporal.api.enums.v1;
   const count = (type: number) => (history.events ?? []).filter((e) => e.eventType === type).length;
   return {
+    workflowId,
     events: history.events?.length ?? 0,
     bytes: temporal.api.history.v1.History.encode(history).finish().length,
     workflowTasks: count(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),

@@ -106,6 +106,32 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'round-groups',
+    description: 'round 2015-Q1 for five units in five shards of one, in three groups: on time, late, never, extended then on time',
+    startAt: () => '2015-03-02T09:00:00+07:00',
+    async run(env, world, taskQueue) {
+      const { program } = world;
+      const q1 = computeYearSchedule(program, 2015).rounds.find((r) => r.roundKey === '2015-Q1')!;
+      const units = reportingUnits(program).slice(0, 5).map((u) => u.id);
+      const [onTime, late, , extended] = units;
+      // One unit per shard and two shards per group, so the corpus holds a round with groups (0.2.3).
+      const input = { ...roundInputFromSchedule(world.outline, q1, { roundId: roundIdOf(program.id, '2015-Q1') }), audience: { unitIds: units }, shardSize: 1, shardGroupSize: 2 };
+      const workflowId = roundWorkflowId(input.roundId);
+      const gateway = new WorkflowGateway(env.client, { db: world.db, taskQueue });
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId, args: [input] });
+      await skipTo(env, at('2015-03-18T10:00'));
+      await gateway.submitReport(input.roundId, { unitId: onTime!, submittedBy: `clerk@${onTime}`, reference: 'files/2015-Q1/so-tttt.pdf' });
+      await skipTo(env, at('2015-03-20T10:00'));
+      await gateway.extendDeadline(input.roundId, { unitId: extended!, until: '2015-04-01T00:00:00+07:00', reason: 'Đang tổng hợp số liệu quý', grantedBy: 'coordinator@so-tttt' });
+      await skipTo(env, at('2015-03-27T12:00'));
+      await gateway.submitReport(input.roundId, { unitId: late!, submittedBy: `clerk@${late}`, reference: 'files/2015-Q1/late.pdf' });
+      await skipTo(env, at('2015-03-31T10:00'));
+      await gateway.submitReport(input.roundId, { unitId: extended!, submittedBy: `clerk@${extended}`, reference: 'files/2015-Q1/extended.pdf' });
+      await handle.result();
+      return roundAndShards(env, input.roundId);
+    },
+  },
+  {
     name: 'adhoc',
     description: 'a standalone ad hoc round for three district committees: an extension, a second version, one silent unit',
     startAt: () => '2015-05-11T10:00:00+07:00',
@@ -249,13 +275,21 @@ async function waitFor(env: TestWorkflowEnvironment, workflowId: string) {
   }
 }
 
-/** A round's workflow and its shards' (the round's child workflows; its report's workflow is not a shard). */
+/**
+ * A round's workflow and its children's: its shards, or its groups of shards and theirs (its report's
+ * workflow is not one of them).
+ */
 async function roundAndShards(env: TestWorkflowEnvironment, roundId: string): Promise<Run[]> {
-  const { history } = await fetchHistory(env.client, roundWorkflowId(roundId));
-  const shards = (history.events ?? [])
-    .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
-    .filter((id): id is string => !!id && !id.startsWith('report:'));
-  return [{ workflowId: roundWorkflowId(roundId) }, ...shards.map((workflowId) => ({ workflowId }))];
+  const childrenOf = async (workflowId: string): Promise<Run[]> => {
+    const { history } = await fetchHistory(env.client, workflowId);
+    const ids = (history.events ?? [])
+      .map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId)
+      .filter((id): id is string => !!id && !id.startsWith('report:'));
+    const runs: Run[] = [];
+    for (const id of ids) runs.push({ workflowId: id }, ...(/:group-\d+$/.test(id) ? await childrenOf(id) : []));
+    return runs;
+  };
+  return [{ workflowId: roundWorkflowId(roundId) }, ...(await childrenOf(roundWorkflowId(roundId)))];
 }
 
 async function record(scenario: Scenario, program: Program, out: string): Promise<string[]> {

@@ -27,8 +27,8 @@ export function createLogger(env: Pick<Env, 'KYBAO_LOG_LEVEL'>, destination?: pi
   );
 }
 
-/** Round workflow ids: `round:<roundId>` (coordinator) and `round:<roundId>:shard-<n>`. */
-const ROUND_WORKFLOW = /^round:(?<roundId>.+?)(?::shard-(?<shard>\d+))?$/;
+/** Round workflow ids: `round:<roundId>` (coordinator), `round:<roundId>:shard-<n>` and `round:<roundId>:group-<n>` (a group of shards). */
+const ROUND_WORKFLOW = /^round:(?<roundId>.+?)(?::shard-(?<shard>\d+)|:group-\d+)?$/;
 
 /** The round (and shard) a workflow id names, for log lines; empty for other workflows. */
 export function roundIdsOfWorkflow(workflowId: unknown): { roundId?: string; shard?: number } {

@@ -11,5 +11,7 @@ export const roundWorkflowId = (roundId: string) => `round:${roundId}`;
 export const roundIdOf = (programId: string, roundKey: string) => `${programId}:${roundKey}`;
 /** Shard n (1-based) of a round: the workflow holding those units' obligations. */
 export const roundShardWorkflowId = (roundId: string, shard: number) => `round:${roundId}:shard-${shard}`;
+/** Group n (1-based) of a large round's shards: the workflow that starts and awaits them. */
+export const roundShardGroupWorkflowId = (roundId: string, group: number) => `round:${roundId}:group-${group}`;
 /** The workflow holding a compiled report as the coordinator's obligation (its id: "<program>:<scope key>"). */
 export const compiledReportWorkflowId = (reportId: string) => `report:${reportId}`;

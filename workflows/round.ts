@@ -14,13 +14,14 @@ import type { CompilationActivities } from '../activities/compilation';
 import type { RoundActivities } from '../activities/round';
 import type { EscalationRole } from '../domain/program/schema';
 import { planActions } from '../domain/round/plan';
-import { RoundInput, addCounts, describeZodError, emptyCounts, ratesOf, type RoundSummary, type ShardInput, type ShardResult } from '../domain/round/schema';
+import { RoundInput, addCounts, describeZodError, emptyCounts, ratesOf, type RoundSummary, type ShardGroupInput, type ShardInput, type StatusCounts } from '../domain/round/schema';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { compiledReportWorkflow } from './compiled-report';
-import { compiledReportWorkflowId, roundShardWorkflowId, roundWorkflowId } from './ids';
+import { compiledReportWorkflowId, roundShardGroupWorkflowId, roundShardWorkflowId, roundWorkflowId } from './ids';
 import { dueInstantSignal, fulfilledByParentSignal, roundStatusQuery } from './round-messages';
 import { NON_RETRYABLE } from './retry';
 import { roundShardWorkflow } from './round-shard';
+import { roundShardGroupWorkflow } from './round-shard-group';
 
 export { submitReportUpdate, extendDeadlineUpdate, roundStatusQuery, shardStatusQuery, fulfilledByParentSignal } from './round-messages';
 
@@ -32,9 +33,11 @@ export { submitReportUpdate, extendDeadlineUpdate, roundStatusQuery, shardStatus
  * marks, escalation to the unit's head, submissions, extensions), and sends itself what is addressed above
  * the units: at each escalation step for the coordinator and the escalation recipients, one digest listing
  * every unit still owing its report at that deadline. When every shard has closed, the round stores its
- * counts and tells the coordinator. Its history holds about 3.6 events per shard (a shard's is bounded by
- * its 50 units: about 575 events when each submission arrives alone), so from about 8,000 units on the
- * coordinator's is the round's largest: 723 events at 10,000 units (bench, 0.2.2).
+ * counts and tells the coordinator. Its history holds about 3.6 events per child it awaits (a shard's is
+ * bounded by its 50 units: about 575 events when each submission arrives alone). Up to 1,000 units (20
+ * shards) those children are the shards; with more, they are groups of 20 shards
+ * (workflows/round-shard-group.ts; `patched('round-shard-groups')`), so the round's history no longer grows
+ * with its units: without groups it was the largest of a 10,000-unit round, 723 events (bench, 0.2.2).
  */
 const acts = proxyActivities<RoundActivities>({
   startToCloseTimeout: '5 minutes',
@@ -59,6 +62,8 @@ const COMPILED_ON_CLOSE: ReadonlySet<string> = new Set(['quarterly-report', 'adh
 export const COMPILE_ROUND_REPORT_ON_CLOSE = 'compile-round-report-on-close';
 /** Rounds recorded before the compiled report became an obligation replay without starting its workflow. */
 export const START_REPORT_OBLIGATION_ON_CLOSE = 'start-report-obligation-on-close';
+/** Rounds of more shards than `shardGroupSize` recorded before groups existed replay awaiting every shard themselves. */
+export const ROUND_SHARD_GROUPS = 'round-shard-groups';
 
 const ABOVE: EscalationRole[] = ['coordinator', 'escalation-recipients', 'approving-authority'];
 
@@ -101,17 +106,26 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
   summary.shards = opened.shards;
   summary.phase = 'open';
 
-  const results: ShardResult[] = [];
-  // Started together: one workflow task issues every shard's start command.
-  const handles: Array<ChildWorkflowHandle<typeof roundShardWorkflow>> = await Promise.all(
-    Array.from({ length: opened.shards }, (_, i) =>
-      startChild(roundShardWorkflow, { workflowId: roundShardWorkflowId(input.roundId, i + 1), args: [shardInput(i + 1)] }),
-    ),
-  );
+  // What each child (a shard, or a group of shards) reports when it closes.
+  const results: Array<{ shards: number; closedAt: string; counts: StatusCounts }> = [];
+  // Started together: one workflow task issues every child's start command. (Only a round that has groups
+  // asks for the patch, so the histories of smaller rounds are the same as before.)
+  const grouped = opened.shards > input.shardGroupSize && patched(ROUND_SHARD_GROUPS);
+  const handles: Array<ChildWorkflowHandle<typeof roundShardWorkflow> | ChildWorkflowHandle<typeof roundShardGroupWorkflow>> = grouped
+    ? await Promise.all(
+        Array.from({ length: Math.ceil(opened.shards / input.shardGroupSize) }, (_, i) =>
+          startChild(roundShardGroupWorkflow, { workflowId: roundShardGroupWorkflowId(input.roundId, i + 1), args: [groupInput(i + 1)] }),
+        ),
+      )
+    : await Promise.all(
+        Array.from({ length: opened.shards }, (_, i) =>
+          startChild(roundShardWorkflow, { workflowId: roundShardWorkflowId(input.roundId, i + 1), args: [shardInput(i + 1)] }),
+        ),
+      );
   for (const handle of handles) {
     void handle.result().then((r) => {
-      results.push(r);
-      summary.shardsClosed = results.length;
+      results.push({ shards: 'group' in r ? r.shards : 1, closedAt: r.closedAt, counts: r.counts });
+      summary.shardsClosed = results.reduce((n, x) => n + x.shards, 0);
     });
   }
 
@@ -197,6 +211,12 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       log.info('the compiled report workflow is already running', { reportId });
     }
+  }
+
+  function groupInput(group: number): ShardGroupInput {
+    const firstShard = (group - 1) * input.shardGroupSize + 1;
+    const { roundId, shard: _shard, ...shared } = shardInput(firstShard);
+    return { roundId, group, firstShard, lastShard: Math.min(group * input.shardGroupSize, opened.shards), shard: shared };
   }
 
   function shardInput(shard: number): ShardInput {

@@ -46,6 +46,8 @@ export interface RoundMeasure {
   ms: number;
   receiptsPerSecond: number;
   largest: HistorySize;
+  /** kybao: the largest history of the round's own workflow and its groups'; the baseline: 0. */
+  largestCoordinatorEvents: number;
   totalEvents: number;
   /** Over every history read, per unit: workflow tasks completed and activities run. */
   workflowTasksPerUnit: number;
@@ -57,7 +59,7 @@ export interface RoundMeasure {
   databaseBytesPerUnitRound: number;
   /** Updates sent again: aborted by the server (see updateWithRetry) or answered busy (the gateway retries). */
   updateRetries: number;
-  /** kybao: workflows of the round (the coordinator and its shards); the baseline: N. */
+  /** kybao: workflows of the round (the coordinator, its groups of shards if any, its shards); the baseline: N. */
   workflows: number;
   /** kybao: the round's shards; the baseline: 0. */
   shards: number;
@@ -128,6 +130,13 @@ async function updateWithRetry<T>(send: () => Promise<T>, retries: { count: numb
   }
 }
 
+/** What a workflow of the round is, by its id: "round", "group" or "shard" (the baseline's: "minimal workflow"). */
+function kindOf(workflowId: string): string {
+  if (/:shard-\d+$/.test(workflowId)) return `shard (${workflowId.split(':').pop()})`;
+  if (/:group-\d+$/.test(workflowId)) return `group of shards (${workflowId.split(':').pop()})`;
+  return workflowId.startsWith('round:') ? 'round (coordinator)' : 'minimal workflow';
+}
+
 /** Runs fn(0…n-1) with at most `concurrency` calls in flight; results in index order. */
 async function inPool<T>(n: number, concurrency: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(n);
@@ -159,11 +168,15 @@ function sqliteBytes(file: string): number {
 async function histories(server: TestWorkflowEnvironment, runs: Array<{ workflowId: string; runId?: string }>) {
   const sample = runs.length <= 500 ? runs : Array.from({ length: 500 }, (_, i) => runs[Math.floor((i * runs.length) / 500)]!);
   const sizes = await historySizes(server.client, sample);
-  const largest = sizes.reduce((a, b) => (b.events > a.events || (b.events === a.events && b.bytes > a.bytes) ? b : a), sizes[0]!);
+  const largestOf = (of: HistorySize[]) => of.reduce((a, b) => (b.events > a.events || (b.events === a.events && b.bytes > a.bytes) ? b : a), of[0]!);
+  const largest = largestOf(sizes);
+  // The round's own history and its groups' (kybao; the baseline has none): what grew with N before groups.
+  const coordinators = sizes.filter((h) => /^round:/.test(h.workflowId) && !/:shard-\d+$/.test(h.workflowId));
   const scale = runs.length / sample.length;
   const sum = (f: (h: HistorySize) => number) => sizes.reduce((s, h) => s + f(h), 0) * scale;
   return {
     largest,
+    largestCoordinatorEvents: coordinators.length ? largestOf(coordinators).events : 0,
     totalEvents: Math.round(sum((h) => h.events)),
     historiesRead: sample.length,
     totalEventsEstimated: sample.length < runs.length,
@@ -345,7 +358,7 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
         'activities per unit, baseline': round3(median(pick(baseline, (m) => m.activitiesPerUnit))),
         'Updates sent again (aborted or busy), kybao': kybao.reduce((s, m) => s + m.updateRetries, 0),
         'Updates sent again (aborted or busy), baseline': baseline.reduce((s, m) => s + m.updateRetries, 0),
-        'workflows, kybao (round + shards)': median(pick(kybao, (m) => m.workflows)),
+        'workflows, kybao (round + groups + shards)': median(pick(kybao, (m) => m.workflows)),
         // Where kybao's time goes (medians over the runs).
         'kybao: round start → first receipt (ms)': round3(median(pick(kybao, (m) => m.phases?.openingMs ?? Number.NaN))),
         'kybao: first → last receipt (ms)': round3(median(pick(kybao, (m) => m.phases?.submittingMs ?? Number.NaN))),
@@ -366,7 +379,11 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
         ? { text: 'flat: ≤ 1.1× the largest at N = 1,000', maxValue: Math.round(1.1 * median(pick(largestAt1000.kybao, (m) => m.largest.events))) }
         : null;
     costRows.push(
-      row('largest history (events)', 'events', (m) => m.largest.events, flat, { 'kybao runs read': kybao[0]!.historiesRead }),
+      row('largest history (events)', 'events', (m) => m.largest.events, flat, {
+        'kybao runs read': kybao[0]!.historiesRead,
+        'largest, kybao (last run)': kindOf(kybao.at(-1)!.largest.workflowId),
+        'largest coordinator (round or group), kybao (events)': median(pick(kybao, (m) => m.largestCoordinatorEvents)),
+      }),
       row('largest history (bytes)', 'bytes', (m) => m.largest.bytes),
       row('total events', 'events', (m) => m.totalEvents, null, baseline[0]!.totalEventsEstimated ? { 'baseline total': `extrapolated from ${baseline[0]!.historiesRead} of ${n.toLocaleString('en-US')} histories` } : {}),
       row('worker peak RSS', 'MiB', (m) => m.workerPeakRssBytes / 2 ** 20),
@@ -377,7 +394,7 @@ async function measureRoundFigures(ctx: BenchContext): Promise<{ overhead: Figur
   const method =
     `Per size N (${sizes.map((n) => n.toLocaleString('en-US')).join(', ')}), on one Temporal dev server (in memory), each side with its worker in a ` +
     `process of its own and ${CONCURRENCY} client calls in flight. kybao: a round of N synthetic units (ad hoc kind, audience by category, deadline ` +
-    `60 days ahead): the coordinator workflow round:<id> and its shard workflows round:<id>:shard-<n>; every unit submits at once through ` +
+    `60 days ahead): the coordinator workflow round:<id>, its shard workflows round:<id>:shard-<n> of 50 units and, beyond 20 shards, the groups of 20 shards between them (round:<id>:group-<n>); every unit submits at once through ` +
     `app/workflow-gateway.ts (the shard holding the unit found in the database, the Update sent there with the arrival instant, busy answers ` +
     `retried), from the round's start to its workflow returning its RoundSummary with every unit submitted and the database holding the round ` +
     `closed with the same counts (SQLite; the deployed worker with the prebuilt bundle, mail dispatcher off). Baseline: N minimal workflows ` +

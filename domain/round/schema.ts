@@ -15,8 +15,10 @@ import { MAX_ACTOR_CHARS, MAX_ID_CHARS, MAX_REFERENCE_CHARS, MAX_TEXT_CHARS, too
  * A round is one workflow (`round:<round id>`) that opens the round, starts its shards and sends the
  * digests addressed above the units (escalations to the coordinator), and one workflow per shard of at
  * most `shardSize` units (`round:<round id>:shard-<n>`) holding those units' obligations: submissions,
- * extensions, reminders, overdue marks and escalations to each unit's head. Nothing in any input, result
- * or query grows with the number of units beyond a shard's.
+ * extensions, reminders, overdue marks and escalations to each unit's head. A round of more than
+ * `shardGroupSize` shards starts groups of them instead (`round:<round id>:group-<n>`), each starting and
+ * awaiting its own shards, so the round's history holds a few events per group, not per shard. Nothing in
+ * any input, result or query grows with the number of units beyond a shard's.
  */
 /** The calendar's scheduled kinds, plus the rounds a cycle opens on demand. */
 export const RoundKind = z.enum([...roundKindSchema.options, 'adhoc', 'budget-revision']);
@@ -31,6 +33,16 @@ const isoInstant = z.iso.datetime({ offset: true });
  * task, and 64 concurrent clients meet one shard's 10-Update limit rarely.
  */
 export const DEFAULT_SHARD_SIZE = 50;
+
+/**
+ * Shards per group workflow, once a round has more shards than this. The round's history holds about 3.6
+ * events per child it awaits (its start, its start confirmed, its result, and the tasks they wake), so
+ * without groups it grew with the units (723 events at 10,000 units, the largest of the round: bench,
+ * 0.2.2). With groups of 20 the round awaits one group per 1,000 units and a group at most 20 shards
+ * (about 80 events), so the round's own history stays below a shard's (about 575 events at most) up to
+ * about 150,000 units, and below Temporal's 10,240-event warning up to about 2.8 million.
+ */
+export const DEFAULT_SHARD_GROUP_SIZE = 20;
 
 /** How reminders and escalations are placed around a deadline: the calendar's NoticeRules, as a schema. */
 export const NoticeRulesSchema = z.object({
@@ -60,6 +72,8 @@ export const RoundInput = z.object({
   rules: NoticeRulesSchema,
   /** Units per shard workflow. */
   shardSize: z.number().int().min(1).max(1_000).default(DEFAULT_SHARD_SIZE),
+  /** Shards per group workflow when the round has more shards than this (DEFAULT_SHARD_GROUP_SIZE). */
+  shardGroupSize: z.number().int().min(2).max(1_000).default(DEFAULT_SHARD_GROUP_SIZE),
   /** A shard continues as new after this many history events (lower in tests to exercise it). */
   historySoftLimit: z.number().int().min(200).max(40_000).default(4_000),
 });
@@ -83,6 +97,20 @@ export const ShardInput = z.object({
 });
 export type ShardInput = z.input<typeof ShardInput>;
 export type ParsedShardInput = z.output<typeof ShardInput>;
+
+/** What a round gives each group of its shards: the shards' numbers (1-based, inclusive) and what they share. */
+export const ShardGroupInput = z
+  .object({
+    roundId: z.string().min(1),
+    /** 1-based. */
+    group: z.number().int().min(1),
+    firstShard: z.number().int().min(1),
+    lastShard: z.number().int().min(1),
+    /** Every shard's input but its number. */
+    shard: ShardInput.omit({ roundId: true, shard: true }),
+  })
+  .refine((g) => g.lastShard >= g.firstShard, { message: 'lastShard must not be before firstShard', path: ['lastShard'] });
+export type ShardGroupInput = z.input<typeof ShardGroupInput>;
 
 /** How far into the past a submission's arrival instant may lie when it reaches its workflow. */
 export const MAX_ARRIVAL_AGE_MS = 15 * 60_000;
@@ -165,6 +193,15 @@ export interface ShardResult {
   counts: StatusCounts;
 }
 
+/** What a group of shards reports when its last shard has closed: their counts summed, the last one's closing instant. */
+export interface ShardGroupResult {
+  group: number;
+  /** How many shards the group held. */
+  shards: number;
+  closedAt: string;
+  counts: StatusCounts;
+}
+
 /**
  * A round as its own workflow knows it: no unit list (read the units of a large round from the database,
  * in pages, or ask a shard). Counts are known once the round has closed.
@@ -177,6 +214,7 @@ export interface RoundSummary {
   phase: 'opening' | 'open' | 'closed';
   unitCount: number;
   shards: number;
+  /** Shards closed so far; in a round with groups, the shards of the groups that have closed. */
   shardsClosed: number;
   closedAt: string | null;
   counts: StatusCounts | null;

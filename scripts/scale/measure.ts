@@ -99,11 +99,13 @@ export async function measureWorkflows(client: Client, workflowIds: string[], sa
   return out;
 }
 
-/** The workflow ids of a round: itself and its shards (its child workflows). */
+/** The workflow ids of a round: itself and its child workflows (its shards, or its groups of shards and theirs). */
 export async function roundWorkflows(client: Client, roundWorkflowId: string): Promise<string[]> {
   const history = await client.workflow.getHandle(roundWorkflowId).fetchHistory();
-  const shards = (history.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id);
-  return [roundWorkflowId, ...shards];
+  const children = (history.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id);
+  const ids = [roundWorkflowId];
+  for (const id of children) ids.push(...(/:group-\d+$/.test(id) ? await roundWorkflows(client, id) : [id]));
+  return ids;
 }
 
 export function largestOf(figures: HistoryFigures[]) {

@@ -45,7 +45,7 @@ describe('audit replay and timeline on the committed corpus', () => {
   it('replays every committed history against the current workflow code', async () => {
     const files = readdirSync(corpus).filter((f) => f.endsWith('.json'));
     // Every workflow type the worker registers is in the corpus.
-    for (const type of ['skeleton', 'round__', 'cycle__', 'estimates__', 'program__', 'report__']) expect(files.some((f) => f.includes(type))).toBe(true);
+    for (const type of ['skeleton', 'round__', '__group-', 'cycle__', 'estimates__', 'program__', 'report__']) expect(files.some((f) => f.includes(type))).toBe(true);
     // Both sides of every patch are in the corpus: histories recorded before it (without its marker) and after.
     const patchesOf = (f: string) => {
       const events = (JSON.parse(readFileSync(path.join(corpus, f), 'utf8')) as { events: Array<{ markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: Array<{ data?: string }> }> } }> }).events;
@@ -63,6 +63,7 @@ describe('audit replay and timeline on the committed corpus', () => {
       ['start-year-and-review-report-obligations', '.cycle__'],
       ['shard-keeps-timer-on-submission', '__shard-'],
       ['shard-receipts-with-writes', '__shard-'],
+      ['round-shard-groups', '__2015-Q1.json'],
     ] as const) {
       expect({ id, with: withPatch(id, prefix).length > 0, without: withoutPatch(id, prefix).length > 0 }).toEqual({ id, with: true, without: true });
     }

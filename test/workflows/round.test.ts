@@ -1,6 +1,7 @@
 
-import { roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
-import { roundStatusQuery, roundWorkflow, shardStatusQuery, submitReportUpdate, extendDeadlineUpdate } from '../../workflows/round';
+import { shardsOf } from '../../app/audit';
+import { roundShardGroupWorkflowId, roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
+import { fulfilledByParentSignal, roundStatusQuery, roundWorkflow, shardStatusQuery, submitReportUpdate, extendDeadlineUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
 import { outboxOf } from '../helpers/outbox';
 import { scheduledRoundInput, submitReport } from '../helpers/rounds';
@@ -193,6 +194,53 @@ describe('reporting round: shards', () => {
       expect((await last.query(shardStatusQuery)).units).toHaveLength(units.filter((_, i) => i % shards === shards - 1).length);
       // Run to the cut-off (terminating a parent leaves the time-skipping server's lock on its children).
       expect((await handle.result()).counts).toMatchObject({ submitted: 1, missing: units.length - 1 });
+    });
+  });
+});
+
+describe('reporting round: groups of shards', () => {
+  const bed = useTestbed({ startAt: START });
+
+  it('a round of more shards than its group size awaits groups of them; units, fulfilments and extensions still reach their shard', async () => {
+    const { env, world } = bed();
+    const units = world.program.units.filter((u) => u.reports).slice(0, 7).map((u) => u.id);
+    const { input } = scheduledRoundInput(world, 2015, '2015-Q1', units, 'groups');
+    const { worker, taskQueue } = await createTestWorker(env, world.activities);
+    const roundId = roundWorkflowId(input.roundId);
+    await worker.runUntil(async () => {
+      // One unit per shard, three shards per group: 7 shards in groups of 3, 3 and 1.
+      const handle = await env.client.workflow.start(roundWorkflow, { taskQueue, workflowId: roundId, args: [{ ...input, shardSize: 1, shardGroupSize: 3 }] });
+      await waitForWorkflow(env, roundShardWorkflowId(input.roundId, 7));
+      expect(await handle.query(roundStatusQuery)).toMatchObject({ phase: 'open', unitCount: 7, shards: 7, shardsClosed: 0 });
+      await skipTo(env, at('2015-03-18T10:00'));
+      // Unit 7 is in shard 7, the only shard of group 3: the gateway reaches it directly.
+      const receipt = await submitReport(env.client, world.db, input.roundId, { unitId: units[6]!, submittedBy: 'clerk@seven', reference: 'files/seven.pdf' });
+      expect(receipt).toMatchObject({ unitId: units[6], version: 1, onTime: true });
+      // A fulfilment sent to the round reaches unit 5's shard through group 2.
+      await handle.signal(fulfilledByParentSignal, { unitId: units[4]!, reference: 'files/parent.pdf', by: 'coordinator@so-tttt' });
+      // An extension for unit 2 (group 1) moves the round's digest for that unit to the new deadline.
+      await env.client.workflow.getHandle(roundShardWorkflowId(input.roundId, 2)).executeUpdate(extendDeadlineUpdate, {
+        args: [{ unitId: units[1]!, until: '2015-04-01T00:00:00+07:00', reason: 'tổng hợp số liệu', grantedBy: 'coordinator@so-tttt' }],
+      });
+      const result = await handle.result();
+      expect(result).toMatchObject({ phase: 'closed', unitCount: 7, shards: 7, shardsClosed: 7 });
+      expect(result.counts).toMatchObject({ submitted: 2, missing: 5 });
+      // The round's children are the three groups; each group's, its shards.
+      const childrenOf = async (workflowId: string) =>
+        ((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
+      const roundHistory = await env.client.workflow.getHandle(roundId).fetchHistory();
+      expect((await childrenOf(roundId)).filter((id) => !id.startsWith('report:'))).toEqual([1, 2, 3].map((g) => roundShardGroupWorkflowId(input.roundId, g)));
+      expect(await childrenOf(roundShardGroupWorkflowId(input.roundId, 1))).toEqual([1, 2, 3].map((n) => roundShardWorkflowId(input.roundId, n)));
+      expect(await childrenOf(roundShardGroupWorkflowId(input.roundId, 3))).toEqual([roundShardWorkflowId(input.roundId, 7)]);
+      // The auditor's tools find every shard through the groups' inputs.
+      expect(shardsOf(roundHistory)).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => roundShardWorkflowId(input.roundId, n)));
+      const stored = await world.db.obligation.findMany({ where: { roundId: input.roundId }, orderBy: { unitId: 'asc' } });
+      expect(stored.filter((o) => o.status === 'submitted').map((o) => o.unitId).sort()).toEqual([units[4]!, units[6]!].sort());
+      expect(stored.find((o) => o.unitId === units[1])!.dueAt.toISOString()).toBe('2015-03-31T17:00:00.000Z');
+      // The digest to the coordinator went out at each deadline in force: the round's, and the extension's.
+      // (Deadline Wed 1 April: its third working day after is Mon 6 April.)
+      const digests = (await outboxOf(world.db, input.roundId)).filter((n) => n.kind === 'escalation' && n.unitId === null);
+      expect(digests.map((d) => d.at)).toEqual([at('2015-03-30T08:00'), at('2015-04-06T08:00')]);
     });
   });
 });
