@@ -84,6 +84,11 @@ export function programResolver(sources: { db?: Db | null; file?: Program | null
   };
 }
 
+/** The groups of shards a round started (`round:<id>:group-<n>`), in order; none in a round of at most 20 shards. */
+export function groupsOf(h: { events?: Array<{ startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null }> | null }): string[] {
+  return (h.events ?? []).map((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId).filter((id): id is string => !!id && /:group-\d+$/.test(id));
+}
+
 type ChildStart = { workflowId?: string | null; input?: { payloads?: temporal.api.common.v1.IPayload[] | null } | null };
 
 /**

@@ -1,5 +1,5 @@
 
-import { shardsOf } from '../../app/audit';
+import { groupsOf, shardsOf } from '../../app/audit';
 import { roundShardGroupWorkflowId, roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
 import { fulfilledByParentSignal, roundStatusQuery, roundWorkflow, shardStatusQuery, submitReportUpdate, extendDeadlineUpdate } from '../../workflows/round';
 import { at, iso, skipTo } from '../helpers/clock';
@@ -234,6 +234,7 @@ describe('reporting round: groups of shards', () => {
       expect(await childrenOf(roundShardGroupWorkflowId(input.roundId, 3))).toEqual([roundShardWorkflowId(input.roundId, 7)]);
       // The auditor's tools find every shard through the groups' inputs.
       expect(shardsOf(roundHistory)).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => roundShardWorkflowId(input.roundId, n)));
+      expect(groupsOf(roundHistory)).toEqual([1, 2, 3].map((g) => roundShardGroupWorkflowId(input.roundId, g)));
       const stored = await world.db.obligation.findMany({ where: { roundId: input.roundId }, orderBy: { unitId: 'asc' } });
       expect(stored.filter((o) => o.status === 'submitted').map((o) => o.unitId).sort()).toEqual([units[4]!, units[6]!].sort());
       expect(stored.find((o) => o.unitId === units[1])!.dueAt.toISOString()).toBe('2015-03-31T17:00:00.000Z');

@@ -8,7 +8,7 @@ import type { Program } from '../../../domain/program/schema';
 import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
 import { replayHistories, type ReplayOutcome } from '../../audit/replay';
 import { buildTimeline, mergeTimelines, outboxRecipients, renderTimeline } from '../../audit/timeline';
-import { programResolver, shardsOf } from '../../../app/audit';
+import { groupsOf, programResolver, shardsOf } from '../../../app/audit';
 import { settingsFrom, withTemporal, type ConnectionFlags } from '../connection';
 import { note, print, printJson } from '../output';
 
@@ -25,9 +25,10 @@ async function exportOne(flags: ConnectionFlags, workflowId: string, runId: stri
   const { history, runId: actualRunId, shards } = await withTemporal(env, async (client) => {
     try {
       const own = await fetchHistory(client, workflowId, runId);
-      // A round's units live in its shards: their histories go with it (latest run of each).
+      // A round's units live in its shards: their histories go with it (latest run of each), and those of
+      // the groups between them in a large round, so that the export replays whole.
       const shards: Array<{ workflowId: string; history: History }> = [];
-      for (const shardId of out ? shardsOf(own.history) : []) {
+      for (const shardId of out ? [...groupsOf(own.history), ...shardsOf(own.history)] : []) {
         const sh = await fetchHistory(client, shardId).catch(() => null);
         if (sh) shards.push({ workflowId: shardId, history: sh.history });
       }
@@ -43,8 +44,8 @@ async function exportOne(flags: ConnectionFlags, workflowId: string, runId: stri
   }
   const file = existsSync(out) && statSync(out).isDirectory() ? path.join(out, fileNameFor(workflowId)) : out;
   writeHistoryFile(file, history);
-  // Beside it as <file>__shard-<n>.json, where `kybao audit timeline <file>` finds them.
-  const shardFiles = shards.map((sh) => ({ ...sh, file: `${file.replace(/\.json$/i, '')}__shard-${sh.workflowId.split(':shard-').pop()}.json` }));
+  // Beside it as <file>__shard-<n>.json (and __group-<n>.json), where `kybao audit timeline <file>` finds them.
+  const shardFiles = shards.map((sh) => ({ ...sh, file: `${file.replace(/\.json$/i, '')}__${sh.workflowId.split(':').pop()}.json` }));
   for (const sh of shardFiles) writeHistoryFile(sh.file, sh.history);
   if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0, shards: shardFiles.map((sh) => ({ workflowId: sh.workflowId, file: sh.file, events: sh.history.events?.length ?? 0 })) });
   else {
