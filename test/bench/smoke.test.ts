@@ -62,7 +62,7 @@ describe('npm run bench -- --quick', () => {
     expect(byId.get('cli-startup')!.rows.map((r) => r.name)).toEqual(['kybao --help', 'kybao calendar --year 2015 --json']);
     // A round is its coordinator workflow and at least one shard, all counted in the histories.
     const round = byId.get('round-overhead')!.rows[0]!;
-    expect(round.details['workflows, kybao (round + shards)']).toBeGreaterThanOrEqual(2);
+    expect(round.details['workflows, kybao (round + groups + shards)']).toBeGreaterThanOrEqual(2);
     expect(byId.get('status-latency')!.rows.map((r) => r.name)).toEqual([
       'CLI status --json, p50',
       'HTTP GET /api/years/2015/status, p50',
