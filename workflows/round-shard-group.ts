@@ -1,6 +1,7 @@
-import { ApplicationFailure, condition, log, setHandler, startChild } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, startChild } from '@temporalio/workflow';
 import { ShardGroupInput, addCounts, describeZodError, emptyCounts, type ShardGroupResult, type ShardResult } from '../domain/round/schema';
 import { roundShardWorkflowId } from './ids';
+import { passOnFulfilments } from './pass-on-fulfilments';
 import { fulfilledByParentSignal } from './round-messages';
 import { roundShardWorkflow } from './round-shard';
 
@@ -32,16 +33,7 @@ export async function roundShardGroupWorkflow(rawInput: ShardGroupInput): Promis
 
   while (results.length < handles.length) {
     await condition(() => results.length === handles.length || fulfilments.length > 0);
-    while (fulfilments.length) {
-      const f = fulfilments.shift()!;
-      for (const handle of handles) {
-        try {
-          await handle.signal(fulfilledByParentSignal, f);
-        } catch (err) {
-          log.info('shard already closed; fulfilment not passed on', { workflowId: handle.workflowId, error: String(err) });
-        }
-      }
-    }
+    await passOnFulfilments(fulfilments, handles);
   }
   return {
     group: input.group,

@@ -22,6 +22,7 @@ import { dueInstantSignal, fulfilledByParentSignal, roundStatusQuery } from './r
 import { NON_RETRYABLE } from './retry';
 import { roundShardWorkflow } from './round-shard';
 import { roundShardGroupWorkflow } from './round-shard-group';
+import { passOnFulfilments } from './pass-on-fulfilments';
 
 export { submitReportUpdate, extendDeadlineUpdate, roundStatusQuery, shardStatusQuery, fulfilledByParentSignal } from './round-messages';
 
@@ -157,16 +158,7 @@ export async function roundWorkflow(rawInput: RoundInput): Promise<RoundSummary>
   };
 
   while (results.length < handles.length) {
-    while (fulfilments.length) {
-      const f = fulfilments.shift()!;
-      for (const handle of handles) {
-        try {
-          await handle.signal(fulfilledByParentSignal, f);
-        } catch (err) {
-          log.info('shard already closed; fulfilment not passed on', { workflowId: handle.workflowId, error: String(err) });
-        }
-      }
-    }
+    await passOnFulfilments(fulfilments, handles);
     await sendDigestsDue(Date.now());
     const next = nextDigest();
     dueChanged = false;
