@@ -7,7 +7,7 @@ import { listAudit } from '../infra/db/audit-repository';
 import { getProgramDefinition, getProgramVersion, programVersionOf } from '../infra/db/program-repository';
 import type { Program } from '../domain/program/schema';
 import type { temporal } from '@temporalio/proto';
-import { decodePayloads, fetchHistory, writeHistoryFile } from '../client/audit/history';
+import { decodePayloads, fetchHistory, runsOfWorkflow, writeHistoryFile, type History } from '../client/audit/history';
 import type { ShardGroupInput } from '../domain/round/schema';
 import { roundShardWorkflowId } from '../workflows/ids';
 import { historyToJSON } from '../client/audit/proto-json';
@@ -54,11 +54,34 @@ export async function timelineOf(c: { db: Db; temporal: Client }, workflowId: st
   const own = await buildTimeline(h.history, options);
   if (own.workflowType !== 'roundWorkflow') return own;
   const shards: Timeline[] = [];
-  for (const shardId of shardsOf(h.history)) {
-    const sh = await history(c.temporal, shardId).catch(() => null);
-    if (sh) shards.push(await buildTimeline(sh.history, options));
-  }
+  for (const run of await roundChildRuns(c.temporal, h.history, { groups: false })) shards.push(await buildTimeline(run.history, options));
   return mergeTimelines([own, ...shards]);
+}
+
+/** One run of a round's group or shard workflow; `latest` marks the run that is running or closed last. */
+export interface ChildRun {
+  workflowId: string;
+  runId: string;
+  latest: boolean;
+  history: History;
+}
+
+/**
+ * Every run of the shard workflows a round started (and, with `groups`, of its groups of shards), first
+ * run to latest for each: a shard continues as new every few hundred events (DEFAULT_SHARD_HISTORY_LIMIT),
+ * so a unit's submission may sit in any of its shard's runs. A child that no longer exists on the server
+ * (its retention ran out) is left out.
+ */
+export async function roundChildRuns(temporal: Client, roundHistory: History, options: { groups: boolean }): Promise<ChildRun[]> {
+  const out: ChildRun[] = [];
+  for (const workflowId of [...(options.groups ? groupsOf(roundHistory) : []), ...shardsOf(roundHistory)]) {
+    const runs = await runsOfWorkflow(temporal, workflowId).catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return [];
+      throw err;
+    });
+    runs.forEach((r, i) => out.push({ workflowId, runId: r.runId, latest: i === runs.length - 1, history: r.history }));
+  }
+  return out;
 }
 
 /**

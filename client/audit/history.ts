@@ -112,6 +112,21 @@ export async function runChainOf(client: Client, workflowId: string, firstRunId:
   return runs;
 }
 
+/**
+ * Every run of a workflow, first to latest: the latest run, then back through each run's
+ * `continuedExecutionRunId` (a shard continues as new every few hundred events, so one shard's story can
+ * span several runs). Works on the dev server and on the time-skipping test server alike.
+ */
+export async function runsOfWorkflow(client: Client, workflowId: string): Promise<Array<{ runId: string; history: History }>> {
+  const runs: Array<{ runId: string; history: History }> = [];
+  for (let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId; runId; ) {
+    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift({ runId, history });
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return runs;
+}
+
 export interface ListedRun {
   workflowId: string;
   runId: string;

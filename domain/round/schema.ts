@@ -45,6 +45,18 @@ export const DEFAULT_SHARD_SIZE = 50;
  */
 export const DEFAULT_SHARD_GROUP_SIZE = 20;
 
+/**
+ * Events after which a shard's run continues as new (it carries its units' state to the next run). A
+ * shard's whole history is bounded by its units, but how far depends on how its submissions arrive: about
+ * 420 events for 50 units when a burst brings several to each workflow task (1,000 units, 32 clients),
+ * about 575 when each arrives alone (10,000 units: the same clients reach each shard a tenth as often;
+ * bench, 0.2.3). Cutting runs at 300 events bounds the largest history at this limit plus the few events
+ * of a handover, whatever the number of units or the arrival rate, and so the cost of a full replay after
+ * a worker restart or a sticky-cache miss (measured in the bench's cost-growth rows). A burst pays one
+ * handover per shard, a second or so in which its Updates are refused as "opening" and sent again.
+ */
+export const DEFAULT_SHARD_HISTORY_LIMIT = 300;
+
 /** How reminders and escalations are placed around a deadline: the calendar's NoticeRules, as a schema. */
 export const NoticeRulesSchema = z.object({
   timeZone: z.string().min(1),
@@ -75,8 +87,8 @@ export const RoundInput = z.object({
   shardSize: z.number().int().min(1).max(1_000).default(DEFAULT_SHARD_SIZE),
   /** Shards per group workflow when the round has more shards than this (DEFAULT_SHARD_GROUP_SIZE). */
   shardGroupSize: z.number().int().min(2).max(1_000).default(DEFAULT_SHARD_GROUP_SIZE),
-  /** A shard continues as new after this many history events (lower in tests to exercise it). */
-  historySoftLimit: z.number().int().min(200).max(40_000).default(4_000),
+  /** A shard's run continues as new after this many history events (DEFAULT_SHARD_HISTORY_LIMIT). */
+  historySoftLimit: z.number().int().min(200).max(40_000).default(DEFAULT_SHARD_HISTORY_LIMIT),
 });
 export type RoundInput = z.input<typeof RoundInput>;
 export type ParsedRoundInput = z.output<typeof RoundInput>;
@@ -92,7 +104,7 @@ export const ShardInput = z.object({
   closeAt: isoInstant.optional(),
   trackFrom: isoInstant,
   rules: NoticeRulesSchema,
-  historySoftLimit: z.number().int().min(200).max(40_000).default(4_000),
+  historySoftLimit: z.number().int().min(200).max(40_000).default(DEFAULT_SHARD_HISTORY_LIMIT),
   /** The round workflow, told of every new deadline instant an extension brings. */
   roundWorkflowId: z.string().min(1),
 });

@@ -9,6 +9,8 @@ import { workflowBundle } from '../helpers/bundle';
 import { createTestWorker } from '../helpers/temporal';
 import { programWithExtraUnits } from '../helpers/programs';
 import { useTestbed } from '../helpers/testbed';
+import { runsOfWorkflow } from '../../client/audit/history';
+import { timelineOf } from '../../app/audit';
 
 /**
  * Many submissions make a long history; the round continues as new when its history passes its soft
@@ -59,7 +61,8 @@ describe('a round that continues as new under a stream of submissions', () => {
         }
       }
       const result = await env.client.workflow.getHandle<typeof roundWorkflow>(roundWorkflowIdOf).result();
-      return { result, runs, chain: await runChain(env.client, workflowId) };
+      const chain = (await runsOfWorkflow(env.client, workflowId)).map((r) => r.runId);
+      return { result, runs, chain };
     });
     console.log(`${UNITS} submissions: the shard ran as ${chain.length} runs, ${runs.size} of them seen while submissions streamed in`);
     // Handed over while the stream was flowing, not only once it stopped.
@@ -68,6 +71,11 @@ describe('a round that continues as new under a stream of submissions', () => {
     expect(result.counts?.submitted).toBe(UNITS);
     expect(await world.db.submission.count({ where: { obligation: { roundId: input.roundId } } })).toBe(UNITS);
     expect(await world.db.notification.count({ where: { roundId: input.roundId, kind: 'receipt' } })).toBe(UNITS);
+    // The auditor's timeline of the round tells every submission, whichever run of the shard took it.
+    const timeline = await timelineOf({ db: world.db, temporal: env.client }, roundWorkflowIdOf);
+    const told = timeline.entries.filter((e) => e.kind === 'submission').map((e) => e.text);
+    expect(told).toHaveLength(UNITS);
+    expect(new Set(unitIds.filter((u) => told.some((t) => t.includes(` ${u} `))))).toEqual(new Set(unitIds));
     // Every run replays from its history alone: a worker that lost its cache (a restart, an eviction
     // under load) rebuilds each run exactly, where it decided to continue as new included.
     for (const runId of chain) {
@@ -90,15 +98,4 @@ async function liveStatus(client: Client, workflowId: string) {
       if (attempt >= 5) throw err;
     }
   }
-}
-
-/** The run ids of a workflow from its first run to its last, following each run's continued-from link. */
-async function runChain(client: Client, workflowId: string): Promise<string[]> {
-  const chain: string[] = [];
-  for (let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId; runId; ) {
-    chain.unshift(runId);
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-  }
-  return chain;
 }

@@ -8,7 +8,7 @@ import type { Program } from '../../../domain/program/schema';
 import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
 import { replayHistories, type ReplayOutcome } from '../../audit/replay';
 import { buildTimeline, mergeTimelines, outboxRecipients, renderTimeline } from '../../audit/timeline';
-import { groupsOf, programResolver, shardsOf } from '../../../app/audit';
+import { programResolver, roundChildRuns, type ChildRun } from '../../../app/audit';
 import { settingsFrom, withTemporal, type ConnectionFlags } from '../connection';
 import { note, print, printJson } from '../output';
 
@@ -25,13 +25,9 @@ async function exportOne(flags: ConnectionFlags, workflowId: string, runId: stri
   const { history, runId: actualRunId, shards } = await withTemporal(env, async (client) => {
     try {
       const own = await fetchHistory(client, workflowId, runId);
-      // A round's units live in its shards: their histories go with it (latest run of each), and those of
+      // A round's units live in its shards: their histories go with it (every run of each), and those of
       // the groups between them in a large round, so that the export replays whole.
-      const shards: Array<{ workflowId: string; history: History }> = [];
-      for (const shardId of out ? [...groupsOf(own.history), ...shardsOf(own.history)] : []) {
-        const sh = await fetchHistory(client, shardId).catch(() => null);
-        if (sh) shards.push({ workflowId: shardId, history: sh.history });
-      }
+      const shards: ChildRun[] = out ? await roundChildRuns(client, own.history, { groups: true }) : [];
       return { ...own, shards };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} on ${env.TEMPORAL_ADDRESS}`, { cause: err });
@@ -44,13 +40,14 @@ async function exportOne(flags: ConnectionFlags, workflowId: string, runId: stri
   }
   const file = existsSync(out) && statSync(out).isDirectory() ? path.join(out, fileNameFor(workflowId)) : out;
   writeHistoryFile(file, history);
-  // Beside it as <file>__shard-<n>.json (and __group-<n>.json), where `kybao audit timeline <file>` finds them.
-  const shardFiles = shards.map((sh) => ({ ...sh, file: `${file.replace(/\.json$/i, '')}__${sh.workflowId.split(':').pop()}.json` }));
+  // Beside it as <file>__shard-<n>.json (and __group-<n>.json), where `kybao audit timeline <file>` finds
+  // them; a shard's earlier runs as <file>__shard-<n>.<first 8 characters of the run id>.json.
+  const shardFiles = shards.map((sh) => ({ ...sh, file: `${file.replace(/\.json$/i, '')}__${sh.workflowId.split(':').pop()}${sh.latest ? '' : `.${sh.runId.slice(0, 8)}`}.json` }));
   for (const sh of shardFiles) writeHistoryFile(sh.file, sh.history);
-  if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0, shards: shardFiles.map((sh) => ({ workflowId: sh.workflowId, file: sh.file, events: sh.history.events?.length ?? 0 })) });
+  if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0, shards: shardFiles.map((sh) => ({ workflowId: sh.workflowId, runId: sh.runId, file: sh.file, events: sh.history.events?.length ?? 0 })) });
   else {
     print(`wrote ${file} (${workflowId}, run ${actualRunId}, ${history.events?.length ?? 0} events)`);
-    for (const sh of shardFiles) print(`wrote ${sh.file} (${sh.workflowId}, ${sh.history.events?.length ?? 0} events)`);
+    for (const sh of shardFiles) print(`wrote ${sh.file} (${sh.workflowId}, run ${sh.runId}, ${sh.history.events?.length ?? 0} events)`);
   }
 }
 
@@ -140,7 +137,7 @@ export async function auditTimeline(target: string, opts: AuditTimelineFlags): P
   const env = settingsFrom(opts);
   let history: History;
   // A round is told with its shards: from the server, the shards it started; from a file, the shard files
-  // exported beside it (round__<id>__shard-<n>.json).
+  // exported beside it (round__<id>__shard-<n>.json, and __shard-<n>.<run>.json for its earlier runs).
   let shardHistories: History[];
   if (isFile(target) || target.toLowerCase().endsWith('.json')) {
     history = readHistoryFile(target).history;
@@ -154,11 +151,7 @@ export async function auditTimeline(target: string, opts: AuditTimelineFlags): P
     const fetched = await withTemporal(env, async (client) => {
       try {
         const own = (await fetchHistory(client, target, opts.runId)).history;
-        const shards: History[] = [];
-        for (const shardId of shardsOf(own)) {
-          const sh = await fetchHistory(client, shardId).catch(() => null);
-          if (sh) shards.push(sh.history);
-        }
+        const shards = (await roundChildRuns(client, own, { groups: false })).map((r) => r.history);
         return { own, shards };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${target} on ${env.TEMPORAL_ADDRESS}; give an exported history file instead`, { cause: err });
