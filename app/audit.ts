@@ -134,6 +134,35 @@ export function shardsOf(h: { events?: Array<{ startChildWorkflowExecutionInitia
   return ids;
 }
 
+/** One history file an export wrote. */
+export interface ExportedHistory {
+  workflowId: string;
+  runId: string;
+  file: string;
+  events: number;
+}
+
+/**
+ * Writes one run of a workflow (its latest, or `runId`) to `file` as Temporal's history JSON, and for a
+ * round, beside it, every run of its groups and shards, so that the export replays and tells its story
+ * whole without a server: `<file>__shard-<n>.json` for a shard's latest run, `<file>__shard-<n>.<first 8
+ * characters of the run id>.json` for its earlier ones, `<file>__group-<n>.json` for a group. Returns
+ * what it wrote, the workflow's own file first. Throws the client's WorkflowNotFoundError when there is
+ * no such workflow or run.
+ */
+export async function exportHistories(temporal: Client, workflowId: string, file: string, runId?: string): Promise<ExportedHistory[]> {
+  const own = await fetchHistory(temporal, workflowId, runId);
+  const base = file.replace(/\.json$/i, '');
+  const written: ExportedHistory[] = [{ workflowId, runId: own.runId, file, events: own.history.events?.length ?? 0 }];
+  writeHistoryFile(file, own.history);
+  for (const child of await roundChildRuns(temporal, own.history, { groups: true })) {
+    const childFile = `${base}__${child.workflowId.split(':').pop()}${child.latest ? '' : `.${child.runId.slice(0, 8)}`}.json`;
+    writeHistoryFile(childFile, child.history);
+    written.push({ workflowId: child.workflowId, runId: child.runId, file: childFile, events: child.history.events?.length ?? 0 });
+  }
+  return written;
+}
+
 /** Replays the workflow's latest run against the current workflow code. */
 export async function replayWorkflow(temporal: Client, workflowId: string, options: { workflowBundle?: { code: string } } = {}): Promise<ReplayOutcome> {
   const h = await history(temporal, workflowId);

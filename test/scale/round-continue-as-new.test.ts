@@ -4,13 +4,16 @@ import { roundShardWorkflowId, roundWorkflowId } from '../../workflows/ids';
 import { roundWorkflow, shardStatusQuery } from '../../workflows/round';
 import { WorkflowGateway } from '../../app/workflow-gateway';
 import { at } from '../helpers/clock';
-import { Worker } from '@temporalio/worker';
 import { workflowBundle } from '../helpers/bundle';
 import { createTestWorker } from '../helpers/temporal';
 import { programWithExtraUnits } from '../helpers/programs';
 import { useTestbed } from '../helpers/testbed';
 import { runsOfWorkflow } from '../../client/audit/history';
-import { timelineOf } from '../../app/audit';
+import { exportHistories, timelineOf } from '../../app/audit';
+import { replayHistories } from '../../client/audit/replay';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 /**
  * Many submissions make a long history; the round continues as new when its history passes its soft
@@ -76,11 +79,22 @@ describe('a round that continues as new under a stream of submissions', () => {
     const told = timeline.entries.filter((e) => e.kind === 'submission').map((e) => e.text);
     expect(told).toHaveLength(UNITS);
     expect(new Set(unitIds.filter((u) => told.some((t) => t.includes(` ${u} `))))).toEqual(new Set(unitIds));
-    // Every run replays from its history alone: a worker that lost its cache (a restart, an eviction
-    // under load) rebuilds each run exactly, where it decided to continue as new included.
-    for (const runId of chain) {
-      const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
-      await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, `${workflowId}/${runId}`);
+    // The auditor's export holds every run of the shard beside the round's history (the latest as
+    // __shard-1.json, the earlier ones with their run ids), and every run replays from its file alone: a
+    // worker that lost its cache (a restart, an eviction under load) rebuilds each run exactly, where it
+    // decided to continue as new included.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kybao-can-export-'));
+    try {
+      const written = await exportHistories(env.client, roundWorkflowIdOf, path.join(dir, 'round.json'));
+      const shardFiles = written.filter((w) => w.workflowId === workflowId);
+      expect(shardFiles.map((w) => w.runId)).toEqual(chain);
+      expect(shardFiles.map((w) => path.basename(w.file))).toEqual(chain.map((runId, i) => (i === chain.length - 1 ? 'round__shard-1.json' : `round__shard-1.${runId.slice(0, 8)}.json`)));
+      expect(readdirSync(dir).sort()).toEqual(written.map((w) => path.basename(w.file)).sort());
+      const outcomes = await replayHistories([dir], { workflowBundle: await workflowBundle() });
+      expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+      expect(outcomes).toHaveLength(chain.length + 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 600_000);
 });

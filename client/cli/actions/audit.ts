@@ -8,7 +8,7 @@ import type { Program } from '../../../domain/program/schema';
 import { belongsToYear, fetchHistory, fileNameFor, listRuns, readHistoryFile, writeHistoryFile, type History } from '../../audit/history';
 import { replayHistories, type ReplayOutcome } from '../../audit/replay';
 import { buildTimeline, mergeTimelines, outboxRecipients, renderTimeline } from '../../audit/timeline';
-import { programResolver, roundChildRuns, type ChildRun } from '../../../app/audit';
+import { exportHistories, programResolver, roundChildRuns } from '../../../app/audit';
 import { settingsFrom, withTemporal, type ConnectionFlags } from '../connection';
 import { note, print, printJson } from '../output';
 
@@ -22,33 +22,23 @@ function isFile(target: string): boolean {
 
 async function exportOne(flags: ConnectionFlags, workflowId: string, runId: string | undefined, out: string | undefined, json: boolean | undefined): Promise<void> {
   const env = settingsFrom(flags);
-  const { history, runId: actualRunId, shards } = await withTemporal(env, async (client) => {
+  const file = out && existsSync(out) && statSync(out).isDirectory() ? path.join(out, fileNameFor(workflowId)) : out;
+  const result = await withTemporal(env, async (client) => {
     try {
-      const own = await fetchHistory(client, workflowId, runId);
-      // A round's units live in its shards: their histories go with it (every run of each), and those of
-      // the groups between them in a large round, so that the export replays whole.
-      const shards: ChildRun[] = out ? await roundChildRuns(client, own.history, { groups: true }) : [];
-      return { ...own, shards };
+      // With --out, a round's groups and shards go with it (app/audit.ts exportHistories).
+      return file ? { written: await exportHistories(client, workflowId, file, runId) } : { history: (await fetchHistory(client, workflowId, runId)).history };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new Error(`no workflow ${workflowId}${runId ? ` with run ${runId}` : ''} on ${env.TEMPORAL_ADDRESS}`, { cause: err });
       throw err;
     }
   });
-  if (!out) {
-    process.stdout.write(historyToJSON(history) + '\n');
+  if (result.history) {
+    process.stdout.write(historyToJSON(result.history) + '\n');
     return;
   }
-  const file = existsSync(out) && statSync(out).isDirectory() ? path.join(out, fileNameFor(workflowId)) : out;
-  writeHistoryFile(file, history);
-  // Beside it as <file>__shard-<n>.json (and __group-<n>.json), where `kybao audit timeline <file>` finds
-  // them; a shard's earlier runs as <file>__shard-<n>.<first 8 characters of the run id>.json.
-  const shardFiles = shards.map((sh) => ({ ...sh, file: `${file.replace(/\.json$/i, '')}__${sh.workflowId.split(':').pop()}${sh.latest ? '' : `.${sh.runId.slice(0, 8)}`}.json` }));
-  for (const sh of shardFiles) writeHistoryFile(sh.file, sh.history);
-  if (json) printJson({ workflowId, runId: actualRunId, file, events: history.events?.length ?? 0, shards: shardFiles.map((sh) => ({ workflowId: sh.workflowId, runId: sh.runId, file: sh.file, events: sh.history.events?.length ?? 0 })) });
-  else {
-    print(`wrote ${file} (${workflowId}, run ${actualRunId}, ${history.events?.length ?? 0} events)`);
-    for (const sh of shardFiles) print(`wrote ${sh.file} (${sh.workflowId}, run ${sh.runId}, ${sh.history.events?.length ?? 0} events)`);
-  }
+  const [own, ...children] = result.written!;
+  if (json) printJson({ ...own, shards: children });
+  else for (const w of result.written!) print(`wrote ${w.file} (${w.workflowId}, run ${w.runId}, ${w.events} events)`);
 }
 
 async function exportYear(flags: ConnectionFlags, year: number, out: string, json: boolean | undefined): Promise<void> {
