@@ -47,6 +47,9 @@ export interface GatewayOptions {
   onBusy?: (workflowId: string, attempt: number) => void;
 }
 
+/** Shards a gateway remembers as started (ids of about 40 bytes: 10,000 take well under 1 MB). */
+const MAX_KNOWN_SHARDS = 10_000;
+
 export function updateTimeoutFromEnv(source: NodeJS.ProcessEnv = process.env): number {
   const s = Number(source.KYBAO_UPDATE_TIMEOUT_SECONDS ?? 60);
   return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
@@ -55,6 +58,8 @@ export function updateTimeoutFromEnv(source: NodeJS.ProcessEnv = process.env): n
 export class WorkflowGateway {
   private readonly updateTimeoutMs: number;
   private readonly busyRetryMs: number;
+  /** Shard workflows seen with their first workflow task scheduled (scheduledItsFirstTask). */
+  private readonly knownShards = new Set<string>();
 
   constructor(
     readonly client: Client,
@@ -133,7 +138,8 @@ export class WorkflowGateway {
         if ((await this.workflowState(roundWorkflowId(roundId))) !== 'RUNNING') {
           throw new AppError('not-found', `no round ${roundId} is open; check its id with "kybao status"`, 'roundId');
         }
-      } else {
+      } else if ((await this.scheduledItsFirstTask(workflowId)) || (await this.workflowState(roundWorkflowId(roundId))) !== 'RUNNING') {
+        // (A shard missing from a round that no longer runs: the Update's not-found error explains it.)
         try {
           return await this.update(workflowId, what, () => send(this.client.workflow.getHandle(workflowId)), { keepNotFound: true, keepOpening: true });
         } catch (err) {
@@ -147,6 +153,31 @@ export class WorkflowGateway {
       this.options.onBusy?.(workflowId ?? roundWorkflowId(roundId), attempt + 1);
       await backoff(attempt);
     }
+  }
+
+  /**
+   * Whether a shard has its first workflow task scheduled, so that an Update no longer lands in the moment
+   * between a child workflow's start and that task: the server schedules it in a step of its own, and an
+   * Update in between makes the task a speculative one with a 5 s schedule-to-start timeout (Temporal
+   * 1.29, `SpeculativeWorkflowTaskScheduleToStartTimeout`). When a round opens, its 200 shards and their
+   * first activities keep the worker busy longer than that: the task timed out, and the one the server
+   * scheduled again waited behind the burst for half a minute with that shard's units (scale scenario,
+   * 10,000 units, 22a0089: 3 shards, submissions up to 55 s). One describe per shard and gateway: once
+   * seen, a shard stays known (at most MAX_KNOWN_SHARDS are kept).
+   */
+  private async scheduledItsFirstTask(workflowId: string): Promise<boolean> {
+    if (this.knownShards.has(workflowId)) return true;
+    let events: number;
+    try {
+      events = (await this.client.workflow.getHandle(workflowId).describe()).historyLength;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw this.explain(err, workflowId, 'the request was');
+    }
+    if (events < 2) return false;
+    if (this.knownShards.size >= MAX_KNOWN_SHARDS) this.knownShards.clear();
+    this.knownShards.add(workflowId);
+    return true;
   }
 
   /** Starts a round workflow of its own (a standalone ad hoc round); false when that id is taken. */
