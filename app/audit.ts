@@ -7,7 +7,7 @@ import { listAudit } from '../infra/db/audit-repository';
 import { getProgramDefinition, getProgramVersion, programVersionOf } from '../infra/db/program-repository';
 import type { Program } from '../domain/program/schema';
 import type { temporal } from '@temporalio/proto';
-import { decodePayloads, fetchHistory, runsOfWorkflow, writeHistoryFile, type History } from '../client/audit/history';
+import { decodePayloads, fetchHistory, runIdTag, runsOfWorkflow, writeHistoryFile, type History } from '../client/audit/history';
 import type { ShardGroupInput } from '../domain/round/schema';
 import { roundShardWorkflowId } from '../workflows/ids';
 import { historyToJSON } from '../client/audit/proto-json';
@@ -70,7 +70,7 @@ export interface ChildRun {
  * Every run of the shard workflows a round started (and, with `groups`, of its groups of shards), first
  * run to latest for each: a shard continues as new every few hundred events (DEFAULT_SHARD_HISTORY_LIMIT),
  * so a unit's submission may sit in any of its shard's runs. A child that no longer exists on the server
- * (its retention ran out) is left out.
+ * (its retention ran out) is left out, and so are a child's earlier runs once one of them has expired.
  */
 export async function roundChildRuns(temporal: Client, roundHistory: History, options: { groups: boolean }): Promise<ChildRun[]> {
   const out: ChildRun[] = [];
@@ -138,6 +138,8 @@ export function shardsOf(h: { events?: Array<{ startChildWorkflowExecutionInitia
 export interface ExportedHistory {
   workflowId: string;
   runId: string;
+  /** Whether it is the workflow's latest run (a shard's earlier runs are false; the exported workflow's own run is true). */
+  latest: boolean;
   file: string;
   events: number;
 }
@@ -145,20 +147,20 @@ export interface ExportedHistory {
 /**
  * Writes one run of a workflow (its latest, or `runId`) to `file` as Temporal's history JSON, and for a
  * round, beside it, every run of its groups and shards, so that the export replays and tells its story
- * whole without a server: `<file>__shard-<n>.json` for a shard's latest run, `<file>__shard-<n>.<first 8
- * characters of the run id>.json` for its earlier ones, `<file>__group-<n>.json` for a group. Returns
+ * whole without a server: `<file>__shard-<n>.json` for a shard's latest run, `<file>__shard-<n>.<last 8
+ * characters of the run id (runIdTag)>.json` for its earlier ones, `<file>__group-<n>.json` for a group. Returns
  * what it wrote, the workflow's own file first. Throws the client's WorkflowNotFoundError when there is
  * no such workflow or run.
  */
 export async function exportHistories(temporal: Client, workflowId: string, file: string, runId?: string): Promise<ExportedHistory[]> {
   const own = await fetchHistory(temporal, workflowId, runId);
   const base = file.replace(/\.json$/i, '');
-  const written: ExportedHistory[] = [{ workflowId, runId: own.runId, file, events: own.history.events?.length ?? 0 }];
+  const written: ExportedHistory[] = [{ workflowId, runId: own.runId, latest: true, file, events: own.history.events?.length ?? 0 }];
   writeHistoryFile(file, own.history);
   for (const child of await roundChildRuns(temporal, own.history, { groups: true })) {
-    const childFile = `${base}__${child.workflowId.split(':').pop()}${child.latest ? '' : `.${child.runId.slice(0, 8)}`}.json`;
+    const childFile = `${base}__${child.workflowId.split(':').pop()}${child.latest ? '' : `.${runIdTag(child.runId)}`}.json`;
     writeHistoryFile(childFile, child.history);
-    written.push({ workflowId: child.workflowId, runId: child.runId, file: childFile, events: child.history.events?.length ?? 0 });
+    written.push({ workflowId: child.workflowId, runId: child.runId, latest: child.latest, file: childFile, events: child.history.events?.length ?? 0 });
   }
   return written;
 }

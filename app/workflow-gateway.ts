@@ -171,7 +171,8 @@ export class WorkflowGateway {
     try {
       events = (await this.client.workflow.getHandle(workflowId).describe()).historyLength;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
+      // Not started yet, or the server too busy to answer: look again after the caller's backoff.
+      if (err instanceof WorkflowNotFoundError || isBusy(err)) return false;
       throw this.explain(err, workflowId, 'the request was');
     }
     if (events < 2) return false;
@@ -392,8 +393,8 @@ export function isOpening(err: unknown): boolean {
 }
 
 /**
- * The wait between two looks for a receipted submission's row: 10 ms, 20 ms, 40 ms, … capped at 1 s, with
- * jitter. The shard's writer usually stores it within tens of ms of the receipt (one activity on the
+ * The wait between two looks for a receipted submission's row: up to 10 ms, 20 ms, 40 ms, … (half to all
+ * of it, jittered), capped at 1 s. The shard's writer usually stores it within tens of ms of the receipt (one activity on the
  * same worker), so the first looks come early; the query is one indexed row, cheap enough for every
  * receipt of a burst. (It started at 50–100 ms: most receipts then waited for a row stored long before.)
  */

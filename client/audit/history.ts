@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { historyFromJSON, historyToJSON } from './proto-json';
@@ -11,8 +11,8 @@ import type { temporal } from '@temporalio/proto';
  * --output json`, the SDKs' replayers), one history per run. A file is named after its workflow id with
  * ":" written as "__" (round:qd-925-thai-binh:2015-Q1 → round__qd-925-thai-binh__2015-Q1.json), so the id
  * survives without a sidecar. Optional dot-separated parts around it: a label before it (the scenario
- * that recorded it, "year-2015.cycle__qd-925-thai-binh__2015.json") and the first 8 characters of the
- * run id after it when a workflow id has several runs.
+ * that recorded it, "year-2015.cycle__qd-925-thai-binh__2015.json") and 8 characters of the run id
+ * after it when a workflow id has several runs (runIdTag).
  */
 export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export type { History };
@@ -25,7 +25,16 @@ export interface HistoryFile {
 
 export function fileNameFor(workflowId: string, options: { runId?: string; label?: string } = {}): string {
   const id = workflowId.replace(/:/g, '__').replace(/[^A-Za-z0-9_~-]/g, '_');
-  return `${options.label ? `${options.label.replace(/[^A-Za-z0-9_~-]/g, '_')}.` : ''}${id}${options.runId ? `.${options.runId.slice(0, 8)}` : ''}.json`;
+  return `${options.label ? `${options.label.replace(/[^A-Za-z0-9_~-]/g, '_')}.` : ''}${id}${options.runId ? `.${runIdTag(options.runId)}` : ''}.json`;
+}
+
+/**
+ * The 8 characters of a run id that tell its runs apart in file names: its last 8. Temporal's server (the
+ * dev server's 1.29 here) makes run ids as UUIDv7, whose first 8 hex digits are a timestamp shared by
+ * every run started in the same 65 s (a shard continuing as new twice in a burst); the last are random.
+ */
+export function runIdTag(runId: string): string {
+  return runId.slice(-8);
 }
 
 export function workflowIdFromFileName(file: string): string {
@@ -120,11 +129,23 @@ export async function runChainOf(client: Client, workflowId: string, firstRunId:
 export async function runsOfWorkflow(client: Client, workflowId: string): Promise<Array<{ runId: string; history: History }>> {
   const runs: Array<{ runId: string; history: History }> = [];
   for (let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId; runId; ) {
-    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    let history: History;
+    try {
+      history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    } catch (err) {
+      // An earlier run past the namespace's retention is gone (closed runs expire first): the runs after it stand.
+      if (runs.length && isNotFound(err)) break;
+      throw err;
+    }
     runs.unshift({ runId, history });
     runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
   return runs;
+}
+
+/** Not found, as the client's WorkflowNotFoundError or as the raw gRPC NOT_FOUND (code 5) that fetchHistory gives. */
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 5);
 }
 
 export interface ListedRun {
