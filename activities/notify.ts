@@ -1,5 +1,6 @@
 import type { Program, Unit, Mailbox } from '../domain/program/schema';
 import { resolveAudience } from '../domain/round/audience';
+import { unitIndexOf } from '../domain/program/unit-index';
 import { listAudit } from '../infra/db/audit-repository';
 import { listDecisions, listEstimates } from '../infra/db/budget-repository';
 import { getProgramDefinition } from '../infra/db/program-repository';
@@ -25,6 +26,9 @@ import { renderMail, templateFor, type MailInput, type ObligationFacts } from '.
 import { mailTemplatesFor, type MailTemplates } from './mail/templates';
 import type { ProgramVersions } from './program-versions';
 import type { EscalationDigestRequest, NotifyRequest } from './round-types';
+
+/** Mails rendered between two turns of the event loop (see `queue`). */
+const RENDER_SLICE = 8;
 
 /** A mail that lists units lists at most this many; the rest are counted and reached through its link. */
 export const MAX_UNITS_LISTED_IN_MAIL = 300;
@@ -100,8 +104,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
         if ('problem' in resolved) throw new Error(resolved.problem);
         req = { ...request, unitIds: resolved.unitIds };
       }
-      const units = new Map(program.units.map((u) => [u.id, u]));
-      const order = new Map(program.units.map((u, i) => [u.id, i]));
+      const { byId: units, position: order } = unitIndexOf(program);
       const inProgramOrder = <T extends { unitId: string }>(xs: T[]) => [...xs].sort((a, b) => (order.get(a.unitId) ?? 0) - (order.get(b.unitId) ?? 0));
       // Per-unit links carry the unit's signed token (infra/links.ts) when the process has a link secret.
       const tokens = new Map<string, string>();
@@ -189,7 +192,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
           tokens.set(e.unit.id, signLink(env.KYBAO_LINK_SECRET, claims));
         }
       }
-      const rendered = fresh.map((e) => {
+      const renderOne = (e: Envelope) => {
         const template = templateFor(req.kind, e.audience.role);
         const obligation = e.unit ? (facts!.obligations.get(e.unit.id) ?? null) : null;
         const input: MailInput = {
@@ -225,7 +228,14 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
           throw new Error(`no estimate version ${req.step} of unit ${e.unit?.id} for ${round.year} in the database; was recordEstimate run?`);
         }
         return { envelope: e, mail: renderMail(templates(), input) };
-      });
+      };
+      // Rendering is synchronous (Handlebars, tens of mails for a shard's announcement): give the worker's
+      // one event loop back between slices, so the workflow tasks sharing it are not held up behind a batch.
+      const rendered: Array<ReturnType<typeof renderOne>> = [];
+      for (const [i, e] of fresh.entries()) {
+        if (i > 0 && i % RENDER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        rendered.push(renderOne(e));
+      }
 
       let queued = 0;
       let duplicates = envelopes.length - fresh.length;

@@ -2,6 +2,7 @@ import { Audience, resolveAudience } from '../domain/round/audience';
 import { outlineOf, type ProgramOutline, type ProgramRef } from '../domain/program/outline';
 import { estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import { listEstimates } from '../infra/db/budget-repository';
+import type { Program } from '../domain/program/schema';
 import type { ActivityDeps } from './deps';
 import type { ProgramVersions } from './program-versions';
 
@@ -20,9 +21,16 @@ export interface StoredEstimate {
  * does not depend on the number of units at all.
  */
 export function createProgramActivities({ db, programs }: ActivityDeps & { programs: ProgramVersions }) {
+  // Derived once per definition object (kept by `programs`): a 10,000-unit program starting a year asks
+  // for its outline and its estimate groups once per group workflow, 50 at once.
+  const outlines = new WeakMap<Program, ProgramOutline>();
+  const groupings = new WeakMap<Program, Map<number, string[][]>>();
   return {
     async programOutline(ref: ProgramRef): Promise<ProgramOutline> {
-      return outlineOf(await programs.get(ref), ref.version);
+      const program = await programs.get(ref);
+      let outline = outlines.get(program);
+      if (!outline) outlines.set(program, (outline = outlineOf(program, ref.version)));
+      return outline;
     },
 
     /** How many units an audience names, or why it names none (an ad hoc request's check). */
@@ -33,7 +41,12 @@ export function createProgramActivities({ db, programs }: ActivityDeps & { progr
 
     /** The reporting units of estimate group `group` (1-based), in program order. */
     async estimateGroupUnits(req: { programRef: ProgramRef; group: number; size: number }): Promise<string[]> {
-      return estimateGroupsOf(await programs.get(req.programRef), req.size)[req.group - 1] ?? [];
+      const program = await programs.get(req.programRef);
+      let bySize = groupings.get(program);
+      if (!bySize) groupings.set(program, (bySize = new Map()));
+      let groups = bySize.get(req.size);
+      if (!groups) bySize.set(req.size, (groups = estimateGroupsOf(program, req.size)));
+      return groups[req.group - 1] ?? [];
     },
 
     /** The latest estimate version stored for each of the units (those with none are left out). */

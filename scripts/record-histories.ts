@@ -37,7 +37,7 @@ import { roundWorkflow } from '../workflows/round';
 import { WorkflowGateway } from '../app/workflow-gateway';
 import { currentProgramRef, loadProgram } from '../infra/db/program-repository';
 import { skeletonWorkflow, submitUpdate } from '../workflows/skeleton';
-import { fetchHistory, fileNameFor, runChainOf, writeHistoryFile } from '../client/audit/history';
+import { fetchHistory, fileNameFor, runsOfWorkflow, writeHistoryFile } from '../client/audit/history';
 import { releaseLocksOfAbandonedChildren } from '../client/simulate/abandoned-children';
 import { Behaviour } from '../client/simulate/behaviour';
 import { createSimulationWorker, startTimeSkippingServer } from '../client/simulate/environment';
@@ -198,7 +198,7 @@ const scenarios: Scenario[] = [
           if (child) runs.push(...(await roundAndShards(env, child.replace(/^round:/, ''))));
         }
       }
-      for (const r of await runChainOf(env.client, handle.workflowId, handle.firstExecutionRunId)) runs.push({ workflowId: handle.workflowId, runId: r.runId });
+      for (const r of await runsOfWorkflow(env.client, handle.workflowId)) runs.push({ workflowId: handle.workflowId, runId: r.runId });
       return runs;
     },
   },

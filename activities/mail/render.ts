@@ -1,4 +1,5 @@
 import type { Program, Unit } from '../../domain/program/schema';
+import { unitIndexOf } from '../../domain/program/unit-index';
 import { latenessOfIso } from '../../domain/round/lateness';
 import type { NotificationKind } from '../round-types';
 import { duration, percent, timing, vnd, when, workingDays, type Language, type Timing, type When } from './format';
@@ -149,7 +150,7 @@ export function buildMailContext(input: MailInput, labels: Labels): MailContext 
   const lang = input.language;
   const zone = input.program.timeZone;
   const name = (u: Unit) => u.name[lang];
-  const unitOf = (id: string) => input.program.units.find((u) => u.id === id)!;
+  const unitOf = (id: string) => unitIndexOf(input.program).byId.get(id)!;
   const coordinator = unitOf(input.program.coordinator);
   const hasDeadline = DEADLINE_KINDS.includes(input.kind);
   const dueAt = input.obligation?.dueAt ?? input.round.deadline;

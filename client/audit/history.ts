@@ -100,47 +100,43 @@ export async function fetchHistory(client: Client, workflowId: string, runId?: s
 export interface ChainedRun {
   runId: string;
   history: History;
-  /** How the run closed: "continued-as-new", "completed", or another close (or "open"). */
+  /** How the run closed (see endOf): "continued-as-new", "completed", another close, or "open". */
   end: string;
-}
-
-/**
- * Every run of a workflow from `firstRunId` on, following continue-as-new; works where listing does not
- * (the time-skipping test server).
- */
-export async function runChainOf(client: Client, workflowId: string, firstRunId: string): Promise<ChainedRun[]> {
-  const runs: ChainedRun[] = [];
-  for (let runId: string | undefined = firstRunId; runId; ) {
-    const history: History = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const last = history.events?.[history.events.length - 1];
-    const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-    const end = next ? 'continued-as-new' : last ? eventTypeName(last).replace(/^WorkflowExecution/, '').toLowerCase() : 'open';
-    runs.push({ runId, history, end });
-    runId = next;
-  }
-  return runs;
 }
 
 /**
  * Every run of a workflow, first to latest: the latest run, then back through each run's
  * `continuedExecutionRunId` (a shard continues as new every few hundred events, so one shard's story can
- * span several runs). Works on the dev server and on the time-skipping test server alike.
+ * span several runs). An earlier run past the namespace's retention ends the walk; the runs after it stand.
+ * Works where listing does not (the time-skipping test server).
  */
-export async function runsOfWorkflow(client: Client, workflowId: string): Promise<Array<{ runId: string; history: History }>> {
-  const runs: Array<{ runId: string; history: History }> = [];
+export async function runsOfWorkflow(client: Client, workflowId: string): Promise<ChainedRun[]> {
+  const runs: ChainedRun[] = [];
   for (let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId; runId; ) {
     let history: History;
     try {
       history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     } catch (err) {
-      // An earlier run past the namespace's retention is gone (closed runs expire first): the runs after it stand.
       if (runs.length && isNotFound(err)) break;
       throw err;
     }
-    runs.unshift({ runId, history });
+    runs.unshift({ runId, history, end: endOf(history) });
     runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
   }
   return runs;
+}
+
+/** How a run's history ends: its closing event ("continued-as-new", "completed", "failed", "timed-out", "canceled", "terminated"), or "open". */
+function endOf(history: History): string {
+  const last = history.events?.[history.events.length - 1];
+  if (!last) return 'open';
+  if (last.workflowExecutionContinuedAsNewEventAttributes) return 'continued-as-new';
+  if (last.workflowExecutionCompletedEventAttributes) return 'completed';
+  if (last.workflowExecutionFailedEventAttributes) return 'failed';
+  if (last.workflowExecutionTimedOutEventAttributes) return 'timed-out';
+  if (last.workflowExecutionCanceledEventAttributes) return 'canceled';
+  if (last.workflowExecutionTerminatedEventAttributes) return 'terminated';
+  return 'open';
 }
 
 /** Not found, as the client's WorkflowNotFoundError or as the raw gRPC NOT_FOUND (code 5) that fetchHistory gives. */

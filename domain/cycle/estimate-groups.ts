@@ -1,4 +1,5 @@
 import type { Program } from '../program/schema';
+import { unitIndexOf } from '../program/unit-index';
 
 /**
  * Budget estimates are held by workflows of at most this many units each, so that every history stays
@@ -9,7 +10,7 @@ export const ESTIMATE_GROUP_SIZE = 200;
 
 /** The program's reporting units in program order, cut into groups; group n (1-based) is index n-1. */
 export function estimateGroupsOf(program: Program, size = ESTIMATE_GROUP_SIZE): string[][] {
-  const ids = program.units.filter((u) => u.reports).map((u) => u.id);
+  const ids = unitIndexOf(program).reportingIds;
   const groups: string[][] = [];
   for (let i = 0; i < ids.length; i += size) groups.push(ids.slice(i, i + size));
   return groups;
@@ -17,7 +18,7 @@ export function estimateGroupsOf(program: Program, size = ESTIMATE_GROUP_SIZE): 
 
 /** The group (1-based) holding a unit's estimate, or null when the unit owes none. */
 export function estimateGroupOf(program: Program, unitId: string, size = ESTIMATE_GROUP_SIZE): number | null {
-  const index = program.units.filter((u) => u.reports).findIndex((u) => u.id === unitId);
+  const index = unitIndexOf(program).reportingIds.indexOf(unitId);
   return index < 0 ? null : Math.floor(index / size) + 1;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_ID_CHARS, tooLong } from './limits';
 import { reportingUnits } from '../program/resolve';
 import type { Program } from '../program/schema';
+import { unitIndexOf } from '../program/unit-index';
 
 /** Explicit unit lists travel in workflow inputs, so they are capped; larger audiences are named by rule. */
 export const MAX_LISTED_UNITS = 1_000;
@@ -51,7 +52,7 @@ export function resolveAudience(program: Program, audience: Audience): { unitIds
     }
     return { unitIds: ids };
   }
-  const known = new Map(program.units.map((u, i) => [u.id, i]));
+  const known = unitIndexOf(program).position;
   const unknown = audience.unitIds.filter((id) => !known.has(id));
   if (unknown.length) {
     const shown = unknown.slice(0, 10).map((u) => `"${u}"`).join(', ');

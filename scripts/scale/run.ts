@@ -66,7 +66,7 @@ export function burstLine(f: BurstFigures): string {
     `largest_history_events=${h.historyEvents.value}`,
     `largest_payload_bytes=${h.payloadBytes.value}`,
     `longest_workflow_task_ms=${h.longestTaskMs.value}`,
-    ...(f.taskExecution ? [`worker_task_p99_le_ms=${msBound(f.taskExecution.p99AtMostMs)}`, `worker_task_max_le_ms=${msBound(f.taskExecution.maxAtMostMs)}`, `worker_tasks_over_1s=${f.taskExecution.overOneSecond}`, `worker_tasks=${f.taskExecution.tasks}`] : []),
+    ...(f.taskExecution ? [`worker_task_p99_le_ms=${msBound(f.taskExecution.p99AtMostMs)}`, `worker_task_max_le_ms=${msBound(f.taskExecution.maxAtMostMs)}`, `worker_tasks_over_1s=${f.taskExecution.overOneSecond}`, ...(f.taskExecution.overOneSecond ? [`slow_task_types=${JSON.stringify(f.taskExecution.overOneSecondByWorkflowType)}`] : []), `worker_tasks=${f.taskExecution.tasks}`] : []),
     `failed_workflow_tasks=${h.failedTasks}`,
     ...(h.failedTasks ? [`failed_task_kinds=${JSON.stringify(h.failedTaskKinds)}`] : []),
     `shards=${f.roundAtClose.shards}`,

@@ -18,16 +18,22 @@ export interface TaskExecutionFigures {
   maxAtMostMs: number | null;
   /** Tasks that took longer than 1,000 ms (exact when 1,000 is a bound, as in the SDK's core). */
   overOneSecond: number;
+  /** The same count by workflow type (the series' `workflow_type` label), types with none left out. */
+  overOneSecondByWorkflowType: Record<string, number>;
 }
 
 const SERIES = 'temporal_workflow_task_execution_latency_bucket{';
 
-/** Cumulative bucket counts by upper bound (ms), summed over several /metrics texts and every series of `taskQueue`. */
-export function executionBuckets(texts: string[], taskQueue: string): Map<number, number> {
+/**
+ * Cumulative bucket counts by upper bound (ms), summed over several /metrics texts and every series of
+ * `taskQueue` (of one workflow type only, when `workflowType` is given).
+ */
+export function executionBuckets(texts: string[], taskQueue: string, workflowType?: string): Map<number, number> {
   const buckets = new Map<number, number>();
   for (const text of texts) {
     for (const line of text.split('\n')) {
       if (!line.startsWith(SERIES) || !line.includes(`task_queue="${taskQueue}"`)) continue;
+      if (workflowType !== undefined && !line.includes(`workflow_type="${workflowType}"`)) continue;
       const le = /le="([^"]+)"/.exec(line)?.[1];
       // The sample's value is the first token after the labels (a timestamp may follow it).
       const value = line.slice(line.indexOf('}') + 1).trim().split(/\s+/)[0] ?? '';
@@ -38,6 +44,39 @@ export function executionBuckets(texts: string[], taskQueue: string): Map<number
     }
   }
   return buckets;
+}
+
+/** The workflow types of the task-execution series of `taskQueue`. */
+export function workflowTypesOf(texts: string[], taskQueue: string): string[] {
+  const types = new Set<string>();
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(SERIES) || !line.includes(`task_queue="${taskQueue}"`)) continue;
+      const type = /workflow_type="([^"]*)"/.exec(line)?.[1];
+      if (type !== undefined) types.add(type);
+    }
+  }
+  return [...types].sort();
+}
+
+/** Tasks over 1,000 ms in cumulative buckets (exact when 1,000 is a bound). */
+function overOneSecondOf(buckets: Map<number, number>): number {
+  const withinOneSecond = [...buckets.keys()].filter((b) => b <= 1000).reduce((n, b) => Math.max(n, buckets.get(b)!), 0);
+  return (buckets.get(Infinity) ?? 0) - withinOneSecond;
+}
+
+/**
+ * The figures of /metrics texts for `taskQueue`; null when the worker ran no task (or served no
+ * metrics). The slow tasks are also counted by workflow type, to say which workflow they came from.
+ */
+export function taskExecutionOf(texts: string[], taskQueue: string): TaskExecutionFigures | null {
+  const figures = taskExecutionFigures(executionBuckets(texts, taskQueue));
+  if (!figures) return null;
+  for (const type of workflowTypesOf(texts, taskQueue)) {
+    const over = overOneSecondOf(executionBuckets(texts, taskQueue, type));
+    if (over > 0) figures.overOneSecondByWorkflowType[type] = over;
+  }
+  return figures;
 }
 
 /** The figures of cumulative buckets; null when the worker ran no task (or served no metrics). */
@@ -51,8 +90,7 @@ export function taskExecutionFigures(buckets: Map<number, number>): TaskExecutio
     const b = bounds.find((x) => buckets.get(x)! >= rank) ?? Infinity;
     return Number.isFinite(b) ? b : null;
   };
-  const withinOneSecond = bounds.filter((b) => b <= 1000).reduce((n, b) => Math.max(n, buckets.get(b)!), 0);
-  return { tasks, p50AtMostMs: bound(50), p99AtMostMs: bound(99), maxAtMostMs: bound(100), overOneSecond: tasks - withinOneSecond };
+  return { tasks, p50AtMostMs: bound(50), p99AtMostMs: bound(99), maxAtMostMs: bound(100), overOneSecond: overOneSecondOf(buckets), overOneSecondByWorkflowType: {} };
 }
 
 /**
@@ -69,7 +107,7 @@ export async function readTaskExecution(metricsUrls: string[], taskQueue: string
         return res.text();
       }),
     );
-    return taskExecutionFigures(executionBuckets(texts, taskQueue));
+    return taskExecutionOf(texts, taskQueue);
   } catch (err) {
     warn(`the workers' metrics could not be read (${(err as Error).message}); the summary has no worker task times`);
     return null;

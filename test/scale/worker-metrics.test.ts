@@ -1,4 +1,4 @@
-import { executionBuckets, taskExecutionFigures } from '../../scripts/scale/worker-metrics';
+import { executionBuckets, taskExecutionFigures, taskExecutionOf } from '../../scripts/scale/worker-metrics';
 
 /**
  * The scale scenario's reading of the workers' task-execution histogram (Prometheus text, cumulative
@@ -23,9 +23,11 @@ describe('worker task execution figures', () => {
     const f = taskExecutionFigures(executionBuckets([a + '\n' + a2, b, other], 'kybao-scale'));
     // 200 tasks: 90 within 50 ms, 186 within 100 (the median, the 100th, is there), 192 within 200, 196
     // within 500, 199 within 1,000 (the 99th percentile is the 198th), 1 above.
-    expect(f).toEqual({ tasks: 200, p50AtMostMs: 100, p99AtMostMs: 1000, maxAtMostMs: null, overOneSecond: 1 });
+    expect(f).toEqual({ tasks: 200, p50AtMostMs: 100, p99AtMostMs: 1000, maxAtMostMs: null, overOneSecond: 1, overOneSecondByWorkflowType: {} });
+    // Read whole, the slow task is told by its workflow type.
+    expect(taskExecutionOf([a + '\n' + a2, b, other], 'kybao-scale')).toEqual({ ...f, overOneSecondByWorkflowType: { roundShardWorkflow: 1 } });
     // Everything within 200 ms: the slowest is bounded too.
-    expect(taskExecutionFigures(executionBuckets([histogram('q', core([0, 5, 9, 9, 9, 10, 10, 10, 10]), 'w')], 'q'))).toEqual({ tasks: 10, p50AtMostMs: 10, p99AtMostMs: 200, maxAtMostMs: 200, overOneSecond: 0 });
+    expect(taskExecutionFigures(executionBuckets([histogram('q', core([0, 5, 9, 9, 9, 10, 10, 10, 10]), 'w')], 'q'))).toEqual({ tasks: 10, p50AtMostMs: 10, p99AtMostMs: 200, maxAtMostMs: 200, overOneSecond: 0, overOneSecondByWorkflowType: {} });
   });
 
   it('says nothing when the worker ran no task on that queue', () => {

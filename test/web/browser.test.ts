@@ -92,6 +92,7 @@ describe('kybao pages in a real browser', () => {
     await page.goto(`${bed().url}/appraiser?year=2015`);
     const row = page.locator('[data-test=estimates] tr[data-unit=so-khdt]');
     await expect(row.innerText()).resolves.toContain('950.000.000');
+    await expect(page.locator('[data-test=phase]').innerText()).resolves.toBe('thẩm định dự toán');
     await shot(page, '05-appraiser');
     await row.locator('input[name=reason]').fill('Thiếu thuyết minh chi tiết');
     await Promise.all([page.waitForURL(/done=1/), row.locator('button[value=return]').click()]);
@@ -114,7 +115,10 @@ describe('kybao pages in a real browser', () => {
     await page.setViewportSize(DESKTOP);
     await signIn(page, 'approver');
     await page.goto(`${bed().url}/approver?year=2015`);
-    await expect(page.locator('[data-test=phase]').innerText()).resolves.toBe('appraisal');
+    // The cycle's phase in the page's words (its code in data-phase), and the appraisal's outcome without a stray separator.
+    await expect(page.locator('[data-test=phase]').getAttribute('data-phase')).resolves.toBe('appraisal');
+    await expect(page.locator('[data-test=phase]').innerText()).resolves.toBe('thẩm định dự toán');
+    await expect(page.locator('[data-test=estimate-counts]').innerText()).resolves.toMatch(/^[^;]+(; [^;]+)*$/);
     await shot(page, '09-approver');
     await signIn(page, 'auditor');
     await page.goto(`${bed().url}/auditor?workflow=${encodeURIComponent(`round:${P}:2015-plan`)}`);

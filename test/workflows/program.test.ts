@@ -6,7 +6,7 @@ import { outboxOf } from '../helpers/outbox';
 import { useTestbed } from '../helpers/testbed';
 import { createTestWorker } from '../helpers/temporal';
 import { releaseLocksOfAbandonedChildren } from '../../client/simulate/abandoned-children';
-import { runChainOf } from '../../client/audit/history';
+import { runsOfWorkflow } from '../../client/audit/history';
 import { type yearlyCycleWorkflow } from '../../workflows/cycle';
 import { listCompiledReports } from '../../infra/db/compiled-reports';
 
@@ -32,7 +32,7 @@ describe('the 2014–2020 program (time skipped)', () => {
         const result = await handle.result();
         const cycles = [];
         for (const year of years) cycles.push(await env.client.workflow.getHandle<typeof yearlyCycleWorkflow>(cycleWorkflowId(program.id, year)).result());
-        return { result, cycles, runs: await runChainOf(env.client, handle.workflowId, handle.firstExecutionRunId) };
+        return { result, cycles, runs: await runsOfWorkflow(env.client, handle.workflowId) };
       })
       .finally(() => watcher.stop());
 

@@ -244,7 +244,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     const year = (extra.year as number | undefined) ?? yearOf(req);
     const { phase, estimates } = await listEstimates(c, program, year);
     const canAct = staff.role === 'appraiser';
-    return view.page(req, reply, 'appraiser', { pageTitle: translate(langOf(req), 'estimates'), year, phase: phase ?? '–', estimates, canAct, csrf: csrf(reply), ...extra }, status);
+    return view.page(req, reply, 'appraiser', { pageTitle: translate(langOf(req), 'estimates'), year, phase, estimates, canAct, csrf: csrf(reply), ...extra }, status);
   };
   app.get('/appraiser', hide, guarded(async (req, reply) => appraiserPage(req, reply, (req.query as { done?: string }).done ? { message: translate(langOf(req), 'done') } : {})));
   app.post(
