@@ -27,9 +27,6 @@ import { mailTemplatesFor, type MailTemplates } from './mail/templates';
 import type { ProgramVersions } from './program-versions';
 import type { EscalationDigestRequest, NotifyRequest } from './round-types';
 
-/** Mails rendered between two turns of the event loop (see `queue`). */
-const RENDER_SLICE = 8;
-
 /** A mail that lists units lists at most this many; the rest are counted and reached through its link. */
 export const MAX_UNITS_LISTED_IN_MAIL = 300;
 import { agencyLinkUrl, linkEpochOf, linkExpiry, signLink } from '../infra/links';
@@ -192,7 +189,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
           tokens.set(e.unit.id, signLink(env.KYBAO_LINK_SECRET, claims));
         }
       }
-      const renderOne = (e: Envelope) => {
+      const rendered = fresh.map((e) => {
         const template = templateFor(req.kind, e.audience.role);
         const obligation = e.unit ? (facts!.obligations.get(e.unit.id) ?? null) : null;
         const input: MailInput = {
@@ -228,14 +225,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
           throw new Error(`no estimate version ${req.step} of unit ${e.unit?.id} for ${round.year} in the database; was recordEstimate run?`);
         }
         return { envelope: e, mail: renderMail(templates(), input) };
-      };
-      // Rendering is synchronous (Handlebars, tens of mails for a shard's announcement): give the worker's
-      // one event loop back between slices, so the workflow tasks sharing it are not held up behind a batch.
-      const rendered: Array<ReturnType<typeof renderOne>> = [];
-      for (const [i, e] of fresh.entries()) {
-        if (i > 0 && i % RENDER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        rendered.push(renderOne(e));
-      }
+      });
 
       let queued = 0;
       let duplicates = envelopes.length - fresh.length;
