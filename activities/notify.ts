@@ -1,6 +1,7 @@
 import type { Program, Unit, Mailbox } from '../domain/program/schema';
 import { resolveAudience } from '../domain/round/audience';
 import { unitIndexOf } from '../domain/program/unit-index';
+import { perDefinitionAndKey } from '../domain/program/per-definition';
 import { listAudit } from '../infra/db/audit-repository';
 import { listDecisions, listEstimates } from '../infra/db/budget-repository';
 import { getProgramDefinition } from '../infra/db/program-repository';
@@ -59,18 +60,7 @@ export function createNotifyActivities({ db, env, programs }: ActivityDeps & { p
    * program definition and deadline: a burst of receipts signs a link for each unit, nearly all with the
    * round's one deadline, and working-day arithmetic over the calendar is the costly part of a link.
    */
-  const lastEscalations = new WeakMap<Program, Map<number, number>>();
-  function lastEscalationAt(program: Program, dueAt: number): number {
-    let byDeadline = lastEscalations.get(program);
-    if (!byDeadline) lastEscalations.set(program, (byDeadline = new Map()));
-    let last = byDeadline.get(dueAt);
-    if (last === undefined) {
-      last = planNotices(dueAt, noticeRulesOf(program)).escalations.at(-1)?.atMs ?? dueAt;
-      if (byDeadline.size >= 1_000) byDeadline.clear();
-      byDeadline.set(dueAt, last);
-    }
-    return last;
-  }
+  const lastEscalationAt = perDefinitionAndKey((program, dueAt: number) => planNotices(dueAt, noticeRulesOf(program)).escalations.at(-1)?.atMs ?? dueAt);
 
   return {
     notify: (req: NotifyRequest) => queue(req),

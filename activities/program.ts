@@ -2,7 +2,7 @@ import { Audience, resolveAudience } from '../domain/round/audience';
 import { outlineOf, type ProgramOutline, type ProgramRef } from '../domain/program/outline';
 import { estimateGroupsOf } from '../domain/cycle/estimate-groups';
 import { listEstimates } from '../infra/db/budget-repository';
-import type { Program } from '../domain/program/schema';
+import { perDefinitionAndKey } from '../domain/program/per-definition';
 import type { ActivityDeps } from './deps';
 import type { ProgramVersions } from './program-versions';
 
@@ -22,15 +22,13 @@ export interface StoredEstimate {
  */
 export function createProgramActivities({ db, programs }: ActivityDeps & { programs: ProgramVersions }) {
   // Derived once per definition object (kept by `programs`): a 10,000-unit program starting a year asks
-  // for its outline and its estimate groups once per group workflow, 50 at once.
-  const outlines = new WeakMap<Program, ProgramOutline>();
-  const groupings = new WeakMap<Program, Map<number, string[][]>>();
+  // for its outline and its estimate groups once per group workflow, 50 at once. (ref.version is the
+  // definition's content hash, so it is a key of the definition, not of the object.)
+  const outlineFor = perDefinitionAndKey((program, version: string) => outlineOf(program, version));
+  const groupsFor = perDefinitionAndKey((program, size: number) => estimateGroupsOf(program, size));
   return {
     async programOutline(ref: ProgramRef): Promise<ProgramOutline> {
-      const program = await programs.get(ref);
-      let outline = outlines.get(program);
-      if (!outline) outlines.set(program, (outline = outlineOf(program, ref.version)));
-      return outline;
+      return outlineFor(await programs.get(ref), ref.version);
     },
 
     /** How many units an audience names, or why it names none (an ad hoc request's check). */
@@ -41,12 +39,7 @@ export function createProgramActivities({ db, programs }: ActivityDeps & { progr
 
     /** The reporting units of estimate group `group` (1-based), in program order. */
     async estimateGroupUnits(req: { programRef: ProgramRef; group: number; size: number }): Promise<string[]> {
-      const program = await programs.get(req.programRef);
-      let bySize = groupings.get(program);
-      if (!bySize) groupings.set(program, (bySize = new Map()));
-      let groups = bySize.get(req.size);
-      if (!groups) bySize.set(req.size, (groups = estimateGroupsOf(program, req.size)));
-      return groups[req.group - 1] ?? [];
+      return groupsFor(await programs.get(req.programRef), req.size)[req.group - 1] ?? [];
     },
 
     /** The latest estimate version stored for each of the units (those with none are left out). */

@@ -133,6 +133,15 @@ export const EnvSchema = z
      */
     KYBAO_WORKFLOW_TASK_SLOTS: int(2, 1_000).default(8),
     /**
+     * What this worker process polls: `all` (workflow and activity tasks, and the outbox dispatcher),
+     * `workflows` (workflow tasks only: no database, no mail) or `activities` (activity tasks and the
+     * dispatcher). Run one `workflows` and one or more `activities` processes on the same task queue to keep
+     * workflow tasks off the event loop that database queries and mail rendering keep busy: in one process
+     * every workflow activation passes through that loop, so a burst's queries lengthen workflow tasks
+     * (README, "A country, not only a province").
+     */
+    KYBAO_WORKER_ROLE: z.enum(['all', 'workflows', 'activities'], { error: 'must be all, workflows or activities' }).default('all'),
+    /**
      * How long a workflow task may wait on the sticky queue of the worker that has its workflow cached
      * before the server moves it to the task queue any worker polls (the SDK's
      * stickyQueueScheduleToStartTimeout, default 10 s). Under a burst the wait is the worker being busy:

@@ -8,7 +8,10 @@ const USAGE = `Usage: bin/kybao-worker
 
 Runs the kybao worker (round, cycle and program workflows, their activities, the outbox dispatcher) until
 SIGTERM or SIGINT, then stops polling, lets the activities in flight finish (KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS)
-and exits 0. Logs are JSON lines on stdout (KYBAO_LOG_LEVEL). Optional listeners:
+and exits 0. Logs are JSON lines on stdout (KYBAO_LOG_LEVEL).
+KYBAO_WORKER_ROLE=workflows runs workflow tasks only (no database or mail); =activities runs the
+activities and the dispatcher only. Run one of each on the same task queue to keep database work off the
+workflows' event loop. Optional listeners:
   KYBAO_WORKER_HEALTH_PORT  /healthz (process alive) and /readyz (polling; Temporal and database answer)
   KYBAO_METRICS_ADDRESS     host:port of the Prometheus /metrics endpoint
 Environment: see README, "Configuration" and "Running kybao in production".
@@ -23,7 +26,7 @@ async function main(): Promise<void> {
   }
   const env = readEnv();
   // Every mail carries a signed agency link: a worker without the secret would send links that do not open.
-  requireLinkSecret(env, 'the worker');
+  if (env.KYBAO_WORKER_ROLE !== 'workflows') requireLinkSecret(env, 'the worker');
   const log = createLogger(env);
   installWorkerRuntime(env, log);
   log.info({ config: describeEnv(env) }, 'kybao worker starting');

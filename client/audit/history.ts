@@ -126,7 +126,10 @@ export async function runsOfWorkflow(client: Client, workflowId: string): Promis
   return runs;
 }
 
-/** How a run's history ends: its closing event ("continued-as-new", "completed", "failed", "timed-out", "canceled", "terminated"), or "open". */
+/**
+ * How a run's history ends: its closing event ("continued-as-new", "completed", "failed", "timed-out",
+ * "canceled", "terminated"), or "open".
+ */
 function endOf(history: History): string {
   const last = history.events?.[history.events.length - 1];
   if (!last) return 'open';

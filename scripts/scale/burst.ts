@@ -32,6 +32,8 @@ export interface BurstOptions {
    * 0: the worker in this process, sharing its thread with the clients. Default 1.
    */
   workerProcesses?: number;
+  /** One more worker process runs the workflow tasks alone; the `workerProcesses` run the activities. */
+  splitWorker?: boolean;
   /** Where to write the round's and its shards' histories (Temporal JSON), if anywhere. */
   historiesDir?: string;
   progress?: (line: string) => void;
@@ -41,6 +43,8 @@ export interface BurstFigures {
   units: number;
   clients: number;
   workerProcesses: number;
+  /** Each worker process's role (KYBAO_WORKER_ROLE); empty with the worker in this process. */
+  workerRoles: string[];
   programLoadSeconds: number;
   programStart: { started: boolean; inputBytes: number; runs: number; cycles: string[] };
   sent: number;
@@ -68,7 +72,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
   const program = programWithExtraUnits(programId, extra, 'don-vi', { period: { firstYear: thisYear, lastYear: thisYear + 1 } });
   progress(`${options.units} units: starting a dev server, loading the program`);
   const workerProcesses = options.workerProcesses ?? 1;
-  const sw = await createScaleWorld({ program, server: 'dev', workerProcesses });
+  const sw = await createScaleWorld({ program, server: 'dev', workerProcesses, splitWorker: options.splitWorker ?? false });
   const { env, world, taskQueue } = sw;
   const connections = await Promise.all(Array.from({ length: options.connections ?? 8 }, () => Connection.connect({ address: env.address })));
   try {
@@ -162,7 +166,8 @@ export async function runBurst(options: BurstOptions): Promise<BurstFigures> {
       return {
         units: unitIds.length,
         clients: options.clients,
-        workerProcesses,
+        workerProcesses: sw.workerProcesses,
+        workerRoles: sw.workerRoles,
         programLoadSeconds: sw.loadSeconds,
         programStart: { started, inputBytes, runs: status.run, cycles: status.started.map(String) },
         sent: unitIds.length,

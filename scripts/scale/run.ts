@@ -53,6 +53,7 @@ export function burstLine(f: BurstFigures): string {
     `units=${f.units}`,
     `clients=${f.clients}`,
     `worker_processes=${f.workerProcesses}`,
+    ...(f.workerRoles.some((r) => r !== 'all') ? [`worker_roles=${f.workerRoles.join(',')}`] : []),
     `program_start=${f.programStart.started ? 'ok' : 'failed'}`,
     `program_input_bytes=${f.programStart.inputBytes}`,
     `sent=${f.sent}`,
@@ -122,20 +123,22 @@ async function main(): Promise<void> {
     .option('--units <list>', 'reporting units per run, comma-separated (26–20000)', unitList, [1000])
     .option('--clients <n>', 'concurrent clients submitting in the burst', positive, 64)
     .option('--worker-processes <n>', 'burst: worker processes (bin/kybao-worker) beside the clients\' process; 0 runs the worker inside it', nonNegative, 1)
+    .option('--split-worker', 'burst: one more worker process runs the workflow tasks alone (KYBAO_WORKER_ROLE=workflows); the --worker-processes run the activities')
     .option('--phase <phase>', 'burst, lifecycle or both', 'both')
     .option('--json <file>', 'also write every figure to this JSON file')
     .option('--histories <dir>', 'write the histories of each round and its shards there (Temporal JSON)')
     .option('--quiet', 'only the summary lines')
     .addHelpText('after', '\nExample: npm run scale -- --units 1000,3000,10000 --clients 64 --json scale.json\nExit status 1 when a check fails (errors, counts, payload over 512 KB, history over 10,240 events, failed workflow tasks).');
   cli.parse();
-  const opts = cli.opts<{ units: number[]; clients: number; workerProcesses: number; phase: string; json?: string; histories?: string; quiet?: boolean }>();
+  const opts = cli.opts<{ units: number[]; clients: number; workerProcesses: number; splitWorker?: boolean; phase: string; json?: string; histories?: string; quiet?: boolean }>();
+  if (opts.splitWorker && opts.workerProcesses < 1) cli.error('--split-worker needs --worker-processes 1 or more (the processes that run the activities)');
   if (!['burst', 'lifecycle', 'both'].includes(opts.phase)) cli.error(`--phase ${opts.phase}: give burst, lifecycle or both`);
   const progress = opts.quiet ? undefined : (line: string) => process.stderr.write(`[scale] ${line}\n`);
   const all: Array<BurstFigures | LifecycleFigures> = [];
   let failed = false;
   for (const units of opts.units) {
     const runs: Array<() => Promise<BurstFigures | LifecycleFigures>> = [];
-    if (opts.phase !== 'lifecycle') runs.push(() => runBurst({ units, clients: opts.clients, workerProcesses: opts.workerProcesses, ...(opts.histories ? { historiesDir: `${opts.histories}/burst-${units}` } : {}), ...(progress ? { progress } : {}) }));
+    if (opts.phase !== 'lifecycle') runs.push(() => runBurst({ units, clients: opts.clients, workerProcesses: opts.workerProcesses, splitWorker: opts.splitWorker ?? false, ...(opts.histories ? { historiesDir: `${opts.histories}/burst-${units}` } : {}), ...(progress ? { progress } : {}) }));
     if (opts.phase !== 'burst') runs.push(() => runLifecycle({ units, ...(opts.histories ? { historiesDir: `${opts.histories}/lifecycle-${units}` } : {}), ...(progress ? { progress } : {}) }));
     for (const run of runs) {
       const figures = await run();

@@ -20,7 +20,8 @@ import type { Program } from '../../domain/program/schema';
  * The worker runs either in this process (`workerProcesses: 0`, as the time-skipping lifecycle needs) or
  * as `workerProcesses` separate `bin/kybao-worker` processes on the same task queue, as deployed: the
  * clients submitting (this process) and the worker then run on different cores instead of sharing one
- * Node thread.
+ * Node thread. With `splitWorker` one more process runs the workflow tasks alone (KYBAO_WORKER_ROLE=
+ * workflows) and the `workerProcesses` run the activities.
  */
 export interface ScaleWorld {
   env: TestWorkflowEnvironment;
@@ -29,6 +30,8 @@ export interface ScaleWorld {
   worker: Worker | null;
   /** Worker processes started (0: the worker runs in this process). */
   workerProcesses: number;
+  /** Each worker process's KYBAO_WORKER_ROLE, in start order (empty for the in-process worker). */
+  workerRoles: WorkerRole[];
   /** Each worker process's Prometheus endpoint (worker/telemetry.ts); empty for the in-process worker. */
   metricsUrls: string[];
   taskQueue: string;
@@ -46,7 +49,11 @@ export interface ScaleWorldOptions {
   dir?: string;
   /** 0 (default): the worker in this process; n ≥ 1: n `bin/kybao-worker` processes (a dev server only). */
   workerProcesses?: number;
+  /** With workerProcesses ≥ 1: one more process runs the workflow tasks, the n others the activities only. */
+  splitWorker?: boolean;
 }
+
+export type WorkerRole = 'all' | 'workflows' | 'activities';
 
 export async function createScaleWorld(options: ScaleWorldOptions): Promise<ScaleWorld> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'kybao-scale-'));
@@ -70,8 +77,9 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
   const processes = options.workerProcesses ?? 0;
   if (processes > 0) {
     if (options.server !== 'dev') throw new Error('worker processes need the dev server (the time-skipping server runs its worker in this process)');
+    const roles: WorkerRole[] = options.splitWorker ? ['workflows', ...Array.from({ length: processes }, () => 'activities' as const)] : Array.from({ length: processes }, () => 'all' as const);
     // A worker that does not start leaves nothing behind: the dev server and the mail sink are closed too.
-    const { children, metricsUrls } = await startWorkerProcesses({ count: processes, env, world, taskQueue, dir }).catch(async (err: unknown) => {
+    const { children, metricsUrls } = await startWorkerProcesses({ roles, env, world, taskQueue, dir }).catch(async (err: unknown) => {
       await world.close().catch(() => undefined);
       await env.teardown().catch(() => undefined);
       throw err;
@@ -80,7 +88,8 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
       env,
       world,
       worker: null,
-      workerProcesses: processes,
+      workerProcesses: roles.length,
+      workerRoles: roles,
       metricsUrls,
       taskQueue,
       dir,
@@ -108,6 +117,7 @@ export async function createScaleWorld(options: ScaleWorldOptions): Promise<Scal
     world,
     worker,
     workerProcesses: 0,
+    workerRoles: [],
     metricsUrls: [],
     taskQueue,
     dir,
@@ -146,14 +156,14 @@ const WORKER_TUNING = ['KYBAO_WORKFLOW_TASK_SLOTS', 'KYBAO_STICKY_QUEUE_TIMEOUT_
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /**
- * Starts `count` deployed workers (bin/kybao-worker) on the world's database, Temporal server, task queue
- * and mail sink, and waits until each polls the task queue (a minute at most). Their logs go to
- * `dir/worker-<n>.log` (level warn: the per-activity info lines would cost CPU the burst measures). The
- * outbox dispatcher is off, as in the in-process world (notices are queued, not delivered), so the two
- * modes do the same work. With KYBAO_SCALE_WORKER_NODE_ARGS set (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
+ * Starts one deployed worker (bin/kybao-worker) per role on the world's database, Temporal server, task
+ * queue and mail sink, and waits until each polls the task queue for what its role takes (a minute at
+ * most). Their logs go to `dir/worker-<n>.log` (level warn: the per-activity info lines would cost CPU
+ * the burst measures). The outbox dispatcher is off, as in the in-process world (notices are queued, not
+ * delivered), so the two modes do the same work. With KYBAO_SCALE_WORKER_NODE_ARGS set (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof",
  * options node refuses in NODE_OPTIONS) the worker's sources run with those node options instead.
  */
-async function startWorkerProcesses(options: { count: number; env: TestWorkflowEnvironment; world: WiredWorld; taskQueue: string; dir: string }): Promise<{ children: ChildProcess[]; metricsUrls: string[] }> {
+async function startWorkerProcesses(options: { roles: WorkerRole[]; env: TestWorkflowEnvironment; world: WiredWorld; taskQueue: string; dir: string }): Promise<{ children: ChildProcess[]; metricsUrls: string[] }> {
   const { env, world, taskQueue, dir } = options;
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -178,12 +188,13 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
     : [path.join(REPO_ROOT, 'bin', 'kybao-worker'), []];
   const children: ChildProcess[] = [];
   const metricsUrls: string[] = [];
-  for (let i = 1; i <= options.count; i++) {
+  for (const [index, role] of options.roles.entries()) {
+    const i = index + 1;
     const log = createWriteStream(path.join(dir, `worker-${i}.log`));
     // Each process serves its own metrics: the scenario reads the worker's task execution times there.
     const metricsAddress = `127.0.0.1:${await freePort()}`;
     metricsUrls.push(`http://${metricsAddress}/metrics`);
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...childEnv, KYBAO_METRICS_ADDRESS: metricsAddress }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...childEnv, KYBAO_METRICS_ADDRESS: metricsAddress, KYBAO_WORKER_ROLE: role }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     children.push(child);
@@ -195,11 +206,14 @@ async function startWorkerProcesses(options: { count: number; env: TestWorkflowE
       await stopWorkerProcesses(children);
       throw new Error(`a worker process exited with status ${exited.exitCode} before polling; see ${dir}/worker-*.log`);
     }
-    const described = await env.client.workflowService.describeTaskQueue({ namespace: env.namespace ?? 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
-    if ((described.pollers?.length ?? 0) >= options.count) return { children, metricsUrls };
+    // Workflow pollers come from `all` and `workflows` processes, activity pollers from `all` and `activities`.
+    const pollers = async (taskQueueType: number) =>
+      (await env.client.workflowService.describeTaskQueue({ namespace: env.namespace ?? 'default', taskQueue: { name: taskQueue }, taskQueueType })).pollers?.length ?? 0;
+    const wanted = (skip: WorkerRole) => options.roles.filter((r) => r !== skip).length;
+    if ((await pollers(1 /* workflow */)) >= wanted('activities') && (await pollers(2 /* activity */)) >= wanted('workflows')) return { children, metricsUrls };
     if (Date.now() > deadline) {
       await stopWorkerProcesses(children);
-      throw new Error(`${options.count} worker processes did not poll task queue ${taskQueue} within a minute; see ${dir}/worker-*.log`);
+      throw new Error(`${options.roles.length} worker processes (${options.roles.join(', ')}) did not poll task queue ${taskQueue} within a minute; see ${dir}/worker-*.log`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -7,6 +7,7 @@ import { roundIdOf, roundShardWorkflowId, roundWorkflowId } from '../../workflow
 import { roundWorkflow } from '../../workflows/round';
 import { freePort, spawnWorker, type WorkerProcess } from '../../scripts/faults/worker-process';
 import { useTestbed } from '../helpers/testbed';
+import { activityWorkerEnv } from '../helpers/worker-env';
 
 /**
  * The worker process as a province's IT office runs it (worker/main.ts on a real dev server): its
@@ -49,13 +50,7 @@ describe('the worker process in operation (dev server, worker/main.ts)', () => {
     const w = spawnWorker(name, {
       TEMPORAL_ADDRESS: env.address,
       KYBAO_TASK_QUEUE: taskQueue,
-      DATABASE_URL: world.url,
-      SMTP_HOST: world.env.SMTP_HOST,
-      SMTP_PORT: String(world.env.SMTP_PORT),
-      KYBAO_MAIL_SINK_DIR: world.sink.dir,
-      KYBAO_REPORTS_DIR: world.env.KYBAO_REPORTS_DIR,
-      KYBAO_BASE_URL: world.env.KYBAO_BASE_URL,
-      KYBAO_LINK_SECRET: 'ops-test-link-secret-0123456789abcdef0123',
+      ...activityWorkerEnv(world, 'ops-test-link-secret-0123456789abcdef0123'),
       KYBAO_WORKER_HEALTH_PORT: String(healthPort),
       KYBAO_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS: '30',

@@ -1,4 +1,5 @@
 import { estimateGroupOf, estimateGroupsOf } from '../../domain/cycle/estimate-groups';
+import { perDefinitionAndKey } from '../../domain/program/per-definition';
 import { unitIndexOf } from '../../domain/program/unit-index';
 import { resolveAudience } from '../../domain/round/audience';
 import { programWithExtraUnits } from '../helpers/programs';
@@ -22,6 +23,25 @@ describe("a program's unit index", () => {
     const shorter = { ...program, units: program.units.slice(0, -1) };
     expect(unitIndexOf(shorter)).not.toBe(index);
     expect(unitIndexOf(shorter).byId.has(program.units.at(-1)!.id)).toBe(false);
+  });
+
+  test('a keyed derivation runs once per definition object and key, and forgets its keys past the cap', () => {
+    const calls: string[] = [];
+    const derive = perDefinitionAndKey((p, size: number) => {
+      calls.push(`${p.units.length}/${size}`);
+      return estimateGroupsOf(p, size);
+    }, 2);
+    const shorter = { ...program, units: program.units.slice(0, -1) };
+    const first = derive(program, 200);
+    expect(derive(program, 200)).toBe(first);
+    expect(derive(shorter, 200)).not.toBe(first);
+    derive(program, 100);
+    expect(calls).toEqual([`${program.units.length}/200`, `${shorter.units.length}/200`, `${program.units.length}/100`]);
+    // A third key for the same definition passes the cap of 2: the table starts again, so 200 is derived anew.
+    derive(program, 50);
+    expect(derive(program, 200)).not.toBe(first);
+    expect(derive(program, 200)).toEqual(first);
+    expect(calls.length).toBe(5);
   });
 
   test('estimate groups cut the reporting units in program order, and each unit finds its group', () => {
