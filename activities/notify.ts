@@ -20,7 +20,7 @@ import { listNotifications, type Recipient } from '../infra/db/outbox-repository
 import { enqueueNotifications } from '../infra/db/outbox-batch';
 import { inTransaction } from '../infra/db/shared';
 import type { ActivityDeps } from './deps';
-import type { Language } from './mail/format';
+import type { Language } from '../domain/text/format';
 import { messageIdFor, senderDomain } from './mail/message-id';
 import { notifyOutboxChanged } from './mail/outbox-signal';
 import { renderMail, templateFor, type MailInput, type ObligationFacts } from './mail/render';

@@ -395,7 +395,7 @@ export function isOpening(err: unknown): boolean {
 /**
  * The wait between two looks for a receipted submission's row: up to 10 ms, 20 ms, 40 ms, … (half to all
  * of it, jittered), capped at 1 s. The shard's writer usually stores it within tens of ms of the receipt
- * (one activity on the same worker), so the first looks come early; the query is one indexed row, cheap
+ * (one activity), so the first looks come early; the query is one indexed row, cheap
  * enough for every receipt of a burst. (It started at 50–100 ms: most receipts then waited for a row
  * stored long before.)
  */

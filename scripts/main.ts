@@ -53,6 +53,9 @@ async function main(): Promise<void> {
     return;
   }
   if (args.length) throw new Error(`unknown argument ${args[0]}; see --help`);
+  // The main job's one worker must run workflows and activities both, or no round would move.
+  const role = process.env.KYBAO_WORKER_ROLE;
+  if (role && role !== 'all') throw new Error(`KYBAO_WORKER_ROLE=${role} is for bin/kybao-worker processes; the main job runs one worker of every role: unset it`);
   mkdirSync(dataDir, { recursive: true });
   // A real SMTP server given in the environment replaces the sink.
   const useSink = !process.env.SMTP_HOST;

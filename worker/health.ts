@@ -28,7 +28,8 @@ async function withTimeout(name: string, check: () => Promise<string | null>): P
  * The worker's health listener, for a process supervisor or Kubernetes probes:
  * - `GET /healthz` 200 `{"ok":true}` while the process runs (liveness: restart it when this fails);
  * - `GET /readyz` 200 `{"ok":true,"problems":[]}` when the worker polls its task queue and Temporal
- *   and the database answer, else 503 with the problems (readiness: e.g. during a drain after SIGTERM).
+ *   and the database answer (a KYBAO_WORKER_ROLE=workflows worker has no database: Temporal only), else
+ *   503 with the problems (readiness: e.g. during a drain after SIGTERM).
  * Anything else is 404. It serves no data of the rounds.
  */
 export async function startHealthServer(host: string, port: number, checks: ReadinessChecks): Promise<{ port: number; close(): Promise<void> }> {

@@ -9,10 +9,12 @@ const USAGE = `Usage: bin/kybao-worker
 Runs the kybao worker (round, cycle and program workflows, their activities, the outbox dispatcher) until
 SIGTERM or SIGINT, then stops polling, lets the activities in flight finish (KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS)
 and exits 0. Logs are JSON lines on stdout (KYBAO_LOG_LEVEL).
-KYBAO_WORKER_ROLE=workflows runs workflow tasks only (no database or mail); =activities runs the
-activities and the dispatcher only. Run one of each on the same task queue to keep database work off the
-workflows' event loop. Optional listeners:
-  KYBAO_WORKER_HEALTH_PORT  /healthz (process alive) and /readyz (polling; Temporal and database answer)
+KYBAO_WORKER_ROLE: all (default: workflows, activities and the dispatcher), workflows (workflow tasks
+only; no database, mail or link secret) or activities (activities and the dispatcher). Run a workflows
+process beside activities processes on one task queue to keep database work off the workflows' event
+loop. Optional listeners:
+  KYBAO_WORKER_HEALTH_PORT  /healthz (process alive) and /readyz (polling; Temporal and, unless the role
+                            is workflows, the database answer)
   KYBAO_METRICS_ADDRESS     host:port of the Prometheus /metrics endpoint
 Environment: see README, "Configuration" and "Running kybao in production".
 `;
@@ -44,7 +46,8 @@ async function main(): Promise<void> {
       return;
     }
     draining = true;
-    log.info({ signal, graceSeconds: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS }, 'shutdown requested: no new tasks, finishing the activities in flight');
+    if (env.KYBAO_WORKER_ROLE === 'workflows') log.info({ signal }, 'shutdown requested: no new tasks (workflow tasks only; no activities here)');
+    else log.info({ signal, graceSeconds: env.KYBAO_WORKER_SHUTDOWN_GRACE_SECONDS }, 'shutdown requested: no new tasks, finishing the activities in flight');
     try {
       worker.shutdown();
     } catch (err) {

@@ -2,7 +2,7 @@ import type { Program, Unit } from '../../domain/program/schema';
 import { unitIndexOf } from '../../domain/program/unit-index';
 import { latenessOfIso } from '../../domain/round/lateness';
 import type { NotificationKind } from '../round-types';
-import { duration, percent, timing, vnd, when, workingDays, type Language, type Timing, type When } from './format';
+import { duration, percent, timing, vnd, when, workingDays, type Language, type Timing, type When } from '../../domain/text/format';
 import { LANGUAGES, TEMPLATE_NAMES, type Labels, type MailTemplates, type RenderedMail, type TemplateName } from './templates';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { z } from 'zod';
 import { REPO_ROOT } from '../../infra/db/database-url';
-import type { Language } from './format';
+import type { Language } from '../../domain/text/format';
 
 /**
  * The operator-editable mail templates (templates/mail/ by default, KYBAO_MAIL_TEMPLATES_DIR), rendered

@@ -4,12 +4,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { allows } from '../../app/roles';
+import { duration, fileSize, percent } from '../../domain/text/format';
 import { translate, type Lang } from './i18n';
 
 /**
  * Server-rendered pages: Handlebars templates in ./views, one layout, helpers for the words (t), local
- * times in the program's zone (time), money (vnd), rates (pct) and durations. Values are escaped by
- * Handlebars; nothing a user typed is ever inserted unescaped.
+ * times in the program's zone (time), money (vnd), rates (pct), durations and file sizes (bytes). Values
+ * are escaped by Handlebars; nothing a user typed is ever inserted unescaped.
  */
 const VIEWS = path.join(__dirname, 'views');
 
@@ -60,13 +61,16 @@ export function createRenderer(zone: string): PageRenderer {
     const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, vi ? '.' : ',');
     return fraction === undefined ? grouped : `${grouped}${vi ? ',' : '.'}${fraction}`;
   });
-  hb.registerHelper('pct', (rate: number | null | undefined) => (rate === null || rate === undefined ? '–' : `${Math.round(rate * 1000) / 10}%`));
-  hb.registerHelper('duration', (ms: number | null | undefined) => {
-    if (!ms || ms <= 0) return '0';
-    const minutes = Math.round(ms / 60_000);
-    const d = Math.floor(minutes / 1440);
-    const h = Math.floor((minutes % 1440) / 60);
-    return [d ? `${d}d` : '', h ? `${h}h` : '', !d ? `${minutes % 60}m` : ''].filter(Boolean).join(' ') || '<1m';
+  // Rates, durations and sizes in the page's language, worded as the mails word them (domain/text/format.ts).
+  const langOfPage = (options: Handlebars.HelperOptions) => (options.data.root as { lang: Lang }).lang;
+  hb.registerHelper('pct', function (this: unknown, rate: number | null | undefined, options: Handlebars.HelperOptions) {
+    return rate === null || rate === undefined ? '–' : percent(rate, langOfPage(options));
+  });
+  hb.registerHelper('duration', function (this: unknown, ms: number | null | undefined, options: Handlebars.HelperOptions) {
+    return duration(ms ?? 0, langOfPage(options));
+  });
+  hb.registerHelper('bytes', function (this: unknown, size: number | null | undefined, options: Handlebars.HelperOptions) {
+    return size === null || size === undefined ? '' : fileSize(size, langOfPage(options));
   });
 
   return {

@@ -19,7 +19,7 @@ form.stack input{width:8rem;display:inline-block}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}dt{font-weight:600}dd{margin:0}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{padding:.35rem .5rem;border-bottom:1px solid #e1e6eb;text-align:left;vertical-align:top}
 td.num{text-align:right;white-space:nowrap}
-.scroll{overflow-x:auto}.matrix td,.matrix th{white-space:nowrap;font-size:.85rem}
+.scroll{overflow-x:auto}.matrix td,.matrix th{white-space:nowrap;font-size:.85rem}.matrix th.round{white-space:normal;min-width:9rem;vertical-align:bottom}.matrix small{font-weight:400;color:#4a5866;font-size:.8em}.matrix tbody th{white-space:normal;min-width:9rem;max-width:16rem}.matrix tbody th small{white-space:nowrap}
 .notice{padding:.6rem .8rem;border-radius:6px;background:#e8eef5}.notice.ok{background:#e3f4e6}.notice.error{background:#fbe3e1}
 .status{padding:.05rem .4rem;border-radius:4px}
 .st-submitted,.st-approved,.st-granted{background:#d7f0dc}.st-late,.st-adjusted{background:#fff0c2}

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { renderMail, sampleMailInput } from '../../activities/mail/render';
-import { shortDay, when } from '../../activities/mail/format';
+import { shortDay, when } from '../../domain/text/format';
 import { LANGUAGES, TEMPLATE_NAMES, loadMailTemplates, type TemplateName } from '../../activities/mail/templates';
 import { loadProgramFile } from '../../domain/program/load-file';
 

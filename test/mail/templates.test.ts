@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { duration, percent, timing, vnd, when } from '../../activities/mail/format';
+import { duration, percent, timing, vnd, when } from '../../domain/text/format';
 import { buildMailContext, checkMailTemplates, renderMail, sampleMailInput } from '../../activities/mail/render';
 import { DEFAULT_TEMPLATES_DIR, LANGUAGES, MailTemplateError, TEMPLATE_NAMES, loadMailTemplates } from '../../activities/mail/templates';
 import { loadProgramFile } from '../../domain/program/load-file';

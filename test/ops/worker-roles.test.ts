@@ -10,8 +10,9 @@ import { activityWorkerEnv } from '../helpers/worker-env';
 /**
  * KYBAO_WORKER_ROLE split across two real worker processes on one task queue (dev server): the
  * `workflows` process runs every workflow task and no activity, and starts without a database it can
- * reach, a link secret or mail; the `activities` process runs every activity and no workflow task. A
- * round runs across the two: obligations are written, a submission gets its receipt.
+ * reach, a link secret or mail; the `activities` process runs every activity and no workflow task, and
+ * its dispatcher sends the mail. A round runs across the two: obligations are written, a submission gets
+ * its receipt, the unit gets its notices.
  */
 const taskQueue = `kybao-roles-${process.pid}`;
 
@@ -82,6 +83,13 @@ describe('a worker split by role (KYBAO_WORKER_ROLE)', () => {
     expect(events.some((e) => e.activityTaskStartedEventAttributes)).toBe(true);
     expect(await activities.w.waitForLine((l) => l.msg === 'activity completed' && l.activityType === 'recordSubmissions', 30_000)).toMatchObject({ roundId });
     expect(workflows.w.lines.filter((l) => l.msg === 'activity completed')).toEqual([]);
+    // The outbox dispatcher runs in the activities process (nothing else here sends mail): the unit's
+    // opening notice and its receipt reach the sink.
+    const contact = world.program.units.find((u) => u.id === units[0])!.contact.email;
+    for (let i = 0; (await world.messages()).filter((m) => m.envelopeTo.includes(contact)).length < 2; i++) {
+      if (i > 150) throw new Error(`the opening notice and the receipt did not reach ${contact} within 30 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   });
 
   it('refuses an unknown role, naming the variable and the choices', async () => {

@@ -47,7 +47,8 @@ describe('kybao pages in a real browser', () => {
     await page.goto(link);
     await expect(page.locator('h1').innerText()).resolves.toContain('Sở Kế hoạch và Đầu tư');
     await expect(page.locator('[data-test=status]').innerText()).resolves.toBe('chưa nộp');
-    await expect(page.locator('[data-test=last-day]').innerText()).resolves.toBe('2014-12-15');
+    await expect(page.locator('[data-test=last-day]').innerText()).resolves.toBe('15/12/2014');
+    await expect(page.locator('[data-test=no-estimate]').innerText()).resolves.toContain('Chưa có dự toán');
     // Usable on a phone: nothing wider than the screen.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await shot(page, '01-agency-phone');
@@ -58,7 +59,7 @@ describe('kybao pages in a real browser', () => {
     await Promise.all([page.waitForSelector('[data-test=receipt]'), page.click('[data-test=submit-form] button[type=submit]')]);
     const receipt = await page.locator('[data-test=receipt]').innerText();
     expect(receipt).toMatch(/Phiên bản 1 — 0[89]\/12\/2014 \d{2}:\d{2} — đúng hạn/);
-    expect(receipt).toContain('Kế hoạch 2015.pdf');
+    expect(receipt).toContain('Kế hoạch 2015.pdf (27 byte)');
     await shot(page, '02-agency-receipt-phone');
     const row = await world.db.obligation.findFirst({ where: { roundId: `${P}:2015-plan`, unitId: 'so-khdt' } });
     expect(row!.status).toBe('submitted');
@@ -70,10 +71,22 @@ describe('kybao pages in a real browser', () => {
     await expect(cell.getAttribute('class')).resolves.toBe('st-submitted');
     await expect(cell.innerText()).resolves.toContain('đúng hạn');
     await expect(page.locator(`[data-test=matrix] tr[data-unit=so-tttt] td[data-round="${P}:2015-plan"]`).getAttribute('class')).resolves.toBe('st-pending');
+    // Rows by the unit's name and code (the code is what the ad hoc form asks for), columns by the round's
+    // title and deadline (the program's zone), groups by the names the compiled reports use.
+    const khdt = world.program.units.find((u) => u.id === 'so-khdt')!;
+    await expect(page.locator('[data-test=matrix] tr[data-unit=so-khdt] th').innerText()).resolves.toBe(`${khdt.name.vi} so-khdt`);
+    const plan = (await world.db.round.findUnique({ where: { id: `${P}:2015-plan` } }))!;
+    const planDue = DateTime.fromJSDate(plan.deadline, { zone: 'Asia/Ho_Chi_Minh' }).toFormat('dd/MM/yyyy');
+    const planHeader = page.locator(`[data-test=matrix] th[title="${P}:2015-plan"]`);
+    await expect(planHeader.innerText()).resolves.toBe(`${plan.titleVi}\nHạn nộp (trước) ${planDue}`);
+    await expect(page.locator('tr[data-category=department] td').first().innerText()).resolves.toBe('Sở, ban, ngành');
     await shot(page, '03-coordinator');
     await page.click('[data-test=lang]');
     await expect(page.locator('h1').innerText()).resolves.toBe('Dashboard 2015');
     await expect(cell.innerText()).resolves.toContain('on time');
+    await expect(page.locator('[data-test=matrix] tr[data-unit=so-khdt] th').innerText()).resolves.toBe(`${khdt.name.en} so-khdt`);
+    await expect(planHeader.innerText()).resolves.toBe(`${plan.titleEn}\nDue before ${planDue}`);
+    await expect(page.locator('tr[data-category=department] td').first().innerText()).resolves.toBe('Departments and agencies');
     await page.setViewportSize(PHONE);
     await shot(page, '04-coordinator-phone-en');
     await page.goto(`${bed().url}/coordinator?year=2015&lang=vi`);

@@ -13,6 +13,9 @@ import { resendReminder, undeliveredMail } from '../../../app/reminders';
 import type { Permission, StaffRole } from '../../../app/roles';
 import { collectYear, ratesByCategory, roundStatuses, timelinessByQuarter, type RoundView, type UnitStatusCell } from '../../../app/status';
 import { signIn, signOut } from '../../../app/users';
+import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../../domain/compilation/labels';
+import type { UnitCategory } from '../../../domain/program/ids';
+import { unitIndexOf } from '../../../domain/program/unit-index';
 import { AGENCY_COOKIE, SESSION_COOKIE, linkTokenOf, requireAgency, requireStaff, setCookie } from '../auth';
 import type { WebDeps } from '../deps';
 import { formBody } from '../form-body';
@@ -167,8 +170,10 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     const unitIds = program.units.map((u) => u.id).filter((id) => cells.some((m) => m.has(id)));
     const pages = Math.max(1, Math.ceil(unitIds.length / MATRIX_PAGE_UNITS));
     const page = pageOf(req, pages);
+    const units = unitIndexOf(program).byId;
     const matrix = unitIds.slice((page - 1) * MATRIX_PAGE_UNITS, page * MATRIX_PAGE_UNITS).map((unitId) => ({
       unitId,
+      unitName: units.get(unitId)?.name,
       cells: withCells.map((r, i) => {
         const status = cells[i]!.get(unitId) ?? 'not-in-round';
         return { roundId: r.roundId, status, resend: canAct && r.state === 'open' && ['pending', 'overdue', 'extended'].includes(status) };
@@ -189,7 +194,10 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         year,
         rounds: shown,
         matrix,
-        categories: ratesByCategory(program, { rounds: withCells }),
+        // In the decision's order, named as the compiled reports name them.
+        categories: ratesByCategory(program, { rounds: withCells })
+          .map((r) => ({ ...r, label: CATEGORY_LABELS[r.category as UnitCategory] ?? { vi: r.category, en: r.category } }))
+          .sort((a, b) => CATEGORY_ORDER.indexOf(a.category as UnitCategory) - CATEGORY_ORDER.indexOf(b.category as UnitCategory)),
         pager: pages > 1 ? { page, pages, units: unitIds.length, previous: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } : null,
         chart,
         canAct,

@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import { isLate, lastDayToSubmit } from '../../domain/round/lateness';
+import { isLate, lastDayToSubmit } from '../round/lateness';
 
 /**
- * Words and numbers that mail templates show, per language: instants as local date and time with the
+ * Words and numbers that mail templates and web pages show, per language: instants as local date and time with the
  * weekday (always in the program's time zone, never the worker's), durations, amounts of money.
  * Vietnamese weekday names come from a table rather than the platform's ICU data, so "Thứ Hai" …
  * "Chủ Nhật" are spelled the same on every machine.
@@ -141,4 +141,17 @@ export function percent(ratio: number, language: Language): string {
 /** "2 ngày làm việc" / "2 working days". */
 export function workingDays(n: number, language: Language): string {
   return language === 'vi' ? `${n} ngày làm việc` : `${n} working day${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A file's size for people: "27 byte" / "27 bytes" under 1 KB, then KB and MB of 1,024 as file managers
+ * count them, one decimal (a comma in Vietnamese): "1,5 MB" / "1.5 MB".
+ */
+export function fileSize(bytes: number, language: Language): string {
+  if (bytes < 1024) return language === 'vi' ? `${bytes} byte` : `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  const kb = Math.round((bytes / 1024) * 10) / 10;
+  // Rounded first, so 1,048,575 bytes reads "1 MB", not "1024 KB".
+  const [value, unit] = kb < 1024 ? [kb, 'KB'] : [Math.round((bytes / (1024 * 1024)) * 10) / 10, 'MB'];
+  const text = value.toFixed(1).replace(/\.0$/, '');
+  return `${language === 'vi' ? text.replace('.', ',') : text} ${unit}`;
 }
