@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Db } from '../infra/db/client';
 import { listDecisions, listEstimates } from '../infra/db/budget-repository';
 import { getObligation, getRound } from '../infra/db/round-repository';
-import { countWorkingDays, localDateOf, plusDays } from '../domain/calendar';
+import { countWorkingDays, localDateOf } from '../domain/calendar';
+import { lastDayToSubmit } from '../domain/round/lateness';
 import type { Program } from '../domain/program/schema';
 import { indicatorsFor, sectionsFor, unitOfMeasureOf } from '../domain/forms/applicability';
 import { formRoundKindSchema } from '../domain/program/forms';
@@ -152,7 +153,9 @@ export async function obligationView(db: Db, program: Program, roundId: string, 
   if (!o || !unit) throw new AppError('not-found', `unit "${unitId}" has no obligation in round ${roundId}`, 'unitId');
   const zone = program.timeZone;
   const dueAt = Date.parse(o.dueAt);
-  const lastDay = plusDays(localDateOf(dueAt, zone), -1);
+  // The day of the last on-time instant, as the mails say it: the 24th for 00:00 on the 25th, the 25th
+  // itself for 17:00 on the 25th.
+  const lastDay = lastDayToSubmit(dueAt, zone);
   const today = localDateOf(now, zone);
   const rows = await db.submission.findMany({ where: { obligationId: o.id }, orderBy: { version: 'asc' } });
   const submissions = [];

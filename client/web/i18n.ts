@@ -47,7 +47,7 @@ const vi = {
   reason: 'Lý do',
   extensionRequests: 'Đề nghị gia hạn',
   estimate: 'Dự toán kinh phí',
-  estimateNone: 'Chưa có dự toán: ghi số tiền (đồng) khi nộp kế hoạch bên dưới.',
+  estimateNone: 'Chưa có dự toán: ghi số tiền (đồng) khi nộp ở phần dưới.',
   roundClosed: 'Kỳ báo cáo đã đóng; không nhận thêm.',
   // statuses
   st_pending: 'chưa nộp',
@@ -236,7 +236,7 @@ const en: Record<keyof typeof vi, string> = {
   reason: 'Reason',
   extensionRequests: 'Extension requests',
   estimate: 'Budget estimate',
-  estimateNone: 'No estimate yet: give the amount (VND) when you send the plan below.',
+  estimateNone: 'No estimate yet: give the amount (VND) when you submit below.',
   roundClosed: 'This round is closed; it takes nothing more.',
   st_pending: 'pending',
   st_submitted: 'on time',

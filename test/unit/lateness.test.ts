@@ -1,7 +1,7 @@
 import { computeYearSchedule } from '../../domain/calendar/schedule';
 import { loadProgramFile } from '../../domain/program/load-file';
 import { roundInputFromSchedule } from '../../domain/round/from-schedule';
-import { isLate, lateByMs, lateness, latenessOfIso } from '../../domain/round/lateness';
+import { isLate, lastDayToSubmit, lateByMs, lateness, latenessOfIso } from '../../domain/round/lateness';
 import { outlineOf } from '../../domain/program/outline';
 import { ShardInput, ratesOf } from '../../domain/round/schema';
 import { ShardState } from '../../workflows/shard-state';
@@ -79,5 +79,15 @@ describe('the shard state applies the rule (workflows/shard-state.ts, what a rou
     const lines = renderRound(program, view).split('\n');
     expect(lines.find((l) => l.startsWith(`${a} `))!.split(/\s{2,}/)).toEqual([a, 'late', 'Wed 2015-03-25 00:00', 'Wed 2015-03-25 00:00', '0 (at the deadline instant)', '1']);
     expect(lines.find((l) => l.startsWith(`${b} `))!.split(/\s{2,}/)).toEqual([b, 'pending', 'Wed 2015-03-25 00:00', '0']);
+  });
+
+  test('the last day to submit is the day of the last on-time instant, whatever the hour of the deadline', () => {
+    const zone = 'Asia/Ho_Chi_Minh';
+    // "Before the 25th": 00:00 on the 25th, so the 24th is the last day (the agency page and the mails).
+    expect(lastDayToSubmit(Date.parse('2015-03-25T00:00:00+07:00'), zone)).toBe('2015-03-24');
+    // An ad hoc deadline at 17:00 on the 9th leaves the 9th itself.
+    expect(lastDayToSubmit(Date.parse('2015-04-09T17:00:00+07:00'), zone)).toBe('2015-04-09');
+    // 00:00:00.001 on the 25th: the 25th (its first millisecond is on time).
+    expect(lastDayToSubmit(Date.parse('2015-03-25T00:00:00.001+07:00'), zone)).toBe('2015-03-25');
   });
 });

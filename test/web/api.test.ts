@@ -282,6 +282,10 @@ describe('kybao web API: roles, tokens, uploads, OpenAPI', () => {
     expect(asked2.status).toBe(200);
     await onlyFor(['coordinator'], 'GET', '/api/extension-requests?status=pending');
     expect(((await api('GET', '/api/extension-requests?status=pending', { auth: coordinator })).body as unknown as unknown[]).length).toBe(2);
+    // The dashboard lists them by the unit's name (with its code) and the round's title.
+    const dashboard = (await api('GET', '/coordinator?year=2015', { auth: coordinator })).raw;
+    const requestRow = new RegExp(`<tr data-request="${String(asked.body.id)}"><td>([^<]*) <small>so-vhttdl</small></td><td>([^<]*)</td>`).exec(dashboard);
+    expect(requestRow?.slice(1)).toEqual([world.program.units.find((u) => u.id === 'so-vhttdl')!.name.vi, adhoc.title]);
     await onlyFor(['coordinator'], 'POST', `/api/extension-requests/${asked.body.id}/grant`, { json: {} });
     const granted = await api('POST', `/api/extension-requests/${asked.body.id}/grant`, { auth: coordinator, json: { note: 'đồng ý' } });
     expect(granted.status).toBe(200);

@@ -76,8 +76,8 @@ describe('kybao pages in a real browser', () => {
     const khdt = world.program.units.find((u) => u.id === 'so-khdt')!;
     await expect(page.locator('[data-test=matrix] tr[data-unit=so-khdt] th').innerText()).resolves.toBe(`${khdt.name.vi} so-khdt`);
     const plan = (await world.db.round.findUnique({ where: { id: `${P}:2015-plan` } }))!;
-    const planDue = DateTime.fromJSDate(plan.deadline, { zone: 'Asia/Ho_Chi_Minh' }).toFormat('dd/MM/yyyy');
-    const planHeader = page.locator(`[data-test=matrix] th[title="${P}:2015-plan"]`);
+    const planDue = DateTime.fromJSDate(plan.deadline, { zone: 'Asia/Ho_Chi_Minh' }).toFormat('dd/MM/yyyy HH:mm');
+    const planHeader = page.locator(`[data-test=matrix] th[data-round="${P}:2015-plan"]`);
     await expect(planHeader.innerText()).resolves.toBe(`${plan.titleVi}\nHạn nộp (trước) ${planDue}`);
     await expect(page.locator('tr[data-category=department] td').first().innerText()).resolves.toBe('Sở, ban, ngành');
     await shot(page, '03-coordinator');

@@ -13,7 +13,7 @@ import { resendReminder, undeliveredMail } from '../../../app/reminders';
 import type { Permission, StaffRole } from '../../../app/roles';
 import { collectYear, ratesByCategory, roundStatuses, timelinessByQuarter, type RoundView, type UnitStatusCell } from '../../../app/status';
 import { signIn, signOut } from '../../../app/users';
-import { CATEGORY_LABELS, CATEGORY_ORDER } from '../../../domain/compilation/labels';
+import { CATEGORY_LABELS, CATEGORY_ORDER, quarterLabel } from '../../../domain/compilation/labels';
 import type { UnitCategory } from '../../../domain/program/ids';
 import { unitIndexOf } from '../../../domain/program/unit-index';
 import { AGENCY_COOKIE, SESSION_COOKIE, linkTokenOf, requireAgency, requireStaff, setCookie } from '../auth';
@@ -183,7 +183,7 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
     const quarters = await timelinessByQuarter(c.db, program.id);
     const chart = {
       width: Math.max(100, quarters.length * 20 + 10),
-      bars: quarters.map((q, i) => ({ x: 5 + i * 20, h: Math.round((q.timelinessRate ?? 0) * 100), y: 105 - Math.round((q.timelinessRate ?? 0) * 100), rate: q.timelinessRate, label: `${q.year} Q${q.quarter}`, short: `${String(q.year).slice(2)}Q${q.quarter}` })),
+      bars: quarters.map((q, i) => ({ x: 5 + i * 20, h: Math.round((q.timelinessRate ?? 0) * 100), y: 105 - Math.round((q.timelinessRate ?? 0) * 100), rate: q.timelinessRate, label: quarterLabel(q.quarter, q.year), short: `${String(q.year).slice(2)}Q${q.quarter}` })),
     };
     return view.page(
       req,
@@ -201,7 +201,8 @@ export async function pagesPlugin(app: FastifyInstance, deps: WebDeps): Promise<
         pager: pages > 1 ? { page, pages, units: unitIds.length, previous: page > 1 ? page - 1 : null, next: page < pages ? page + 1 : null } : null,
         chart,
         canAct,
-        requests: await listExtensionRequests(c, { status: 'pending' }),
+        // By the unit's name and the round's title (the request carries their ids).
+        requests: (await listExtensionRequests(c, { status: 'pending' })).map((r) => ({ ...r, unitName: units.get(r.unitId)?.name, roundTitle: y.rounds.find((x) => x.roundId === r.roundId)?.title })),
         undelivered: await undeliveredMail(c.db, { limit: 20 }),
         csrf: csrf(reply),
         ...extra,
